@@ -1,0 +1,130 @@
+package io.raftactors.raft;
+
+import com.typesafe.config.Config;
+import com.typesafe.config.ConfigException;
+import com.typesafe.config.ConfigFactory;
+import io.raftactors.raft.log.LogEntry;
+import java.time.Duration;
+
+/**
+ * The settings of a Raft node, read from the {@code raft} section of the configuration (see this
+ * module's {@code reference.conf} for what every key means). Validated at construction: a bad
+ * value fails with an error naming the key.
+ */
+public record RaftSettings(
+    Duration electionTimeoutMin,
+    Duration electionTimeoutMax,
+    Duration heartbeatInterval,
+    boolean preVote,
+    boolean checkQuorum,
+    int maxEntriesPerAppend,
+    long maxBytesPerAppend,
+    int maxInflightAppends,
+    long maxInflightBytes,
+    Duration resendTimeout,
+    Duration maxBackoff,
+    int maxCommandBytes,
+    long maxUncommittedBytes,
+    long maxUnappliedBytes,
+    int maxWaitingProposals,
+    Duration leaderWaitTimeout,
+    int maxForwardHops,
+    String journalPlugin,
+    String journalDispatcher,
+    String applierDispatcher,
+    int applierMaxBatch,
+    int recoveryStashCapacity) {
+
+  /** Room an AppendEntries needs beyond its entries: term, ids, indexes, framing. */
+  public static final int APPEND_HEADER_BYTES = 512;
+
+  public RaftSettings {
+    require(!electionTimeoutMin.isNegative() && !electionTimeoutMin.isZero(),
+        "raft.election-timeout-min", "must be positive");
+    require(electionTimeoutMax.compareTo(electionTimeoutMin) >= 0,
+        "raft.election-timeout-max", "must be >= raft.election-timeout-min");
+    require(heartbeatInterval.multipliedBy(2).compareTo(electionTimeoutMin) < 0,
+        "raft.heartbeat-interval", "must be below raft.election-timeout-min / 2");
+    require(!heartbeatInterval.isZero() && !heartbeatInterval.isNegative(),
+        "raft.heartbeat-interval", "must be positive");
+    require(maxEntriesPerAppend >= 1, "raft.replication.max-entries-per-append", "must be >= 1");
+    require(maxInflightAppends >= 1, "raft.replication.max-inflight-appends", "must be >= 1");
+    require(maxInflightBytes >= maxBytesPerAppend,
+        "raft.replication.max-inflight-bytes", "must be >= raft.replication.max-bytes-per-append");
+    require(!resendTimeout.isZero() && !resendTimeout.isNegative(),
+        "raft.replication.resend-timeout", "must be positive");
+    require(maxBackoff.compareTo(heartbeatInterval) >= 0,
+        "raft.replication.max-backoff", "must be >= raft.heartbeat-interval");
+    require(maxCommandBytes >= 1, "raft.limits.max-command-bytes", "must be >= 1");
+    require((long) maxCommandBytes + LogEntry.OVERHEAD_BYTES <= maxBytesPerAppend,
+        "raft.limits.max-command-bytes",
+        "must fit one AppendEntries: at most raft.replication.max-bytes-per-append - "
+            + LogEntry.OVERHEAD_BYTES);
+    require(maxUncommittedBytes >= maxCommandBytes,
+        "raft.limits.max-uncommitted-bytes", "must be >= raft.limits.max-command-bytes");
+    require(maxUnappliedBytes >= maxCommandBytes,
+        "raft.limits.max-unapplied-bytes", "must be >= raft.limits.max-command-bytes");
+    require(maxWaitingProposals >= 0, "raft.limits.max-waiting-proposals", "must be >= 0");
+    require(maxForwardHops >= 0, "raft.proposals.max-forward-hops", "must be >= 0");
+    require(applierMaxBatch >= 1, "raft.applier.max-batch", "must be >= 1");
+    require(recoveryStashCapacity >= 1, "raft.recovery-stash-capacity", "must be >= 1");
+    require(!journalPlugin.isBlank(), "raft.journal.plugin", "must not be empty");
+  }
+
+  /** The settings of {@code ConfigFactory.load()}. */
+  public static RaftSettings load() {
+    return fromRoot(ConfigFactory.load());
+  }
+
+  /**
+   * Reads the {@code raft} section of a full configuration and checks that an AppendEntries batch
+   * fits Artery's maximum frame size when remoting is configured.
+   */
+  public static RaftSettings fromRoot(Config root) {
+    RaftSettings s = fromConfig(root.getConfig("raft"));
+    String frameKey = "akka.remote.artery.advanced.maximum-frame-size";
+    if (root.hasPath(frameKey)) {
+      long frame = root.getBytes(frameKey);
+      require(s.maxBytesPerAppend + APPEND_HEADER_BYTES <= frame,
+          "raft.replication.max-bytes-per-append",
+          "plus " + APPEND_HEADER_BYTES + " bytes of header must fit " + frameKey + " (" + frame
+              + " bytes)");
+    }
+    return s;
+  }
+
+  /** Reads the {@code raft} section itself. */
+  public static RaftSettings fromConfig(Config c) {
+    try {
+      return new RaftSettings(
+          c.getDuration("election-timeout-min"),
+          c.getDuration("election-timeout-max"),
+          c.getDuration("heartbeat-interval"),
+          c.getBoolean("pre-vote"),
+          c.getBoolean("check-quorum"),
+          c.getInt("replication.max-entries-per-append"),
+          c.getBytes("replication.max-bytes-per-append"),
+          c.getInt("replication.max-inflight-appends"),
+          c.getBytes("replication.max-inflight-bytes"),
+          c.getDuration("replication.resend-timeout"),
+          c.getDuration("replication.max-backoff"),
+          Math.toIntExact(c.getBytes("limits.max-command-bytes")),
+          c.getBytes("limits.max-uncommitted-bytes"),
+          c.getBytes("limits.max-unapplied-bytes"),
+          c.getInt("limits.max-waiting-proposals"),
+          c.getDuration("proposals.leader-wait-timeout"),
+          c.getInt("proposals.max-forward-hops"),
+          c.getString("journal.plugin"),
+          c.getString("journal.dispatcher"),
+          c.getString("applier.dispatcher"),
+          c.getInt("applier.max-batch"),
+          c.getInt("recovery-stash-capacity"));
+    } catch (ConfigException e) {
+      throw new IllegalArgumentException("invalid raft configuration: " + e.getMessage(), e);
+    }
+  }
+
+  private static void require(boolean ok, String key, String what) {
+    if (!ok) throw new IllegalArgumentException("invalid raft configuration: " + key + " " + what);
+  }
+}

@@ -1,0 +1,58 @@
+package io.raftactors.raft.journal;
+
+import akka.actor.typed.ActorRef;
+import io.raftactors.raft.log.LogEntry;
+import java.util.List;
+
+/**
+ * The journal protocol: the durable storage of one node's Raft state (current term, vote, log),
+ * spoken by an actor that the node spawns as its child on a blocking-I/O dispatcher.
+ *
+ * <p><b>Acknowledged means durable.</b> Every write command carries a sequence number that
+ * increases by one per command. {@link Ack Ack(seq)} means the command {@code seq} and every
+ * command before it are durable: they survive a crash of the process and of the machine (for a
+ * journal that claims so). A journal may acknowledge several commands with one Ack (group
+ * commit). It executes commands in the order received.
+ *
+ * <p>A journal that cannot make a write durable must fail (throw / stop): the node watches it
+ * and stops loudly rather than go on with state it could lose. A restarted node recovers only
+ * what its journal acknowledged (and possibly more that was written but not yet acknowledged,
+ * which is harmless: Raft never promised anything about it).
+ */
+public final class Journal {
+  private Journal() {}
+
+  /** Messages a journal actor accepts. */
+  public interface Command {}
+
+  /** Reads the durable state; answered once with {@link Recovered}. Sent first, once. */
+  public record Recover(ActorRef<Recovered> replyTo) implements Command {}
+
+  /**
+   * The durable state found at start.
+   *
+   * @param votedFor null if the node has not voted in {@code term}
+   * @param entries the log, consecutive from index 1
+   */
+  public record Recovered(long term, String votedFor, List<LogEntry> entries) {}
+
+  /** A command that changes durable state; acknowledged by an {@link Ack} to {@code replyTo}. */
+  public sealed interface Write extends Command permits Append, TruncateSuffix, SaveTermVote {
+    long seq();
+
+    ActorRef<Ack> replyTo();
+  }
+
+  /** Appends consecutive entries; the first has index {@code lastIndex + 1}. */
+  public record Append(long seq, List<LogEntry> entries, ActorRef<Ack> replyTo) implements Write {}
+
+  /** Removes every entry with index {@code >= fromIndex} (conflicting suffix, Raft 5.3). */
+  public record TruncateSuffix(long seq, long fromIndex, ActorRef<Ack> replyTo) implements Write {}
+
+  /** Stores the current term and the vote cast in it (null: none), replacing the previous pair. */
+  public record SaveTermVote(long seq, long term, String votedFor, ActorRef<Ack> replyTo)
+      implements Write {}
+
+  /** Every command up to and including {@code seq} is durable. */
+  public record Ack(long seq) {}
+}

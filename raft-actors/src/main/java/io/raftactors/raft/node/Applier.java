@@ -1,0 +1,155 @@
+package io.raftactors.raft.node;
+
+import akka.actor.typed.ActorRef;
+import akka.actor.typed.Behavior;
+import akka.actor.typed.javadsl.AbstractBehavior;
+import akka.actor.typed.javadsl.ActorContext;
+import akka.actor.typed.javadsl.Behaviors;
+import akka.actor.typed.javadsl.Receive;
+import io.raftactors.raft.CommittedCommand;
+import io.raftactors.raft.ProposeResult;
+import io.raftactors.raft.RaftNode;
+import io.raftactors.raft.RejectReason;
+import io.raftactors.raft.StateMachine;
+import io.raftactors.raft.log.EntryKind;
+import io.raftactors.raft.log.LogEntry;
+import io.raftactors.raft.log.LogView;
+import java.util.ArrayDeque;
+
+/**
+ * Applies committed entries to the {@link StateMachine}, in log order, each exactly once per
+ * incarnation, off the Raft actor; answers the proposers waiting on them; reports progress to the
+ * node. A child of the RaftNode.
+ *
+ * <p>A proposer waits on (index, term): when the entry applied at that index has that term, it
+ * gets the state machine's result; when another entry was committed there, its command certainly
+ * did not take effect (only one entry is ever committed at an index).
+ */
+final class Applier extends AbstractBehavior<Applier.Command> {
+
+  sealed interface Command permits CommitTo, Await, FailPendingAbove, Continue {}
+
+  /** Entries up to {@code commitIndex} are committed; {@code log} holds them. */
+  record CommitTo(LogView log, long commitIndex) implements Command {}
+
+  /** {@code replyTo} waits for the entry the leader appended at (index, term). */
+  record Await(long index, long term, ActorRef<ProposeResult> replyTo) implements Command {}
+
+  /**
+   * Leadership was lost: waiters above {@code commitIndex} get "unknown" (their entries may or
+   * may not commit under the next leader); those at or below it are committed and still get their
+   * result.
+   */
+  record FailPendingAbove(long commitIndex, String reason) implements Command {}
+
+  private enum Continue implements Command {
+    INSTANCE
+  }
+
+  private final StateMachine stateMachine;
+  private final ActorRef<RaftNode.Command> node;
+  private final int maxBatch;
+  private final ArrayDeque<Await> waiting = new ArrayDeque<>();
+  private LogView log;
+  private long commitIndex;
+  private final MonotonicIndex lastApplied = new MonotonicIndex("lastApplied");
+  private boolean continueScheduled;
+
+  static Behavior<Command> create(
+      StateMachine stateMachine, ActorRef<RaftNode.Command> node, int maxBatch) {
+    return Behaviors.setup(ctx -> new Applier(ctx, stateMachine, node, maxBatch));
+  }
+
+  private Applier(
+      ActorContext<Command> ctx,
+      StateMachine stateMachine,
+      ActorRef<RaftNode.Command> node,
+      int maxBatch) {
+    super(ctx);
+    this.stateMachine = stateMachine;
+    this.node = node;
+    this.maxBatch = maxBatch;
+  }
+
+  @Override
+  public Receive<Command> createReceive() {
+    return newReceiveBuilder()
+        .onMessage(CommitTo.class, this::onCommitTo)
+        .onMessage(Await.class, this::onAwait)
+        .onMessage(FailPendingAbove.class, this::onFailPending)
+        .onMessageEquals(Continue.INSTANCE, this::onContinue)
+        .build();
+  }
+
+  private Behavior<Command> onCommitTo(CommitTo commit) {
+    log = commit.log();
+    commitIndex = Math.max(commitIndex, commit.commitIndex());
+    if (!continueScheduled) applyBatch();
+    return this;
+  }
+
+  private Behavior<Command> onAwait(Await await) {
+    if (await.index() <= lastApplied.get()) {
+      // The leader registers before it can commit, so this means a bug, not a race.
+      throw new IllegalStateException(
+          "await for index " + await.index() + " already applied (" + lastApplied + ")");
+    }
+    if (!waiting.isEmpty() && waiting.peekLast().index() >= await.index()) {
+      throw new IllegalStateException(
+          "awaits out of order: " + await.index() + " after " + waiting.peekLast().index());
+    }
+    waiting.add(await);
+    return this;
+  }
+
+  private Behavior<Command> onFailPending(FailPendingAbove fail) {
+    while (!waiting.isEmpty() && waiting.peekLast().index() > fail.commitIndex()) {
+      waiting.pollLast().replyTo().tell(new ProposeResult.Unknown(fail.reason()));
+    }
+    return this;
+  }
+
+  private Behavior<Command> onContinue() {
+    continueScheduled = false;
+    applyBatch();
+    return this;
+  }
+
+  private void applyBatch() {
+    long end = Math.min(commitIndex, lastApplied.get() + maxBatch);
+    if (end <= lastApplied.get()) return;
+    for (long i = lastApplied.get() + 1; i <= end; i++) {
+      LogEntry entry = log.entry(i);
+      byte[] result = null;
+      if (entry.kind() == EntryKind.COMMAND) {
+        result =
+            stateMachine.apply(
+                new CommittedCommand(entry.index(), entry.term(), entry.timestamp(), entry.data()));
+      }
+      lastApplied.advanceTo(i);
+      answerWaiters(entry, result);
+    }
+    node.tell(new Internal.AppliedUpTo(lastApplied.get()));
+    if (commitIndex > lastApplied.get()) {
+      continueScheduled = true;
+      getContext().getSelf().tell(Continue.INSTANCE);
+    }
+  }
+
+  private void answerWaiters(LogEntry applied, byte[] result) {
+    while (!waiting.isEmpty() && waiting.peek().index() <= applied.index()) {
+      Await w = waiting.poll();
+      if (w.index() == applied.index() && w.term() == applied.term()) {
+        w.replyTo()
+            .tell(new ProposeResult.Applied(
+                applied.index(), applied.term(), result == null ? new byte[0] : result));
+      } else {
+        w.replyTo()
+            .tell(new ProposeResult.Rejected(
+                RejectReason.NOT_COMMITTED,
+                "another entry was committed at index " + w.index(),
+                null));
+      }
+    }
+  }
+}

@@ -1,0 +1,98 @@
+package io.raftactors.raft.node;
+
+import akka.actor.typed.Behavior;
+import akka.actor.typed.javadsl.ReceiveBuilder;
+import io.raftactors.raft.Propose;
+import io.raftactors.raft.RaftNode;
+import io.raftactors.raft.Role;
+import io.raftactors.raft.log.LogEntry;
+import io.raftactors.raft.protocol.AppendEntries;
+import io.raftactors.raft.protocol.AppendResponse;
+import io.raftactors.raft.protocol.RaftMessage;
+import io.raftactors.raft.protocol.RequestVote;
+import io.raftactors.raft.rules.AppendRules;
+import java.util.List;
+
+/**
+ * Follower: copies the leader's log, answers votes, forwards proposals to the leader.
+ *
+ * <p>In: from Recovering at start; from any role on a higher term; from a candidate that sees the
+ * leader of its term; from a leader that loses its quorum. Out: to PreCandidate (or Candidate
+ * without pre-vote) when the election timer fires without word from a leader.
+ */
+final class Follower extends RoleBehavior {
+
+  Follower(NodeContext ctx) {
+    super(ctx);
+  }
+
+  @Override
+  Role role() {
+    return Role.FOLLOWER;
+  }
+
+  @Override
+  void addHandlers(ReceiveBuilder<RaftNode.Command> builder) {
+    builder.onMessageEquals(Internal.ElectionTimeout.INSTANCE, this::onElectionTimeout);
+  }
+
+  @Override
+  Behavior<RaftNode.Command> onMessage(RaftMessage message) {
+    if (message instanceof AppendEntries append) return onAppendEntries(append);
+    if (message instanceof RequestVote request && Voting.answer(ctx, request)) {
+      ctx.startElectionTimer();
+    }
+    return this;
+  }
+
+  @Override
+  Behavior<RaftNode.Command> onPropose(Propose propose) {
+    ctx.waiting.route(propose);
+    return this;
+  }
+
+  private Behavior<RaftNode.Command> onElectionTimeout() {
+    ctx.log().debug("[{}] no word from a leader in term {}", ctx.selfId, ctx.currentTerm);
+    return ctx.settings.preVote() ? ctx.roles.becomePreCandidate() : ctx.roles.becomeCandidate();
+  }
+
+  /** AppendEntries of the current term (Figure 2, "AppendEntries RPC, receiver implementation"). */
+  private Behavior<RaftNode.Command> onAppendEntries(AppendEntries m) {
+    ctx.heardFromLeader(m.from());
+    ctx.startElectionTimer();
+    ctx.waiting.forwardIfLeaderKnown();
+
+    // Rule 2: reply false if the log has no entry at prevLogIndex whose term matches prevLogTerm.
+    AppendRules.Check check = AppendRules.check(ctx.log.view(), m.prevLogIndex(), m.prevLogTerm());
+    if (!check.matches()) {
+      ctx.sendDurably(
+          m.from(),
+          AppendResponse.reject(
+              ctx.currentTerm,
+              ctx.selfId,
+              m.prevLogIndex(),
+              check.hintIndex(),
+              check.hintTerm(),
+              ctx.log.lastIndex()));
+      return this;
+    }
+
+    // Rules 3-4: delete a conflicting suffix (never a committed entry), append what is new.
+    List<LogEntry> entries = m.entries();
+    int firstNew = AppendRules.firstNewEntry(ctx.log.view(), entries);
+    if (firstNew < entries.size()) {
+      long from = entries.get(firstNew).index();
+      if (from <= ctx.log.lastIndex()) ctx.truncateLogFrom(from);
+      ctx.appendToLog(entries.subList(firstNew, entries.size()));
+    }
+
+    // Rule 5: commitIndex = min(leaderCommit, index of last new entry).
+    long lastNew = m.lastIndex();
+    ctx.advanceCommit(AppendRules.followerCommit(ctx.commitIndex.get(), m.leaderCommit(), lastNew));
+
+    // Acknowledge only once everything acknowledged is durable.
+    ctx.sendDurably(
+        m.from(), AppendResponse.success(ctx.currentTerm, ctx.selfId, lastNew, ctx.log.lastIndex()));
+    return this;
+  }
+}

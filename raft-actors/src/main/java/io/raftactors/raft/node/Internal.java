@@ -1,0 +1,39 @@
+package io.raftactors.raft.node;
+
+import io.raftactors.raft.RaftNode;
+
+/** Messages a RaftNode sends itself or receives from its own children; never cross the network. */
+sealed interface Internal extends RaftNode.Command {
+
+  /** The election timer fired (followers and candidates). */
+  enum ElectionTimeout implements Internal {
+    INSTANCE
+  }
+
+  /** The leader checks it still hears from a majority (check-quorum). */
+  enum CheckQuorumTick implements Internal {
+    INSTANCE
+  }
+
+  /** The leader appends the proposals that arrived since the last flush, as one batch. */
+  enum FlushProposals implements Internal {
+    INSTANCE
+  }
+
+  /** Proposals held while no leader is known are checked for expiry. */
+  enum LeaderWaitTick implements Internal {
+    INSTANCE
+  }
+
+  /** The journal made every write up to {@code seq} durable. */
+  record JournalAcked(long seq) implements Internal {}
+
+  /** The journal's durable state, read at start. */
+  record JournalRecovered(io.raftactors.raft.journal.Journal.Recovered state) implements Internal {}
+
+  /** The applier applied every entry up to {@code index}. */
+  record AppliedUpTo(long index) implements Internal {}
+
+  /** A replicator of the leadership in {@code term} learned that {@code follower} matches up to {@code matchIndex}. */
+  record ReplicatorProgress(String follower, long term, long matchIndex) implements Internal {}
+}

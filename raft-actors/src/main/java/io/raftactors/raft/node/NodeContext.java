@@ -1,0 +1,208 @@
+package io.raftactors.raft.node;
+
+import akka.actor.typed.ActorRef;
+import akka.actor.typed.eventstream.EventStream;
+import akka.actor.typed.javadsl.ActorContext;
+import akka.actor.typed.javadsl.TimerScheduler;
+import io.raftactors.raft.NodeStatus;
+import io.raftactors.raft.RaftClock;
+import io.raftactors.raft.RaftEvent;
+import io.raftactors.raft.RaftNode;
+import io.raftactors.raft.RaftSettings;
+import io.raftactors.raft.Role;
+import io.raftactors.raft.log.LogEntry;
+import io.raftactors.raft.log.RaftLog;
+import io.raftactors.raft.protocol.RaftMessage;
+import io.raftactors.raft.rules.VoteRules;
+import java.time.Duration;
+import java.util.List;
+import java.util.Objects;
+import java.util.Random;
+import org.slf4j.Logger;
+
+/**
+ * The state and effects shared by all roles of one node, owned by its RaftNode actor and handed
+ * from role to role (never shared with another actor). Persistent state (term, vote, log) changes
+ * only through methods that also write the journal.
+ */
+final class NodeContext {
+  static final String ELECTION_TIMER = "election";
+  static final String CHECK_QUORUM_TIMER = "check-quorum";
+  static final String LEADER_WAIT_TIMER = "leader-wait";
+
+  final ActorContext<RaftNode.Command> actor;
+  final TimerScheduler<RaftNode.Command> timers;
+  final RaftSettings settings;
+  final String selfId;
+  /** Voting members, including this node, in a stable order. */
+  final List<String> voters;
+  /** Voting members other than this node. */
+  final List<String> peerIds;
+
+  final RaftClock clock;
+  final RaftLog log = new RaftLog();
+  final JournalWriter journal;
+  final Roles roles;
+  final WaitingProposals waiting;
+  final ActorRef<Applier.Command> applier;
+
+  private final io.raftactors.raft.Peers peers;
+  private final Random random;
+
+  /** Latest term this node has seen (persistent). */
+  long currentTerm;
+  /** Candidate voted for in currentTerm, or null (persistent). */
+  String votedFor;
+  /** The leader of currentTerm as far as this node knows, or null. */
+  String leaderId;
+  /** Highest index known committed; only grows. */
+  final MonotonicIndex commitIndex = new MonotonicIndex("commitIndex");
+  /** Highest index the applier reported applied; only grows. */
+  final MonotonicIndex lastApplied = new MonotonicIndex("lastApplied");
+  /** When this node last heard from the leader of its term (clock.nanoTime()). */
+  long lastLeaderContactNanos;
+  /** The role currently in charge; set by {@link Roles} only. */
+  RoleBehavior role;
+
+  NodeContext(
+      ActorContext<RaftNode.Command> actor,
+      TimerScheduler<RaftNode.Command> timers,
+      NodeSetup setup,
+      JournalWriter journal,
+      ActorRef<Applier.Command> applier) {
+    this.actor = actor;
+    this.timers = timers;
+    this.settings = setup.settings();
+    this.selfId = setup.nodeId();
+    this.voters = setup.members();
+    this.peerIds = voters.stream().filter(id -> !id.equals(selfId)).toList();
+    this.peers = setup.peers();
+    this.clock = setup.clock();
+    this.random = new Random(setup.randomSeed());
+    this.journal = journal;
+    this.applier = applier;
+    this.roles = new Roles(this);
+    this.waiting = new WaitingProposals(this);
+    this.lastLeaderContactNanos = clock.nanoTime() - settings.electionTimeoutMax().toNanos();
+  }
+
+  Logger log() {
+    return actor.getLog();
+  }
+
+  // ---- persistent state -------------------------------------------------------------------
+
+  /** Moves to a higher term with no vote cast in it; the change is written to the journal. */
+  void enterTerm(long term) {
+    if (term <= currentTerm) {
+      throw new IllegalStateException("term must grow: " + currentTerm + " -> " + term);
+    }
+    currentTerm = term;
+    votedFor = null;
+    leaderId = null;
+    journal.saveTermVote(term, null);
+  }
+
+  /** Records this node's vote in the current term; returns the journal write's sequence number. */
+  long voteFor(String candidate) {
+    if (votedFor != null && !votedFor.equals(candidate)) {
+      throw new IllegalStateException(
+          "already voted for " + votedFor + " in term " + currentTerm + ", not " + candidate);
+    }
+    votedFor = candidate;
+    return journal.saveTermVote(currentTerm, candidate);
+  }
+
+  void appendToLog(List<LogEntry> entries) {
+    if (entries.isEmpty()) return;
+    log.append(entries);
+    journal.append(entries);
+  }
+
+  void truncateLogFrom(long index) {
+    if (index <= commitIndex.get()) {
+      throw new IllegalStateException(
+          "refusing to truncate committed entry " + index + " (commitIndex " + commitIndex.get()
+              + ")");
+    }
+    log.truncateFrom(index);
+    journal.truncateFrom(index);
+  }
+
+  // ---- volatile state ---------------------------------------------------------------------
+
+  void advanceCommit(long index) {
+    if (commitIndex.advanceTo(index)) {
+      applier.tell(new Applier.CommitTo(log.view(), index));
+    }
+  }
+
+  /** Records the leader of the current term and that it was heard from now. */
+  void heardFromLeader(String leader) {
+    lastLeaderContactNanos = clock.nanoTime();
+    if (!Objects.equals(leader, leaderId)) {
+      leaderId = leader;
+      publishRole();
+    }
+  }
+
+  /**
+   * Whether this node believes a live leader exists: it leads, or heard from the leader within
+   * the minimum election timeout. Such a node refuses pre-votes and, with check-quorum, ignores
+   * vote requests of a higher term (dissertation 4.2.3).
+   */
+  boolean hearsFromLeader() {
+    if (role != null && role.role() == Role.LEADER) return true;
+    return leaderId != null
+        && clock.nanoTime() - lastLeaderContactNanos < settings.electionTimeoutMin().toNanos();
+  }
+
+  long unappliedBytes() {
+    return log.bytesBetween(lastApplied.get(), log.lastIndex());
+  }
+
+  int quorum() {
+    return VoteRules.quorum(voters.size());
+  }
+
+  // ---- effects ----------------------------------------------------------------------------
+
+  ActorRef<RaftNode.Command> peerRef(String nodeId) {
+    return peers.ref(nodeId);
+  }
+
+  void send(String nodeId, RaftNode.Command message) {
+    peers.ref(nodeId).tell(message);
+  }
+
+  /** Sends once every journal write issued so far is durable. */
+  void sendDurably(String nodeId, RaftMessage message) {
+    journal.whenDurable(() -> send(nodeId, message));
+  }
+
+  void startElectionTimer() {
+    long min = settings.electionTimeoutMin().toNanos();
+    long max = settings.electionTimeoutMax().toNanos();
+    long timeout = min + (max > min ? (long) (random.nextDouble() * (max - min)) : 0);
+    timers.startSingleTimer(ELECTION_TIMER, Internal.ElectionTimeout.INSTANCE, Duration.ofNanos(timeout));
+  }
+
+  void publishRole() {
+    Role r = role == null ? Role.RECOVERING : role.role();
+    actor.getSystem()
+        .eventStream()
+        .tell(new EventStream.Publish<>(new RaftEvent.RoleChanged(selfId, r, currentTerm, leaderId)));
+  }
+
+  NodeStatus status() {
+    return new NodeStatus(
+        selfId,
+        role.role(),
+        currentTerm,
+        leaderId,
+        commitIndex.get(),
+        lastApplied.get(),
+        log.lastIndex(),
+        voters);
+  }
+}

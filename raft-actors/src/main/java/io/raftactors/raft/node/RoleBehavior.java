@@ -1,0 +1,118 @@
+package io.raftactors.raft.node;
+
+import akka.actor.typed.Behavior;
+import akka.actor.typed.ChildFailed;
+import akka.actor.typed.Terminated;
+import akka.actor.typed.javadsl.AbstractBehavior;
+import akka.actor.typed.javadsl.Behaviors;
+import akka.actor.typed.javadsl.Receive;
+import akka.actor.typed.javadsl.ReceiveBuilder;
+import io.raftactors.raft.GetStatus;
+import io.raftactors.raft.Propose;
+import io.raftactors.raft.RaftNode;
+import io.raftactors.raft.Role;
+import io.raftactors.raft.protocol.RaftMessage;
+
+/**
+ * Base of the role behaviors (Follower, PreCandidate, Candidate, Leader). Wires what every role
+ * does the same way (the term gate, journal acknowledgements, status queries, child failures)
+ * around the role's own handlers, so no role repeats them.
+ */
+abstract class RoleBehavior extends AbstractBehavior<RaftNode.Command> {
+  protected final NodeContext ctx;
+
+  RoleBehavior(NodeContext ctx) {
+    super(ctx.actor);
+    this.ctx = ctx;
+  }
+
+  abstract Role role();
+
+  /**
+   * Handles a wire message that passed the {@link TermGate}: its term equals the current term,
+   * except pre-vote requests and granted pre-vote responses, which carry a future term.
+   */
+  abstract Behavior<RaftNode.Command> onMessage(RaftMessage message);
+
+  abstract Behavior<RaftNode.Command> onPropose(Propose propose);
+
+  /** Role-specific handlers (timers, internal messages); matched before the common ones. */
+  abstract void addHandlers(ReceiveBuilder<RaftNode.Command> builder);
+
+  /** Called once when another role takes over: stop children, cancel timers, answer waiters. */
+  void onExit() {}
+
+  /** Called after the journal made more writes durable. */
+  Behavior<RaftNode.Command> onDurable() {
+    return this;
+  }
+
+  @Override
+  public final Receive<RaftNode.Command> createReceive() {
+    ReceiveBuilder<RaftNode.Command> builder = newReceiveBuilder();
+    addHandlers(builder);
+    return builder
+        .onMessage(RaftMessage.class, m -> TermGate.handle(ctx, this, m))
+        .onMessage(Propose.class, this::onPropose)
+        .onMessage(Internal.JournalAcked.class, this::onJournalAcked)
+        .onMessage(Internal.AppliedUpTo.class, this::onAppliedUpTo)
+        .onMessageEquals(Internal.LeaderWaitTick.INSTANCE, this::onLeaderWaitTick)
+        .onMessage(GetStatus.class, this::onGetStatus)
+        .onMessage(RaftNode.GetLog.class, this::onGetLog)
+        .onMessage(Internal.class, this::ignoreStale)
+        .onSignal(ChildFailed.class, this::onChildFailed)
+        .onSignal(Terminated.class, this::onChildTerminated)
+        .build();
+  }
+
+  private Behavior<RaftNode.Command> onJournalAcked(Internal.JournalAcked ack) {
+    ctx.journal.onAck(ack.seq());
+    return onDurable();
+  }
+
+  private Behavior<RaftNode.Command> onAppliedUpTo(Internal.AppliedUpTo applied) {
+    ctx.lastApplied.advanceTo(applied.index());
+    return this;
+  }
+
+  private Behavior<RaftNode.Command> onLeaderWaitTick() {
+    ctx.waiting.expire();
+    return this;
+  }
+
+  private Behavior<RaftNode.Command> onGetStatus(GetStatus query) {
+    query.replyTo().tell(ctx.status());
+    return this;
+  }
+
+  private Behavior<RaftNode.Command> onGetLog(RaftNode.GetLog query) {
+    query
+        .replyTo()
+        .tell(new RaftNode.LogSnapshot(ctx.log.view(), ctx.commitIndex.get(), ctx.currentTerm, role()));
+    return this;
+  }
+
+  /** Timer ticks and reports addressed to a role this node has left. */
+  private Behavior<RaftNode.Command> ignoreStale(Internal message) {
+    return this;
+  }
+
+  private Behavior<RaftNode.Command> onChildFailed(ChildFailed failed) {
+    ctx.log()
+        .error(
+            "[{}] child {} failed; stopping this node (it recovers only from its journal)",
+            ctx.selfId,
+            failed.getRef().path().name(),
+            failed.getCause());
+    return Behaviors.stopped();
+  }
+
+  private Behavior<RaftNode.Command> onChildTerminated(Terminated terminated) {
+    if (terminated.getRef().equals(ctx.journal.ref()) || terminated.getRef().equals(ctx.applier)) {
+      ctx.log()
+          .error("[{}] {} stopped; stopping this node", ctx.selfId, terminated.getRef().path().name());
+      return Behaviors.stopped();
+    }
+    return this;
+  }
+}

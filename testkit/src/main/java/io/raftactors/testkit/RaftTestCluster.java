@@ -1,0 +1,538 @@
+package io.raftactors.testkit;
+
+import akka.actor.testkit.typed.javadsl.ActorTestKit;
+import akka.actor.typed.ActorRef;
+import akka.actor.typed.Behavior;
+import akka.actor.typed.eventstream.EventStream;
+import akka.actor.typed.javadsl.AskPattern;
+import akka.actor.typed.javadsl.Behaviors;
+import com.typesafe.config.Config;
+import com.typesafe.config.ConfigFactory;
+import io.raftactors.raft.GetStatus;
+import io.raftactors.raft.NodeStatus;
+import io.raftactors.raft.Peers;
+import io.raftactors.raft.Propose;
+import io.raftactors.raft.ProposeResult;
+import io.raftactors.raft.RaftEvent;
+import io.raftactors.raft.RaftNode;
+import io.raftactors.raft.RaftSettings;
+import io.raftactors.raft.Role;
+import io.raftactors.raft.StateMachine;
+import io.raftactors.raft.journal.MemoryJournal;
+import io.raftactors.raft.journal.MemoryJournalStore;
+import io.raftactors.raft.log.LogEntry;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Random;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
+import java.util.function.BooleanSupplier;
+import java.util.function.Supplier;
+
+/**
+ * A Raft group of N nodes in one JVM, with a controllable network between them ({@link
+ * #network()}), crash and restart of nodes with what their journals made durable, and an {@link
+ * InvariantObserver} that checks Raft's safety properties throughout the run.
+ *
+ * <pre>{@code
+ * try (RaftTestCluster cluster = RaftTestCluster.builder().nodes(3).seed(42).build()) {
+ *   String leader = cluster.awaitLeader(Duration.ofSeconds(5));
+ *   cluster.propose("x".getBytes()).toCompletableFuture().get();
+ *   cluster.network().disconnect(leader);
+ *   cluster.checkInvariants();
+ * }
+ * }</pre>
+ *
+ * Every message between nodes is serialized and deserialized with the serializer Artery would
+ * use, so what would cross the network in a real cluster is exercised by every test.
+ */
+public final class RaftTestCluster implements AutoCloseable {
+  /** Election and heartbeat timing of test clusters unless overridden. */
+  public static final String TEST_TIMING =
+      "raft.election-timeout-min = 200ms\n"
+          + "raft.election-timeout-max = 400ms\n"
+          + "raft.heartbeat-interval = 50ms\n"
+          + "raft.replication.resend-timeout = 200ms\n";
+
+  private static final Duration ASK_TIMEOUT = Duration.ofSeconds(3);
+
+  private final long seed;
+  private final Random random;
+  private final List<String> ids;
+  private final ActorTestKit testKit;
+  private final RaftSettings settings;
+  private final Supplier<StateMachine> stateMachine;
+  private final Duration journalSyncDelay;
+  private final MessageTrace trace;
+  private final TestNetwork network;
+  private final InvariantObserver observer;
+  private final Map<String, MemoryJournalStore> stores = new LinkedHashMap<>();
+  private final Map<String, Map<String, ActorRef<RaftNode.Command>>> links = new HashMap<>();
+  private final Map<String, ActorRef<RaftNode.Command>> running = new ConcurrentHashMap<>();
+  private final Map<String, RecordingStateMachine> machines = new ConcurrentHashMap<>();
+  private final Map<String, Integer> incarnations = new HashMap<>();
+  private final ScheduledExecutorService checker;
+  private volatile boolean closed;
+
+  private RaftTestCluster(Builder b) {
+    this.seed = b.seed;
+    this.random = new Random(seed);
+    this.ids = new ArrayList<>();
+    for (int i = 1; i <= b.nodes; i++) ids.add("n" + i);
+    Config config =
+        ConfigFactory.parseString(b.overrides)
+            .withFallback(ConfigFactory.parseString(TEST_TIMING))
+            .withFallback(ConfigFactory.parseString("akka.loglevel = INFO"))
+            .withFallback(ConfigFactory.load());
+    this.settings = RaftSettings.fromRoot(config);
+    this.testKit = ActorTestKit.create(b.name, config);
+    this.stateMachine = b.stateMachine;
+    this.journalSyncDelay = b.journalSyncDelay;
+    this.trace = new MessageTrace(b.traceCapacity);
+    this.observer = new InvariantObserver(trace, ids.size());
+    this.network = new TestNetwork(testKit.system(), ids, trace, observer::violation);
+
+    ActorRef<RaftEvent> events =
+        testKit.spawn(
+            Behaviors.receive(RaftEvent.class)
+                .onMessage(RaftEvent.RoleChanged.class, e -> {
+                  observer.onRoleChanged(e);
+                  return Behaviors.same();
+                })
+                .build(),
+            "invariant-observer");
+    testKit.system().eventStream().tell(new EventStream.Subscribe<>(RaftEvent.class, events));
+
+    for (String from : ids) {
+      Map<String, ActorRef<RaftNode.Command>> out = new HashMap<>();
+      for (String to : ids) {
+        if (from.equals(to)) continue;
+        long linkSeed = seed * 31 + (from + "->" + to).hashCode();
+        out.put(to, testKit.spawn(NetworkLink.create(from, to, network, linkSeed), "link-" + from + "-" + to));
+      }
+      links.put(from, out);
+      stores.put(from, b.initialJournals.getOrDefault(from, new MemoryJournalStore()));
+    }
+    for (String id : ids) start(id);
+
+    this.checker = Executors.newSingleThreadScheduledExecutor(r -> {
+      Thread t = new Thread(r, "raft-invariants-" + b.name);
+      t.setDaemon(true);
+      return t;
+    });
+    checker.scheduleWithFixedDelay(this::periodicCheck, 100, 100, TimeUnit.MILLISECONDS);
+  }
+
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  // ---- topology ---------------------------------------------------------------------------
+
+  /** The ids of all nodes, crashed or not ({@code n1..nN}). */
+  public List<String> nodeIds() {
+    return List.copyOf(ids);
+  }
+
+  /** The ids of the nodes currently running. */
+  public List<String> runningNodeIds() {
+    return ids.stream().filter(running::containsKey).toList();
+  }
+
+  public boolean isRunning(String id) {
+    return running.containsKey(id);
+  }
+
+  /** The controllable network between the nodes. */
+  public TestNetwork network() {
+    return network;
+  }
+
+  /** The seed this cluster's randomness (links, election timeouts, {@link #random()}) came from. */
+  public long seed() {
+    return seed;
+  }
+
+  /** A random source derived from the seed, for the test's own choices. */
+  public Random random() {
+    return random;
+  }
+
+  public RaftSettings settings() {
+    return settings;
+  }
+
+  // ---- queries ----------------------------------------------------------------------------
+
+  /** The status of a running node. */
+  public NodeStatus status(String id) {
+    return await(AskPattern.ask(ref(id), GetStatus::new, ASK_TIMEOUT, testKit.scheduler()));
+  }
+
+  /** The log and commit index of a running node, as it is now. */
+  public RaftNode.LogSnapshot log(String id) {
+    return await(AskPattern.ask(ref(id), RaftNode.GetLog::new, ASK_TIMEOUT, testKit.scheduler()));
+  }
+
+  /** What the current incarnation of node {@code id}'s state machine applied, in order. */
+  public List<AppliedEntry> applied(String id) {
+    RecordingStateMachine m = machines.get(id);
+    return m == null ? List.of() : m.applied();
+  }
+
+  /** Messages node {@code id} has sent to other nodes. */
+  public long messageCount(String id) {
+    return network.messageCount(id);
+  }
+
+  /** Serialized bytes node {@code id} has sent to other nodes. */
+  public long bytesSent(String id) {
+    return network.bytesSent(id);
+  }
+
+  /** The journal store of node {@code id} (what it has made durable). */
+  public MemoryJournalStore journal(String id) {
+    return stores.get(id);
+  }
+
+  /**
+   * The leader, if there is one that a majority of nodes follows in its term: a running node in
+   * role LEADER whose term and id a majority of the nodes (itself included) report, counting only
+   * nodes the network currently connects with it.
+   */
+  public Optional<String> leader() {
+    Map<String, NodeStatus> statuses = new HashMap<>();
+    for (String id : runningNodeIds()) {
+      try {
+        statuses.put(id, status(id));
+      } catch (RuntimeException e) {
+        // crashed meanwhile
+      }
+    }
+    for (NodeStatus s : statuses.values()) {
+      if (s.role() != Role.LEADER) continue;
+      String leader = s.nodeId();
+      long followers = statuses.values().stream()
+          .filter(o -> o.term() == s.term() && leader.equals(o.leaderId()))
+          .filter(o -> o.nodeId().equals(leader)
+              || (network.connected(leader, o.nodeId()) && network.connected(o.nodeId(), leader)))
+          .count();
+      if (followers >= ids.size() / 2 + 1) return Optional.of(leader);
+    }
+    return Optional.empty();
+  }
+
+  /** Waits until {@link #leader()} reports one; returns its id. */
+  public String awaitLeader(Duration timeout) {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    while (true) {
+      Optional<String> leader = leader();
+      if (leader.isPresent()) return leader.get();
+      if (System.nanoTime() > deadline) {
+        throw new AssertionError("no leader within " + timeout + " (seed " + seed + ")\n" + describe());
+      }
+      LockSupport.parkNanos(20_000_000);
+    }
+  }
+
+  /** Waits until {@code condition} holds, failing with {@code what} after {@code timeout}. */
+  public void awaitCondition(String what, Duration timeout, BooleanSupplier condition) {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    while (!condition.getAsBoolean()) {
+      if (System.nanoTime() > deadline) {
+        throw new AssertionError("timed out after " + timeout + " waiting for " + what
+            + " (seed " + seed + ")\n" + describe());
+      }
+      LockSupport.parkNanos(10_000_000);
+    }
+  }
+
+  /** Waits until every running node has applied at least up to {@code index}. */
+  public void awaitApplied(long index, Duration timeout) {
+    awaitCondition("all running nodes to apply index " + index, timeout,
+        () -> runningNodeIds().stream().allMatch(id -> status(id).lastApplied() >= index));
+  }
+
+  // ---- proposals --------------------------------------------------------------------------
+
+  /** Proposes to the leader if one is known, else to a random running node (which forwards). */
+  public CompletionStage<ProposeResult> propose(byte[] command) {
+    String target = leader().orElseGet(() -> {
+      List<String> up = runningNodeIds();
+      return up.get(random.nextInt(up.size()));
+    });
+    return propose(target, command);
+  }
+
+  /**
+   * Proposes through node {@code id}. Completes with the node's answer, or with {@link
+   * ProposeResult.Unknown} if none arrives within 5 seconds.
+   */
+  public CompletionStage<ProposeResult> propose(String id, byte[] command) {
+    return propose(id, command, Duration.ofSeconds(5));
+  }
+
+  /**
+   * Proposes through node {@code id}. Completes with the node's answer, or with {@link
+   * ProposeResult.Unknown} if none arrives within {@code timeout}.
+   */
+  public CompletionStage<ProposeResult> propose(String id, byte[] command, Duration timeout) {
+    ActorRef<RaftNode.Command> node = running.get(id);
+    if (node == null) {
+      return CompletableFuture.completedFuture(
+          new ProposeResult.Unknown(id + " is not running; the proposal was not sent"));
+    }
+    CompletionStage<ProposeResult> answer =
+        AskPattern.ask(node, (ActorRef<ProposeResult> r) -> new Propose(command, r),
+            timeout, testKit.scheduler());
+    return answer.exceptionally(e -> new ProposeResult.Unknown("no answer from " + id + ": " + e));
+  }
+
+  /**
+   * Proposes until the command is applied, retrying after rejections and unknown outcomes (so the
+   * command may be applied more than once); fails after {@code timeout}.
+   */
+  public ProposeResult.Applied commit(byte[] command, Duration timeout) {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    ProposeResult last = null;
+    while (System.nanoTime() < deadline) {
+      last = await(propose(command));
+      if (last instanceof ProposeResult.Applied applied) return applied;
+      LockSupport.parkNanos(20_000_000);
+    }
+    throw new AssertionError("not committed within " + timeout + ", last answer " + last
+        + " (seed " + seed + ")\n" + describe());
+  }
+
+  // ---- faults -----------------------------------------------------------------------------
+
+  /**
+   * Stops node {@code id} at once, as a process crash would: its actors stop, messages to it are
+   * lost, and only what its journal acknowledged survives. Returns when it has stopped.
+   */
+  public void crash(String id) {
+    ActorRef<RaftNode.Command> ref = running.remove(id);
+    if (ref == null) throw new IllegalStateException(id + " is not running");
+    network.setLive(id, null);
+    trace.add("CRASH " + id);
+    testKit.stop(ref, Duration.ofSeconds(10));
+  }
+
+  /** Starts a crashed node again from what its journal made durable. */
+  public void restart(String id) {
+    if (running.containsKey(id)) throw new IllegalStateException(id + " is running");
+    trace.add("RESTART " + id);
+    start(id);
+  }
+
+  private void start(String id) {
+    int incarnation = incarnations.merge(id, 1, Integer::sum);
+    Map<String, ActorRef<RaftNode.Command>> out = links.get(id);
+    Peers peers = out::get;
+    Behavior<RaftNode.Command> node =
+        RaftNode.builder(id)
+            .members(ids)
+            .settings(settings)
+            .peers(peers)
+            .journal(MemoryJournal.create(stores.get(id), journalSyncDelay))
+            .stateMachine(() -> {
+              RecordingStateMachine m = new RecordingStateMachine(id, stateMachine.get(), observer);
+              machines.put(id, m);
+              return m;
+            })
+            .randomSeed(seed * 1_000_003L + id.hashCode() * 31L + incarnation)
+            .build();
+    ActorRef<RaftNode.Command> ref = testKit.spawn(node, id + "-" + incarnation);
+    running.put(id, ref);
+    network.setLive(id, ref);
+  }
+
+  // ---- invariants -------------------------------------------------------------------------
+
+  /** The observer checking this cluster. */
+  public InvariantObserver observer() {
+    return observer;
+  }
+
+  /**
+   * Runs a full check of every invariant now and fails if it, or any check during the run, found
+   * a violation: two leaders in one term, different entries at the same (index, term), an applied
+   * entry that differs between nodes, or a committed entry lost.
+   */
+  public void checkInvariants() {
+    observer.checkLogs(snapshotLogs(), stores, true);
+    List<String> v = observer.violations();
+    if (!v.isEmpty()) {
+      throw new AssertionError("Raft invariants violated (seed " + seed + "):\n  "
+          + String.join("\n  ", v) + "\n" + describe());
+    }
+  }
+
+  private void periodicCheck() {
+    if (closed) return;
+    try {
+      observer.checkLogs(snapshotLogs(), stores, false);
+    } catch (RuntimeException e) {
+      if (!closed) trace.add("invariant check skipped: " + e);
+    }
+  }
+
+  private Map<String, RaftNode.LogSnapshot> snapshotLogs() {
+    Map<String, RaftNode.LogSnapshot> logs = new HashMap<>();
+    for (String id : runningNodeIds()) {
+      try {
+        logs.put(id, log(id));
+      } catch (RuntimeException e) {
+        // crashed or still recovering
+      }
+    }
+    return logs;
+  }
+
+  /** The seed, each node's status and the recent message trace: what a failing test prints. */
+  public String describe() {
+    StringBuilder sb = new StringBuilder();
+    sb.append("cluster seed=").append(seed)
+        .append(" (re-run with -Draft.test.seed=").append(seed).append(")\n");
+    for (String id : ids) {
+      sb.append("  ").append(id).append(": ");
+      if (!running.containsKey(id)) {
+        sb.append("crashed");
+      } else {
+        try {
+          sb.append(status(id));
+        } catch (RuntimeException e) {
+          sb.append("no status: ").append(e.getMessage());
+        }
+      }
+      sb.append('\n');
+    }
+    List<String> lines = trace.lines();
+    int from = Math.max(0, lines.size() - 80);
+    sb.append("last ").append(lines.size() - from).append(" trace events:\n");
+    for (String line : lines.subList(from, lines.size())) sb.append("  ").append(line).append('\n');
+    return sb.toString();
+  }
+
+  /** The full recent trace. */
+  public MessageTrace trace() {
+    return trace;
+  }
+
+  @Override
+  public void close() {
+    if (closed) return;
+    closed = true;
+    checker.shutdownNow();
+    testKit.shutdownTestKit();
+  }
+
+  private ActorRef<RaftNode.Command> ref(String id) {
+    ActorRef<RaftNode.Command> ref = running.get(id);
+    if (ref == null) throw new IllegalStateException(id + " is not running");
+    return ref;
+  }
+
+  private static <T> T await(CompletionStage<T> stage) {
+    try {
+      return stage.toCompletableFuture().get(10, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    } catch (Exception e) {
+      throw new IllegalStateException(e.getCause() != null ? e.getCause() : e);
+    }
+  }
+
+  /** Builds a {@link RaftTestCluster}. */
+  public static final class Builder {
+    private int nodes = 3;
+    private Supplier<StateMachine> stateMachine = StateMachines.echo();
+    private long seed = Long.getLong("raft.test.seed", new Random().nextLong());
+    private String overrides = "";
+    private Duration journalSyncDelay = Duration.ZERO;
+    private String name = "raft-test";
+    private int traceCapacity = 4000;
+    private final Map<String, MemoryJournalStore> initialJournals = new HashMap<>();
+
+    private Builder() {}
+
+    /**
+     * Starts node {@code id} from this durable state instead of an empty journal (the ids are
+     * {@code n1..nN}), to begin a scenario from a given situation.
+     */
+    public Builder initialJournal(String id, long term, String votedFor, List<LogEntry> entries) {
+      initialJournals.put(id, new MemoryJournalStore(term, votedFor, entries));
+      return this;
+    }
+
+    public Builder nodes(int nodes) {
+      if (nodes < 1) throw new IllegalArgumentException("nodes must be >= 1");
+      this.nodes = nodes;
+      return this;
+    }
+
+    /** Creates each node incarnation's state machine (default: {@link StateMachines#echo()}). */
+    public Builder stateMachine(Supplier<StateMachine> stateMachine) {
+      this.stateMachine = stateMachine;
+      return this;
+    }
+
+    /** The seed of all randomness (default: {@code -Draft.test.seed}, else random). */
+    public Builder seed(long seed) {
+      this.seed = seed;
+      return this;
+    }
+
+    /** HOCON overriding settings, e.g. {@code "raft.pre-vote = off"}. */
+    public Builder settings(String hocon) {
+      this.overrides = this.overrides + "\n" + hocon;
+      return this;
+    }
+
+    /**
+     * Makes journals acknowledge writes only after this delay, in groups, and lose unacknowledged
+     * writes on a crash (like a disk with group commit). Zero (default): durable at once.
+     */
+    public Builder journalSyncDelay(Duration delay) {
+      this.journalSyncDelay = delay;
+      return this;
+    }
+
+    /**
+     * The actor system's name (default {@code raft-test}); characters that may not appear in an
+     * actor path's host part (anything but letters, digits and inner dashes) are replaced, so that
+     * ActorRefs inside messages serialize and resolve as they would over Artery.
+     */
+    public Builder name(String name) {
+      String clean = name.replaceAll("[^A-Za-z0-9]+", "-").replaceAll("^-+|-+$", "");
+      this.name = clean.isEmpty() ? "raft-test" : clean;
+      return this;
+    }
+
+    /** How many recent events the trace keeps (0 is not allowed; default 4000). */
+    public Builder traceCapacity(int capacity) {
+      if (capacity < 1) throw new IllegalArgumentException("capacity must be >= 1");
+      this.traceCapacity = capacity;
+      return this;
+    }
+
+    public long seed() {
+      return seed;
+    }
+
+    public RaftTestCluster build() {
+      return new RaftTestCluster(this);
+    }
+  }
+}

@@ -1,0 +1,28 @@
+package io.raftactors.testkit;
+
+import io.raftactors.raft.StateMachine;
+import java.nio.ByteBuffer;
+import java.util.function.Supplier;
+
+/** Small state machines for testing the consensus layer itself. */
+public final class StateMachines {
+  private StateMachines() {}
+
+  /** Returns each command's bytes as its result. */
+  public static Supplier<StateMachine> echo() {
+    return () -> c -> c.command();
+  }
+
+  /** Counts applied commands; the result is the count after this one (8 bytes, big-endian). */
+  public static Supplier<StateMachine> counter() {
+    return () ->
+        new StateMachine() {
+          private long count;
+
+          @Override
+          public byte[] apply(io.raftactors.raft.CommittedCommand c) {
+            return ByteBuffer.allocate(8).putLong(++count).array();
+          }
+        };
+  }
+}
