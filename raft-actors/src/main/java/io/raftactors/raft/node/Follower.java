@@ -52,6 +52,7 @@ final class Follower extends RoleBehavior {
   }
 
   private Behavior<RaftNode.Command> onElectionTimeout() {
+    if (!ctx.electionTimerExpired()) return this;
     ctx.log().debug("[{}] no word from a leader in term {}", ctx.selfId, ctx.currentTerm);
     return ctx.settings.preVote() ? ctx.roles.becomePreCandidate() : ctx.roles.becomeCandidate();
   }
@@ -59,7 +60,7 @@ final class Follower extends RoleBehavior {
   /** AppendEntries of the current term (Figure 2, "AppendEntries RPC, receiver implementation"). */
   private Behavior<RaftNode.Command> onAppendEntries(AppendEntries m) {
     ctx.heardFromLeader(m.from());
-    ctx.startElectionTimer();
+    ctx.extendElectionDeadline();
     ctx.waiting.forwardIfLeaderKnown();
 
     // Rule 2: reply false if the log has no entry at prevLogIndex whose term matches prevLogTerm.

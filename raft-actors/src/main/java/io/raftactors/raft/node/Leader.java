@@ -75,7 +75,7 @@ final class Leader extends RoleBehavior {
                       peer,
                       ctx.selfId,
                       ctx.currentTerm,
-                      ctx.peerRef(peer),
+                      ctx.peers,
                       ctx.actor.getSelf(),
                       ctx.settings,
                       ctx.clock,

@@ -46,7 +46,7 @@ final class NodeContext {
   final WaitingProposals waiting;
   final ActorRef<Applier.Command> applier;
 
-  private final io.raftactors.raft.Peers peers;
+  final io.raftactors.raft.Peers peers;
   private final Random random;
 
   /** Latest term this node has seen (persistent). */
@@ -63,6 +63,9 @@ final class NodeContext {
   long lastLeaderContactNanos;
   /** The role currently in charge; set by {@link Roles} only. */
   RoleBehavior role;
+
+  private long electionTimeoutNanos;
+  private long electionDeadlineNanos;
 
   NodeContext(
       ActorContext<RaftNode.Command> actor,
@@ -167,10 +170,6 @@ final class NodeContext {
 
   // ---- effects ----------------------------------------------------------------------------
 
-  ActorRef<RaftNode.Command> peerRef(String nodeId) {
-    return peers.ref(nodeId);
-  }
-
   void send(String nodeId, RaftNode.Command message) {
     peers.ref(nodeId).tell(message);
   }
@@ -180,11 +179,33 @@ final class NodeContext {
     journal.whenDurable(() -> send(nodeId, message));
   }
 
+  /** Starts the election timer with a fresh random timeout in [min, max]. */
   void startElectionTimer() {
     long min = settings.electionTimeoutMin().toNanos();
     long max = settings.electionTimeoutMax().toNanos();
-    long timeout = min + (max > min ? (long) (random.nextDouble() * (max - min)) : 0);
-    timers.startSingleTimer(ELECTION_TIMER, Internal.ElectionTimeout.INSTANCE, Duration.ofNanos(timeout));
+    electionTimeoutNanos = min + (max > min ? (long) (random.nextDouble() * (max - min)) : 0);
+    electionDeadlineNanos = clock.nanoTime() + electionTimeoutNanos;
+    timers.startSingleTimer(
+        ELECTION_TIMER, Internal.ElectionTimeout.INSTANCE, Duration.ofNanos(electionTimeoutNanos));
+  }
+
+  /**
+   * Moves the election deadline a full timeout from now without touching the timer (cheap enough
+   * for every AppendEntries); {@link #electionTimerExpired} re-arms the timer when it fires early.
+   */
+  void extendElectionDeadline() {
+    electionDeadlineNanos = clock.nanoTime() + electionTimeoutNanos;
+  }
+
+  /**
+   * Called when the election timer fires: true if the deadline has really passed, otherwise
+   * re-arms the timer for the time left and returns false.
+   */
+  boolean electionTimerExpired() {
+    long left = electionDeadlineNanos - clock.nanoTime();
+    if (left <= 0) return true;
+    timers.startSingleTimer(ELECTION_TIMER, Internal.ElectionTimeout.INSTANCE, Duration.ofNanos(left));
+    return false;
   }
 
   void publishRole() {

@@ -31,6 +31,14 @@ public record NodeSetup(
       throw new IllegalArgumentException(
           "raft.members " + members + " does not contain this node's id '" + nodeId + "'");
     }
+    for (String id : members) {
+      if (id.isBlank() || id.getBytes(java.nio.charset.StandardCharsets.UTF_8).length
+          > io.raftactors.raft.protocol.RaftMessageSerializer.MAX_ID_BYTES) {
+        throw new IllegalArgumentException(
+            "raft.members: node id '" + id + "' must be 1 to "
+                + io.raftactors.raft.protocol.RaftMessageSerializer.MAX_ID_BYTES + " bytes");
+      }
+    }
     if (members.stream().distinct().count() != members.size()) {
       throw new IllegalArgumentException("raft.members has duplicate ids: " + members);
     }

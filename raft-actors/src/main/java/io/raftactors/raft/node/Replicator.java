@@ -6,6 +6,7 @@ import akka.actor.typed.javadsl.AbstractBehavior;
 import akka.actor.typed.javadsl.ActorContext;
 import akka.actor.typed.javadsl.Behaviors;
 import akka.actor.typed.javadsl.Receive;
+import io.raftactors.raft.Peers;
 import io.raftactors.raft.RaftClock;
 import io.raftactors.raft.RaftNode;
 import io.raftactors.raft.RaftSettings;
@@ -37,7 +38,7 @@ import java.util.List;
  */
 final class Replicator extends AbstractBehavior<Replicator.Command> {
 
-  sealed interface Command permits LogUpdated, FollowerResponse, Tick {}
+  sealed interface Command permits LogUpdated, FollowerResponse, Tick, Flush {}
 
   /** The leader's log or commit index moved. */
   record LogUpdated(LogView log, long commitIndex) implements Command {}
@@ -49,11 +50,16 @@ final class Replicator extends AbstractBehavior<Replicator.Command> {
     INSTANCE
   }
 
+  /** Sends what accumulated; queued behind the updates already in the mailbox (batching). */
+  private enum Flush implements Command {
+    INSTANCE
+  }
+
   record Setup(
       String followerId,
       String leaderId,
       long term,
-      ActorRef<RaftNode.Command> follower,
+      Peers peers,
       ActorRef<RaftNode.Command> leader,
       RaftSettings settings,
       RaftClock clock,
@@ -86,6 +92,7 @@ final class Replicator extends AbstractBehavior<Replicator.Command> {
   private boolean probeOutstanding;
   private long probeSentNanos;
 
+  private boolean flushScheduled;
   private long lastSendNanos;
   private long lastResponseNanos;
   private long backoffNanos;
@@ -120,12 +127,30 @@ final class Replicator extends AbstractBehavior<Replicator.Command> {
         .onMessage(LogUpdated.class, this::onLogUpdated)
         .onMessage(FollowerResponse.class, r -> onResponse(r.response()))
         .onMessageEquals(Tick.INSTANCE, this::onTick)
+        .onMessageEquals(Flush.INSTANCE, this::onFlush)
         .build();
   }
 
   private Behavior<Command> onLogUpdated(LogUpdated update) {
     log = update.log();
     commitIndex = update.commitIndex();
+    scheduleFlush();
+    return this;
+  }
+
+  /**
+   * Defers sending until the messages already queued for this actor are handled, so that every
+   * update and answer that arrived together leads to one AppendEntries carrying all of them.
+   */
+  private void scheduleFlush() {
+    if (!flushScheduled) {
+      flushScheduled = true;
+      getContext().getSelf().tell(Flush.INSTANCE);
+    }
+  }
+
+  private Behavior<Command> onFlush() {
+    flushScheduled = false;
     maybeSend();
     if (mode == Mode.REPLICATE && commitIndex > commitSent && matchIndex > commitSent) {
       sendHeartbeat(); // tells an idle, caught-up follower the new commit index at once
@@ -157,7 +182,7 @@ final class Replicator extends AbstractBehavior<Replicator.Command> {
               log, matchIndex, r.rejectedIndex(), r.hintIndex(), r.hintTerm());
       becomeProbe(next);
     }
-    maybeSend();
+    scheduleFlush();
     return this;
   }
 
@@ -243,7 +268,7 @@ final class Replicator extends AbstractBehavior<Replicator.Command> {
   }
 
   private void send(AppendEntries message) {
-    setup.follower().tell(message);
+    setup.peers().ref(setup.followerId()).tell(message);
     lastSendNanos = now();
   }
 

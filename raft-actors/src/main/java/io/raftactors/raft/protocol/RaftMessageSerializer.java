@@ -1,0 +1,173 @@
+package io.raftactors.raft.protocol;
+
+import akka.actor.ExtendedActorSystem;
+import akka.serialization.SerializerWithStringManifest;
+import io.raftactors.raft.log.EntryKind;
+import io.raftactors.raft.log.LogEntry;
+import java.io.NotSerializableException;
+import java.nio.BufferUnderflowException;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * A compact binary serializer for the Raft RPCs (the hot path between members), bound to {@link
+ * RaftMessage} in {@code reference.conf}. Sizes are exact, so a batch that respects {@code
+ * raft.replication.max-bytes-per-append} provably fits Artery's frame: per entry 29 bytes plus
+ * data (within {@link LogEntry#OVERHEAD_BYTES}), per message at most 48 bytes plus the sender id.
+ *
+ * <p>Layout (big-endian): a version byte, then per manifest: RequestVote {@code term, from,
+ * lastLogIndex, lastLogTerm, preVote}; VoteResponse {@code term, from, granted, preVote};
+ * AppendEntries {@code term, from, prevLogIndex, prevLogTerm, leaderCommit, count, entries...}
+ * with each entry {@code index, term, timestamp, kind, length, data}; AppendResponse {@code term,
+ * from, success, matchIndex, rejectedIndex, hintIndex, hintTerm, lastLogIndex}. Strings are a
+ * 2-byte length and UTF-8.
+ */
+public final class RaftMessageSerializer extends SerializerWithStringManifest {
+  private static final byte VERSION = 1;
+  private static final String REQUEST_VOTE = "RV";
+  private static final String VOTE_RESPONSE = "VR";
+  private static final String APPEND_ENTRIES = "AE";
+  private static final String APPEND_RESPONSE = "AR";
+  /** Largest node id, in UTF-8 bytes. */
+  public static final int MAX_ID_BYTES = 255;
+
+  public RaftMessageSerializer(ExtendedActorSystem system) {}
+
+  @Override
+  public int identifier() {
+    return 717_001;
+  }
+
+  @Override
+  public String manifest(Object o) {
+    if (o instanceof RequestVote) return REQUEST_VOTE;
+    if (o instanceof VoteResponse) return VOTE_RESPONSE;
+    if (o instanceof AppendEntries) return APPEND_ENTRIES;
+    if (o instanceof AppendResponse) return APPEND_RESPONSE;
+    throw new IllegalArgumentException("not a Raft RPC: " + o.getClass().getName());
+  }
+
+  @Override
+  public byte[] toBinary(Object o) {
+    if (o instanceof RequestVote m) {
+      byte[] from = id(m.from());
+      return ByteBuffer.allocate(1 + 8 + 2 + from.length + 8 + 8 + 1)
+          .put(VERSION).putLong(m.term()).putShort((short) from.length).put(from)
+          .putLong(m.lastLogIndex()).putLong(m.lastLogTerm()).put(bool(m.preVote()))
+          .array();
+    }
+    if (o instanceof VoteResponse m) {
+      byte[] from = id(m.from());
+      return ByteBuffer.allocate(1 + 8 + 2 + from.length + 1 + 1)
+          .put(VERSION).putLong(m.term()).putShort((short) from.length).put(from).put(bool(m.granted())).put(bool(m.preVote()))
+          .array();
+    }
+    if (o instanceof AppendEntries m) return appendEntries(m);
+    if (o instanceof AppendResponse m) {
+      byte[] from = id(m.from());
+      return ByteBuffer.allocate(1 + 8 + 2 + from.length + 1 + 8 * 5)
+          .put(VERSION).putLong(m.term()).putShort((short) from.length).put(from).put(bool(m.success()))
+          .putLong(m.matchIndex()).putLong(m.rejectedIndex()).putLong(m.hintIndex())
+          .putLong(m.hintTerm()).putLong(m.lastLogIndex())
+          .array();
+    }
+    throw new IllegalArgumentException("not a Raft RPC: " + o.getClass().getName());
+  }
+
+  private static byte[] appendEntries(AppendEntries m) {
+    byte[] from = id(m.from());
+    int size = 1 + 8 + 2 + from.length + 8 * 3 + 4;
+    for (LogEntry e : m.entries()) size += 29 + e.data().length;
+    ByteBuffer b = ByteBuffer.allocate(size);
+    b.put(VERSION).putLong(m.term()).putShort((short) from.length).put(from)
+        .putLong(m.prevLogIndex()).putLong(m.prevLogTerm()).putLong(m.leaderCommit())
+        .putInt(m.entries().size());
+    for (LogEntry e : m.entries()) {
+      b.putLong(e.index()).putLong(e.term()).putLong(e.timestamp())
+          .put((byte) e.kind().ordinal()).putInt(e.data().length).put(e.data());
+    }
+    return b.array();
+  }
+
+  @Override
+  public Object fromBinary(byte[] bytes, String manifest) throws NotSerializableException {
+    try {
+      ByteBuffer b = ByteBuffer.wrap(bytes);
+      byte version = b.get();
+      if (version != VERSION) {
+        throw new NotSerializableException("unknown Raft RPC format version " + version);
+      }
+      switch (manifest) {
+        case REQUEST_VOTE:
+          return new RequestVote(b.getLong(), readString(b), b.getLong(), b.getLong(), b.get() != 0);
+        case VOTE_RESPONSE:
+          return new VoteResponse(b.getLong(), readString(b), b.get() != 0, b.get() != 0);
+        case APPEND_ENTRIES:
+          return readAppendEntries(b);
+        case APPEND_RESPONSE:
+          return new AppendResponse(b.getLong(), readString(b), b.get() != 0,
+              b.getLong(), b.getLong(), b.getLong(), b.getLong(), b.getLong());
+        default:
+          throw new NotSerializableException("unknown Raft RPC manifest '" + manifest + "'");
+      }
+    } catch (BufferUnderflowException | IllegalArgumentException e) {
+      NotSerializableException n =
+          new NotSerializableException("malformed Raft RPC '" + manifest + "': " + e);
+      n.initCause(e);
+      throw n;
+    }
+  }
+
+  private static AppendEntries readAppendEntries(ByteBuffer b) {
+    long term = b.getLong();
+    String from = readString(b);
+    long prevIndex = b.getLong();
+    long prevTerm = b.getLong();
+    long commit = b.getLong();
+    int count = b.getInt();
+    if (count < 0 || count > b.remaining() / 29) {
+      throw new IllegalArgumentException("entry count " + count + " does not fit the message");
+    }
+    EntryKind[] kinds = EntryKind.values();
+    List<LogEntry> entries = new ArrayList<>(count);
+    for (int i = 0; i < count; i++) {
+      long index = b.getLong();
+      long entryTerm = b.getLong();
+      long timestamp = b.getLong();
+      int kind = b.get();
+      if (kind < 0 || kind >= kinds.length) throw new IllegalArgumentException("entry kind " + kind);
+      int length = b.getInt();
+      if (length < 0 || length > b.remaining()) {
+        throw new IllegalArgumentException("entry length " + length + " beyond the message");
+      }
+      byte[] data = new byte[length];
+      b.get(data);
+      entries.add(new LogEntry(index, entryTerm, timestamp, kinds[kind], data));
+    }
+    return new AppendEntries(term, from, prevIndex, prevTerm, entries, commit);
+  }
+
+  private static byte[] id(String id) {
+    byte[] bytes = id.getBytes(StandardCharsets.UTF_8);
+    if (bytes.length > MAX_ID_BYTES) {
+      throw new IllegalArgumentException("node id longer than " + MAX_ID_BYTES + " bytes: " + id);
+    }
+    return bytes;
+  }
+
+  private static String readString(ByteBuffer b) {
+    int length = b.getShort() & 0xFFFF;
+    if (length > MAX_ID_BYTES || length > b.remaining()) {
+      throw new IllegalArgumentException("string length " + length);
+    }
+    byte[] bytes = new byte[length];
+    b.get(bytes);
+    return new String(bytes, StandardCharsets.UTF_8);
+  }
+
+  private static byte bool(boolean v) {
+    return (byte) (v ? 1 : 0);
+  }
+}

@@ -1,0 +1,135 @@
+package io.raftactors.raft.node;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import akka.actor.testkit.typed.javadsl.ActorTestKit;
+import akka.actor.testkit.typed.javadsl.TestProbe;
+import akka.actor.typed.ActorRef;
+import akka.actor.typed.Behavior;
+import akka.actor.typed.javadsl.Behaviors;
+import com.typesafe.config.ConfigFactory;
+import io.raftactors.raft.RaftNode;
+import io.raftactors.raft.RaftSettings;
+import io.raftactors.raft.journal.Journal;
+import io.raftactors.raft.log.LogEntry;
+import io.raftactors.raft.protocol.AppendEntries;
+import io.raftactors.raft.protocol.AppendResponse;
+import io.raftactors.raft.protocol.RequestVote;
+import io.raftactors.raft.protocol.VoteResponse;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * One node with a journal the test controls: nothing that depends on durable state leaves the
+ * node before the journal acknowledges it ("persist before you promise"), and a journal failure
+ * stops the node instead of letting it continue with state it could lose.
+ */
+class DurabilityTest {
+  static ActorTestKit testKit;
+  static final RaftSettings SLOW_ELECTIONS = RaftSettings.fromRoot(ConfigFactory.parseString(
+          "raft.election-timeout-min = 20s\nraft.election-timeout-max = 30s")
+      .withFallback(ConfigFactory.load()));
+
+  @BeforeAll
+  static void start() {
+    testKit = ActorTestKit.create();
+  }
+
+  @AfterAll
+  static void stop() {
+    testKit.shutdownTestKit();
+  }
+
+  /** A journal that hands every command to a probe; the test answers for it. */
+  static Behavior<Journal.Command> probeJournal(TestProbe<Journal.Command> probe) {
+    return Behaviors.receiveMessage(m -> {
+      probe.ref().tell(m);
+      return Behaviors.same();
+    });
+  }
+
+  record Node(ActorRef<RaftNode.Command> ref, TestProbe<Journal.Command> journal,
+      TestProbe<RaftNode.Command> n2, TestProbe<RaftNode.Command> n3) {}
+
+  static Node startFollower(Behavior<Journal.Command> journal, TestProbe<Journal.Command> probe) {
+    TestProbe<RaftNode.Command> n2 = testKit.createTestProbe();
+    TestProbe<RaftNode.Command> n3 = testKit.createTestProbe();
+    Map<String, ActorRef<RaftNode.Command>> peers = Map.of("n2", n2.ref(), "n3", n3.ref());
+    ActorRef<RaftNode.Command> node = testKit.spawn(RaftNode.builder("n1")
+        .members(List.of("n1", "n2", "n3"))
+        .settings(SLOW_ELECTIONS)
+        .peers(peers::get)
+        .stateMachine(() -> c -> new byte[0])
+        .journal(journal)
+        .randomSeed(1)
+        .build());
+    Journal.Recover recover = probe.expectMessageClass(Journal.Recover.class);
+    recover.replyTo().tell(new Journal.Recovered(0, null, List.of()));
+    return new Node(node, probe, n2, n3);
+  }
+
+  @Test
+  void aVoteIsSentOnlyAfterTheTermAndVoteAreDurable() {
+    TestProbe<Journal.Command> journal = testKit.createTestProbe();
+    Node node = startFollower(probeJournal(journal), journal);
+    node.ref().tell(new RequestVote(1, "n2", 0, 0, false));
+
+    Journal.SaveTermVote term = journal.expectMessageClass(Journal.SaveTermVote.class);
+    assertEquals(1, term.term());
+    assertEquals(null, term.votedFor());
+    Journal.SaveTermVote vote = journal.expectMessageClass(Journal.SaveTermVote.class);
+    assertEquals("n2", vote.votedFor());
+
+    node.n2().expectNoMessage(Duration.ofMillis(200));
+    term.replyTo().tell(new Journal.Ack(term.seq()));
+    node.n2().expectNoMessage(Duration.ofMillis(200));
+    vote.replyTo().tell(new Journal.Ack(vote.seq()));
+    VoteResponse response = assertInstanceOf(VoteResponse.class, node.n2().receiveMessage());
+    assertTrue(response.granted());
+    assertEquals(1, response.term());
+
+    // A second candidate in the same term is refused: one vote per term.
+    node.ref().tell(new RequestVote(1, "n3", 5, 1, false));
+    VoteResponse refused = assertInstanceOf(VoteResponse.class, node.n3().receiveMessage());
+    assertTrue(!refused.granted());
+  }
+
+  @Test
+  void entriesAreAcknowledgedOnlyOnceDurable() {
+    TestProbe<Journal.Command> journal = testKit.createTestProbe();
+    Node node = startFollower(probeJournal(journal), journal);
+    List<LogEntry> entries = List.of(LogEntry.noop(1, 1, 0), LogEntry.command(2, 1, 0, new byte[] {1}));
+    node.ref().tell(new AppendEntries(1, "n2", 0, 0, entries, 0));
+
+    Journal.SaveTermVote term = journal.expectMessageClass(Journal.SaveTermVote.class);
+    Journal.Append append = journal.expectMessageClass(Journal.Append.class);
+    assertEquals(entries, append.entries());
+    term.replyTo().tell(new Journal.Ack(term.seq()));
+    node.n2().expectNoMessage(Duration.ofMillis(200));
+    append.replyTo().tell(new Journal.Ack(append.seq()));
+    AppendResponse response = assertInstanceOf(AppendResponse.class, node.n2().receiveMessage());
+    assertTrue(response.success());
+    assertEquals(2, response.matchIndex());
+  }
+
+  @Test
+  void aFailingJournalStopsTheNode() {
+    TestProbe<Journal.Command> journal = testKit.createTestProbe();
+    Behavior<Journal.Command> failing = Behaviors.receiveMessage(m -> {
+      journal.ref().tell(m);
+      if (m instanceof Journal.Write) throw new IllegalStateException("disk on fire");
+      return Behaviors.same();
+    });
+    Node node = startFollower(failing, journal);
+    TestProbe<Object> watcher = testKit.createTestProbe();
+    node.ref().tell(new RequestVote(1, "n2", 0, 0, false));
+    watcher.expectTerminated(node.ref(), Duration.ofSeconds(5));
+    node.n2().expectNoMessage(Duration.ofMillis(100));
+  }
+}
