@@ -17,7 +17,7 @@ import io.raftactors.raft.rules.VoteRules;
 import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
-import java.util.Random;
+import java.util.SplittableRandom;
 import org.slf4j.Logger;
 
 /**
@@ -47,7 +47,8 @@ final class NodeContext {
   final ActorRef<Applier.Command> applier;
 
   final io.raftactors.raft.Peers peers;
-  private final Random random;
+  /** Election-timeout randomness; SplittableRandom mixes its seed, so nearby seeds (node ids) still diverge. */
+  private final SplittableRandom random;
 
   /** Latest term this node has seen (persistent). */
   long currentTerm;
@@ -81,7 +82,7 @@ final class NodeContext {
     this.peerIds = voters.stream().filter(id -> !id.equals(selfId)).toList();
     this.peers = setup.peers();
     this.clock = setup.clock();
-    this.random = new Random(setup.randomSeed());
+    this.random = new SplittableRandom(setup.randomSeed());
     this.journal = journal;
     this.applier = applier;
     this.roles = new Roles(this);

@@ -119,6 +119,44 @@ class DurabilityTest {
   }
 
   @Test
+  void aLeadersOwnEntryCountsTowardCommitOnlyOnceDurable() {
+    TestProbe<Journal.Command> journal = testKit.createTestProbe();
+    ActorRef<RaftNode.Command> node = testKit.spawn(RaftNode.builder("solo")
+        .members(List.of("solo"))
+        .settings(RaftSettings.fromRoot(ConfigFactory.parseString(
+            "raft.election-timeout-min = 100ms\nraft.election-timeout-max = 150ms\nraft.heartbeat-interval = 20ms")
+            .withFallback(ConfigFactory.load())))
+        .peers(id -> { throw new AssertionError("a single member sends nothing"); })
+        .stateMachine(() -> c -> new byte[] {42})
+        .journal(probeJournal(journal))
+        .build());
+    journal.expectMessageClass(Journal.Recover.class).replyTo()
+        .tell(new Journal.Recovered(0, null, List.of()));
+    // It campaigns alone: term, then vote; it leads only once its own vote is durable.
+    Journal.SaveTermVote term = journal.expectMessageClass(Journal.SaveTermVote.class, Duration.ofSeconds(3));
+    Journal.SaveTermVote vote = journal.expectMessageClass(Journal.SaveTermVote.class);
+    assertEquals("solo", vote.votedFor());
+    journal.expectNoMessage(Duration.ofMillis(100));
+    vote.replyTo().tell(new Journal.Ack(vote.seq()));
+    Journal.Append noop = journal.expectMessageClass(Journal.Append.class);
+
+    TestProbe<io.raftactors.raft.ProposeResult> client = testKit.createTestProbe();
+    node.tell(new io.raftactors.raft.Propose(new byte[] {1}, client.ref()));
+    Journal.Append command = journal.expectMessageClass(Journal.Append.class);
+    client.expectNoMessage(Duration.ofMillis(200));
+    TestProbe<io.raftactors.raft.NodeStatus> status = testKit.createTestProbe();
+    node.tell(new io.raftactors.raft.GetStatus(status.ref()));
+    assertEquals(0, status.receiveMessage().commitIndex(), "nothing is durable yet");
+
+    command.replyTo().tell(new Journal.Ack(command.seq())); // acknowledges everything up to it
+    io.raftactors.raft.ProposeResult.Applied applied =
+        assertInstanceOf(io.raftactors.raft.ProposeResult.Applied.class, client.receiveMessage());
+    assertEquals(2, applied.index());
+    assertEquals(42, applied.result()[0]);
+    assertTrue(noop.seq() < command.seq() && term.seq() < vote.seq());
+  }
+
+  @Test
   void aFailingJournalStopsTheNode() {
     TestProbe<Journal.Command> journal = testKit.createTestProbe();
     Behavior<Journal.Command> failing = Behaviors.receiveMessage(m -> {
