@@ -75,6 +75,22 @@ public final class InvariantObserver {
    */
   void checkLogs(
       Map<String, RaftNode.LogSnapshot> logs, Map<String, MemoryJournalStore> stores, boolean full) {
+    // Leader Completeness first, against what was known committed before these logs were read:
+    // an entry committed while they were being read may postdate a leader's snapshot.
+    long knownCommitted = maxCommittedIndex();
+    long from = full ? 1 : Math.max(1, knownCommitted - WINDOW);
+    long maxCommittedTerm = 0;
+    for (long i = from; i <= knownCommitted; i++) {
+      LogEntry c = committed.get(i);
+      if (c != null) maxCommittedTerm = Math.max(maxCommittedTerm, c.term());
+    }
+    for (Map.Entry<String, RaftNode.LogSnapshot> e : logs.entrySet()) {
+      RaftNode.LogSnapshot s = e.getValue();
+      if (s.role() == Role.LEADER && s.term() >= maxCommittedTerm) {
+        checkLeaderHoldsCommitted(e.getKey(), s.log(), from, knownCommitted);
+      }
+    }
+
     for (Map.Entry<String, RaftNode.LogSnapshot> e : logs.entrySet()) {
       recordCommitted(e.getKey(), e.getValue(), full);
     }
@@ -84,20 +100,14 @@ public final class InvariantObserver {
         checkMatching(ids.get(a), logs.get(ids.get(a)).log(), ids.get(b), logs.get(ids.get(b)).log(), full);
       }
     }
-    long maxCommitted = committed.keySet().stream().mapToLong(Long::longValue).max().orElse(0);
-    long from = full ? 1 : Math.max(1, maxCommitted - WINDOW);
-    long maxCommittedTerm = 0;
-    for (long i = from; i <= maxCommitted; i++) {
-      LogEntry c = committed.get(i);
-      if (c != null) maxCommittedTerm = Math.max(maxCommittedTerm, c.term());
+    long maxCommitted = maxCommittedIndex();
+    if (!stores.isEmpty()) {
+      checkDurable(stores, full ? 1 : Math.max(1, maxCommitted - WINDOW), maxCommitted);
     }
-    for (Map.Entry<String, RaftNode.LogSnapshot> e : logs.entrySet()) {
-      RaftNode.LogSnapshot s = e.getValue();
-      if (s.role() == Role.LEADER && s.term() >= maxCommittedTerm) {
-        checkLeaderHoldsCommitted(e.getKey(), s.log(), from, maxCommitted);
-      }
-    }
-    if (!stores.isEmpty()) checkDurable(stores, from, maxCommitted);
+  }
+
+  private long maxCommittedIndex() {
+    return committed.keySet().stream().mapToLong(Long::longValue).max().orElse(0);
   }
 
   private void recordCommitted(String id, RaftNode.LogSnapshot s, boolean full) {

@@ -376,6 +376,8 @@ public final class RaftTestCluster implements AutoCloseable {
    * entry that differs between nodes, or a committed entry lost.
    */
   public void checkInvariants() {
+    // Twice: the second reading checks the leader against everything the first saw committed.
+    observer.checkLogs(snapshotLogs(), stores, true);
     observer.checkLogs(snapshotLogs(), stores, true);
     List<String> v = observer.violations();
     if (!v.isEmpty()) {

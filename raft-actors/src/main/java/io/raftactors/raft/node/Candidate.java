@@ -51,6 +51,7 @@ final class Candidate extends RoleBehavior {
   @Override
   Behavior<RaftNode.Command> onMessage(RaftMessage message) {
     if (message instanceof VoteResponse response && !response.preVote()) {
+      if (!ctx.voters.contains(response.from())) return this; // only voting members count
       if (response.granted()) {
         granted.add(response.from());
       } else {

@@ -58,6 +58,7 @@ final class PreCandidate extends RoleBehavior {
   }
 
   private Behavior<RaftNode.Command> onPreVoteResponse(VoteResponse response) {
+    if (!ctx.voters.contains(response.from())) return this; // only voting members count
     if (response.granted() && response.term() == ctx.currentTerm + 1) {
       granted.add(response.from());
       if (granted.size() >= ctx.quorum()) return ctx.roles.becomeCandidate();

@@ -16,8 +16,23 @@ public record AppendEntries(
     long leaderCommit)
     implements RaftMessage {
 
+  /** Rejects a malformed message (from a faulty peer or a bad frame) before any node sees it. */
   public AppendEntries {
     entries = List.copyOf(entries);
+    long expected = prevLogIndex + 1;
+    long lastTerm = prevLogTerm;
+    for (LogEntry e : entries) {
+      if (e.index() != expected || e.term() < lastTerm || e.term() > term) {
+        throw new IllegalArgumentException("malformed AppendEntries from " + from + ": entry "
+            + e + " after index " + (expected - 1) + " of term " + lastTerm + " in term " + term);
+      }
+      expected++;
+      lastTerm = e.term();
+    }
+    if (prevLogIndex < 0 || prevLogTerm < 0 || leaderCommit < 0 || prevLogTerm > term) {
+      throw new IllegalArgumentException("malformed AppendEntries from " + from + ": prev "
+          + prevLogIndex + "@" + prevLogTerm + ", commit " + leaderCommit + ", term " + term);
+    }
   }
 
   /** Index of the last entry this message carries, or {@code prevLogIndex} for a heartbeat. */

@@ -133,6 +133,11 @@ class SerializationTest {
         assertThrows(NotSerializableException.class, () -> s.fromBinary(truncated, "AE"));
     assertTrue(e.getMessage().contains("malformed"), e.getMessage());
     assertThrows(NotSerializableException.class, () -> s.fromBinary(good, "XX"));
+    // Well-framed but inconsistent: entry 2 claims to follow prevLogIndex 0.
+    byte[] gap = s.toBinary(new AppendEntries(1, "n1", 1, 1, List.of(LogEntry.noop(2, 1, 0)), 0));
+    gap[1 + 8 + 2 + 2 + 7] = 0; // prevLogIndex 1 -> 0
+    NotSerializableException g = assertThrows(NotSerializableException.class, () -> s.fromBinary(gap, "AE"));
+    assertTrue(g.getMessage().contains("malformed AppendEntries"), g.getMessage());
     byte[] wrongVersion = good.clone();
     wrongVersion[0] = 99;
     assertThrows(NotSerializableException.class, () -> s.fromBinary(wrongVersion, "AE"));

@@ -8,6 +8,8 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.raftactors.raft.Role;
+import io.raftactors.raft.log.LogEntry;
+import io.raftactors.raft.protocol.RequestVote;
 import io.raftactors.testkit.RaftClusterExtension;
 import io.raftactors.testkit.RaftTestCluster;
 import io.raftactors.testkit.TestClusters;
@@ -75,6 +77,29 @@ class ElectionTest {
     holdsFor(Duration.ofSeconds(1), () -> assertTrue(c.leader().isEmpty(), c.describe()));
     c.network().connect(others.get(0));
     c.awaitLeader(ELECTION);
+  }
+
+  /** The election restriction (Raft 5.4.1): voters refuse a candidate whose log is behind theirs. */
+  @Test
+  void aCandidateWithAStaleLogCannotWinAnElection(TestClusters clusters) {
+    List<LogEntry> committed = List.of(LogEntry.command(1, 1, 0, Scenarios.bytes("a")),
+        LogEntry.command(2, 2, 0, Scenarios.bytes("b")));
+    RaftTestCluster c = clusters.start(b -> b.nodes(3)
+        .initialJournal("n1", 2, null, committed.subList(0, 1))
+        .initialJournal("n2", 2, null, committed)
+        .initialJournal("n3", 2, null, committed));
+    c.network().addFilter("only n1 campaigns",
+        (from, to, m) -> m instanceof RequestVote && !from.equals("n1"));
+    holdsFor(Duration.ofMillis(1500), () -> {
+      assertTrue(c.status("n1").role() != Role.LEADER, "stale n1 won\n" + c.describe());
+      assertTrue(c.status("n1").term() <= 2, "pre-vote let the stale n1 raise its term");
+    });
+    c.network().removeFilter("only n1 campaigns");
+    String leader = c.awaitLeader(ELECTION);
+    assertTrue(!leader.equals("n1"));
+    c.commit(Scenarios.bytes("c"), Scenarios.COMMIT);
+    c.awaitCondition("n1 to catch up", Scenarios.COMMIT,
+        () -> Scenarios.appliedText(c, "n1").equals(List.of("a", "b", "c")));
   }
 
   @Test

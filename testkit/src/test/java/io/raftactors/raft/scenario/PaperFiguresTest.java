@@ -56,8 +56,10 @@ class PaperFiguresTest {
         .initialJournal("n6", 8, null, withTail(log("", 1, 1, 1, 4, 4), "e", 4, 4))                  // (e)
         .initialJournal("n7", 8, null, withTail(log("", 1, 1, 1), "f", 2, 2, 2, 3, 3, 3, 3, 3)));    // (f)
     String leader = c.awaitLeader(ELECTION);
-    assertTrue(Set.of("n1", "n4", "n5").contains(leader),
-        leader + " won, but only the leader, (c) or (d) have a log as up to date as a majority's");
+    // Winning needs 4 of 7 votes from logs no more up to date than the candidate's: the leader
+    // (votes of a, b, e, f), (a) (b, e, f), (c) and (d) can; (b), (e) and (f) cannot.
+    assertTrue(Set.of("n1", "n2", "n4", "n5").contains(leader),
+        leader + " won, but only the leader, (a), (c) or (d) can gather a majority of votes");
     c.commit(bytes("after-figure-7"), COMMIT);
     awaitConverged(c, COMMIT);
     assertSameApplied(c);
