@@ -2,7 +2,6 @@ package io.raftactors.testkit;
 
 import akka.actor.testkit.typed.javadsl.ActorTestKit;
 import akka.actor.typed.ActorRef;
-import akka.actor.typed.Behavior;
 import akka.actor.typed.eventstream.EventStream;
 import akka.actor.typed.javadsl.AskPattern;
 import akka.actor.typed.javadsl.Behaviors;
@@ -10,7 +9,6 @@ import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
 import io.raftactors.raft.GetStatus;
 import io.raftactors.raft.NodeStatus;
-import io.raftactors.raft.Peers;
 import io.raftactors.raft.Propose;
 import io.raftactors.raft.ProposeResult;
 import io.raftactors.raft.RaftEvent;
@@ -18,26 +16,24 @@ import io.raftactors.raft.RaftNode;
 import io.raftactors.raft.RaftSettings;
 import io.raftactors.raft.Role;
 import io.raftactors.raft.StateMachine;
-import io.raftactors.raft.journal.MemoryJournal;
 import io.raftactors.raft.journal.MemoryJournalStore;
 import io.raftactors.raft.log.LogEntry;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Random;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
+import org.slf4j.LoggerFactory;
 
 /**
  * A Raft group of N nodes in one JVM, with a controllable network between them ({@link
@@ -71,16 +67,10 @@ public final class RaftTestCluster implements AutoCloseable {
   private final List<String> ids;
   private final ActorTestKit testKit;
   private final RaftSettings settings;
-  private final Supplier<StateMachine> stateMachine;
-  private final Duration journalSyncDelay;
   private final MessageTrace trace;
   private final TestNetwork network;
   private final InvariantObserver observer;
-  private final Map<String, MemoryJournalStore> stores = new LinkedHashMap<>();
-  private final Map<String, Map<String, ActorRef<RaftNode.Command>>> links = new HashMap<>();
-  private final Map<String, ActorRef<RaftNode.Command>> running = new ConcurrentHashMap<>();
-  private final Map<String, RecordingStateMachine> machines = new ConcurrentHashMap<>();
-  private final Map<String, Integer> incarnations = new HashMap<>();
+  private final ClusterNodes nodes;
   private final ScheduledExecutorService checker;
   private volatile boolean closed;
 
@@ -96,8 +86,6 @@ public final class RaftTestCluster implements AutoCloseable {
             .withFallback(ConfigFactory.load());
     this.settings = RaftSettings.fromRoot(config);
     this.testKit = ActorTestKit.create(b.name, config);
-    this.stateMachine = b.stateMachine;
-    this.journalSyncDelay = b.journalSyncDelay;
     this.trace = new MessageTrace(b.traceCapacity);
     this.observer = new InvariantObserver(trace, ids.size());
     this.network = new TestNetwork(testKit.system(), ids, trace, observer::violation);
@@ -113,17 +101,11 @@ public final class RaftTestCluster implements AutoCloseable {
             "invariant-observer");
     testKit.system().eventStream().tell(new EventStream.Subscribe<>(RaftEvent.class, events));
 
-    for (String from : ids) {
-      Map<String, ActorRef<RaftNode.Command>> out = new HashMap<>();
-      for (String to : ids) {
-        if (from.equals(to)) continue;
-        long linkSeed = seed * 31 + (from + "->" + to).hashCode();
-        out.put(to, testKit.spawn(NetworkLink.create(from, to, network, linkSeed), "link-" + from + "-" + to));
-      }
-      links.put(from, out);
-      stores.put(from, b.initialJournals.getOrDefault(from, new MemoryJournalStore()));
-    }
-    for (String id : ids) start(id);
+    LoggerFactory.getLogger(RaftTestCluster.class)
+        .info("starting {} nodes as '{}' with seed {}", ids.size(), b.name, seed);
+    this.nodes = new ClusterNodes(testKit, ids, settings, seed, network, observer, trace,
+        b.stateMachine, b.journalSyncDelay, b.initialJournals);
+    for (String id : ids) nodes.start(id);
 
     this.checker = Executors.newSingleThreadScheduledExecutor(r -> {
       Thread t = new Thread(r, "raft-invariants-" + b.name);
@@ -148,11 +130,11 @@ public final class RaftTestCluster implements AutoCloseable {
 
   /** The ids of the nodes currently running. */
   public List<String> runningNodeIds() {
-    return ids.stream().filter(running::containsKey).toList();
+    return ids.stream().filter(nodes::isRunning).toList();
   }
 
   public boolean isRunning(String id) {
-    return running.containsKey(id);
+    return nodes.isRunning(id);
   }
 
   /** The controllable network between the nodes. */
@@ -188,8 +170,7 @@ public final class RaftTestCluster implements AutoCloseable {
 
   /** What the current incarnation of node {@code id}'s state machine applied, in order. */
   public List<AppliedEntry> applied(String id) {
-    RecordingStateMachine m = machines.get(id);
-    return m == null ? List.of() : m.applied();
+    return nodes.applied(id);
   }
 
   /** Messages node {@code id} has sent to other nodes. */
@@ -204,7 +185,7 @@ public final class RaftTestCluster implements AutoCloseable {
 
   /** The journal store of node {@code id} (what it has made durable). */
   public MemoryJournalStore journal(String id) {
-    return stores.get(id);
+    return nodes.store(id);
   }
 
   /**
@@ -289,7 +270,7 @@ public final class RaftTestCluster implements AutoCloseable {
    * ProposeResult.Unknown} if none arrives within {@code timeout}.
    */
   public CompletionStage<ProposeResult> propose(String id, byte[] command, Duration timeout) {
-    ActorRef<RaftNode.Command> node = running.get(id);
+    ActorRef<RaftNode.Command> node = nodes.ref(id);
     if (node == null) {
       return CompletableFuture.completedFuture(
           new ProposeResult.Unknown(id + " is not running; the proposal was not sent"));
@@ -327,40 +308,12 @@ public final class RaftTestCluster implements AutoCloseable {
    * lost, and only what its journal acknowledged survives. Returns when it has stopped.
    */
   public void crash(String id) {
-    ActorRef<RaftNode.Command> ref = running.remove(id);
-    if (ref == null) throw new IllegalStateException(id + " is not running");
-    network.setLive(id, null);
-    trace.add("CRASH " + id);
-    testKit.stop(ref, Duration.ofSeconds(10));
+    nodes.crash(id);
   }
 
   /** Starts a crashed node again from what its journal made durable. */
   public void restart(String id) {
-    if (running.containsKey(id)) throw new IllegalStateException(id + " is running");
-    trace.add("RESTART " + id);
-    start(id);
-  }
-
-  private void start(String id) {
-    int incarnation = incarnations.merge(id, 1, Integer::sum);
-    Map<String, ActorRef<RaftNode.Command>> out = links.get(id);
-    Peers peers = out::get;
-    Behavior<RaftNode.Command> node =
-        RaftNode.builder(id)
-            .members(ids)
-            .settings(settings)
-            .peers(peers)
-            .journal(MemoryJournal.create(stores.get(id), journalSyncDelay))
-            .stateMachine(() -> {
-              RecordingStateMachine m = new RecordingStateMachine(id, stateMachine.get(), observer);
-              machines.put(id, m);
-              return m;
-            })
-            .randomSeed(seed * 1_000_003L + id.hashCode() * 31L + incarnation)
-            .build();
-    ActorRef<RaftNode.Command> ref = testKit.spawn(node, id + "-" + incarnation);
-    running.put(id, ref);
-    network.setLive(id, ref);
+    nodes.restart(id);
   }
 
   // ---- invariants -------------------------------------------------------------------------
@@ -377,8 +330,8 @@ public final class RaftTestCluster implements AutoCloseable {
    */
   public void checkInvariants() {
     // Twice: the second reading checks the leader against everything the first saw committed.
-    observer.checkLogs(snapshotLogs(), stores, true);
-    observer.checkLogs(snapshotLogs(), stores, true);
+    observer.checkLogs(snapshotLogs(), nodes.stores(), true);
+    observer.checkLogs(snapshotLogs(), nodes.stores(), true);
     List<String> v = observer.violations();
     if (!v.isEmpty()) {
       throw new AssertionError("Raft invariants violated (seed " + seed + "):\n  "
@@ -389,7 +342,7 @@ public final class RaftTestCluster implements AutoCloseable {
   private void periodicCheck() {
     if (closed) return;
     try {
-      observer.checkLogs(snapshotLogs(), stores, false);
+      observer.checkLogs(snapshotLogs(), nodes.stores(), false);
     } catch (RuntimeException e) {
       if (!closed) trace.add("invariant check skipped: " + e);
     }
@@ -414,7 +367,7 @@ public final class RaftTestCluster implements AutoCloseable {
         .append(" (re-run with -Draft.test.seed=").append(seed).append(")\n");
     for (String id : ids) {
       sb.append("  ").append(id).append(": ");
-      if (!running.containsKey(id)) {
+      if (!nodes.isRunning(id)) {
         sb.append("crashed");
       } else {
         try {
@@ -446,7 +399,7 @@ public final class RaftTestCluster implements AutoCloseable {
   }
 
   private ActorRef<RaftNode.Command> ref(String id) {
-    ActorRef<RaftNode.Command> ref = running.get(id);
+    ActorRef<RaftNode.Command> ref = nodes.ref(id);
     if (ref == null) throw new IllegalStateException(id + " is not running");
     return ref;
   }

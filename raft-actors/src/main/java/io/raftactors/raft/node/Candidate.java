@@ -31,7 +31,7 @@ final class Candidate extends RoleBehavior {
     RequestVote request =
         new RequestVote(ctx.currentTerm, ctx.selfId, ctx.log.lastIndex(), ctx.log.lastTerm(), false);
     for (String peer : ctx.peerIds) ctx.sendDurably(peer, request);
-    ctx.log().debug("[{}] campaigning in term {}", ctx.selfId, ctx.currentTerm);
+    ctx.logger().debug("[{}] campaigning in term {}", ctx.selfId, ctx.currentTerm);
   }
 
   @Override

@@ -53,7 +53,7 @@ final class Follower extends RoleBehavior {
 
   private Behavior<RaftNode.Command> onElectionTimeout() {
     if (!ctx.electionTimerExpired()) return this;
-    ctx.log().debug("[{}] no word from a leader in term {}", ctx.selfId, ctx.currentTerm);
+    ctx.logger().debug("[{}] no word from a leader in term {}", ctx.selfId, ctx.currentTerm);
     return ctx.settings.preVote() ? ctx.roles.becomePreCandidate() : ctx.roles.becomeCandidate();
   }
 

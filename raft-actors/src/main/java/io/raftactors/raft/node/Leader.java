@@ -60,7 +60,7 @@ final class Leader extends RoleBehavior {
 
   /** Called by {@link Roles} once this is the node's role. */
   void start() {
-    ctx.log().info("[{}] leader of term {}", ctx.selfId, ctx.currentTerm);
+    ctx.logger().info("[{}] leader of term {}", ctx.selfId, ctx.currentTerm);
     if (!ctx.log.view().isEmpty()) lastTimestamp = ctx.log.entry(ctx.log.lastIndex()).timestamp();
     long noopIndex = ctx.log.lastIndex() + 1;
     ctx.appendToLog(List.of(LogEntry.noop(noopIndex, ctx.currentTerm, stamp())));
@@ -115,7 +115,7 @@ final class Leader extends RoleBehavior {
     } else if (message instanceof RequestVote request) {
       Voting.answer(ctx, request);
     } else if (message instanceof AppendEntries append) {
-      ctx.log()
+      ctx.logger()
           .error(
               "[{}] SAFETY: AppendEntries from {} claims leadership of my term {}",
               ctx.selfId, append.from(), ctx.currentTerm);
@@ -198,7 +198,7 @@ final class Leader extends RoleBehavior {
       if (now - last < window) heard++;
     }
     if (heard < ctx.quorum()) {
-      ctx.log()
+      ctx.logger()
           .warn(
               "[{}] stepping down in term {}: heard from {} of {} voters within {}",
               ctx.selfId, ctx.currentTerm, heard, ctx.voters.size(), ctx.settings.electionTimeoutMin());

@@ -90,7 +90,7 @@ final class NodeContext {
     this.lastLeaderContactNanos = clock.nanoTime() - settings.electionTimeoutMax().toNanos();
   }
 
-  Logger log() {
+  Logger logger() {
     return actor.getLog();
   }
 

@@ -98,7 +98,7 @@ abstract class RoleBehavior extends AbstractBehavior<RaftNode.Command> {
   }
 
   private Behavior<RaftNode.Command> onChildFailed(ChildFailed failed) {
-    ctx.log()
+    ctx.logger()
         .error(
             "[{}] child {} failed; stopping this node (it recovers only from its journal)",
             ctx.selfId,
@@ -109,7 +109,7 @@ abstract class RoleBehavior extends AbstractBehavior<RaftNode.Command> {
 
   private Behavior<RaftNode.Command> onChildTerminated(Terminated terminated) {
     if (terminated.getRef().equals(ctx.journal.ref()) || terminated.getRef().equals(ctx.applier)) {
-      ctx.log()
+      ctx.logger()
           .error("[{}] {} stopped; stopping this node", ctx.selfId, terminated.getRef().path().name());
       return Behaviors.stopped();
     }

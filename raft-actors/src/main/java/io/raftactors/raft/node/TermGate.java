@@ -26,7 +26,7 @@ final class TermGate {
       if (m instanceof RequestVote rv) {
         if (rv.preVote()) return role.onMessage(m);
         if (ctx.settings.checkQuorum() && ctx.hearsFromLeader()) {
-          ctx.log()
+          ctx.logger()
               .debug(
                   "[{}] ignoring vote request of {} for term {}: leader {} is alive",
                   ctx.selfId, rv.from(), rv.term(), ctx.leaderId);

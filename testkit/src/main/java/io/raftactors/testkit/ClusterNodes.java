@@ -1,0 +1,122 @@
+package io.raftactors.testkit;
+
+import akka.actor.testkit.typed.javadsl.ActorTestKit;
+import akka.actor.typed.ActorRef;
+import akka.actor.typed.Behavior;
+import io.raftactors.raft.RaftNode;
+import io.raftactors.raft.RaftSettings;
+import io.raftactors.raft.StateMachine;
+import io.raftactors.raft.journal.MemoryJournal;
+import io.raftactors.raft.journal.MemoryJournalStore;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Supplier;
+
+/**
+ * The nodes of a {@link RaftTestCluster}: each node's network links and journal store (which
+ * outlive its incarnations), and starting, crashing and restarting incarnations.
+ */
+final class ClusterNodes {
+  private final ActorTestKit testKit;
+  private final List<String> ids;
+  private final RaftSettings settings;
+  private final long seed;
+  private final TestNetwork network;
+  private final InvariantObserver observer;
+  private final MessageTrace trace;
+  private final Supplier<StateMachine> stateMachine;
+  private final Duration journalSyncDelay;
+  private final Map<String, MemoryJournalStore> stores = new LinkedHashMap<>();
+  private final Map<String, Map<String, ActorRef<RaftNode.Command>>> links = new HashMap<>();
+  private final Map<String, ActorRef<RaftNode.Command>> running = new ConcurrentHashMap<>();
+  private final Map<String, RecordingStateMachine> machines = new ConcurrentHashMap<>();
+  private final Map<String, Integer> incarnations = new HashMap<>();
+
+  ClusterNodes(ActorTestKit testKit, List<String> ids, RaftSettings settings, long seed,
+      TestNetwork network, InvariantObserver observer, MessageTrace trace,
+      Supplier<StateMachine> stateMachine, Duration journalSyncDelay,
+      Map<String, MemoryJournalStore> initialJournals) {
+    this.testKit = testKit;
+    this.ids = ids;
+    this.settings = settings;
+    this.seed = seed;
+    this.network = network;
+    this.observer = observer;
+    this.trace = trace;
+    this.stateMachine = stateMachine;
+    this.journalSyncDelay = journalSyncDelay;
+    for (String from : ids) {
+      Map<String, ActorRef<RaftNode.Command>> out = new HashMap<>();
+      for (String to : ids) {
+        if (from.equals(to)) continue;
+        long linkSeed = seed * 31 + (from + "->" + to).hashCode();
+        out.put(to, testKit.spawn(
+            NetworkLink.create(from, to, network, linkSeed), "link-" + from + "-" + to));
+      }
+      links.put(from, out);
+      stores.put(from, initialJournals.getOrDefault(from, new MemoryJournalStore()));
+    }
+  }
+
+  boolean isRunning(String id) {
+    return running.containsKey(id);
+  }
+
+  /** The current incarnation's ref, or null when the node is crashed. */
+  ActorRef<RaftNode.Command> ref(String id) {
+    return running.get(id);
+  }
+
+  MemoryJournalStore store(String id) {
+    return stores.get(id);
+  }
+
+  Map<String, MemoryJournalStore> stores() {
+    return stores;
+  }
+
+  List<AppliedEntry> applied(String id) {
+    RecordingStateMachine m = machines.get(id);
+    return m == null ? List.of() : m.applied();
+  }
+
+  /** Starts a new incarnation of {@code id} from its journal store. */
+  void start(String id) {
+    int incarnation = incarnations.merge(id, 1, Integer::sum);
+    Map<String, ActorRef<RaftNode.Command>> out = links.get(id);
+    Behavior<RaftNode.Command> node =
+        RaftNode.builder(id)
+            .members(ids)
+            .settings(settings)
+            .peers(out::get)
+            .journal(MemoryJournal.create(stores.get(id), journalSyncDelay))
+            .stateMachine(() -> {
+              RecordingStateMachine m = new RecordingStateMachine(id, stateMachine.get(), observer);
+              machines.put(id, m);
+              return m;
+            })
+            .randomSeed(seed * 1_000_003L + id.hashCode() * 31L + incarnation)
+            .build();
+    ActorRef<RaftNode.Command> ref = testKit.spawn(node, id + "-" + incarnation);
+    running.put(id, ref);
+    network.setLive(id, ref);
+  }
+
+  void crash(String id) {
+    ActorRef<RaftNode.Command> ref = running.remove(id);
+    if (ref == null) throw new IllegalStateException(id + " is not running");
+    network.setLive(id, null);
+    trace.add("CRASH " + id);
+    testKit.stop(ref, Duration.ofSeconds(10));
+  }
+
+  void restart(String id) {
+    if (running.containsKey(id)) throw new IllegalStateException(id + " is running");
+    trace.add("RESTART " + id);
+    start(id);
+  }
+}
