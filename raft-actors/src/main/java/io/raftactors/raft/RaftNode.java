@@ -59,6 +59,7 @@ public final class RaftNode {
     private Behavior<Journal.Command> journal;
     private RaftClock clock = RaftClock.SYSTEM;
     private Long randomSeed;
+    private java.nio.file.Path dataDir;
 
     private Builder(String nodeId) {
       if (nodeId == null || nodeId.isBlank()) {
@@ -102,6 +103,12 @@ public final class RaftNode {
       return this;
     }
 
+    /** The node's data directory, instead of {@code raft.data-dir} (for several nodes in one JVM). */
+    public Builder dataDir(java.nio.file.Path dir) {
+      this.dataDir = dir;
+      return this;
+    }
+
     public Builder clock(RaftClock clock) {
       this.clock = clock;
       return this;
@@ -118,6 +125,10 @@ public final class RaftNode {
       Objects.requireNonNull(peers, "peers");
       Objects.requireNonNull(stateMachine, "stateMachine");
       Config cfg = config != null ? config : ConfigFactory.load();
+      if (dataDir != null) {
+        cfg = ConfigFactory.parseMap(java.util.Map.of("raft.data-dir", dataDir.toString()))
+            .withFallback(cfg);
+      }
       RaftSettings s = settings != null ? settings : RaftSettings.fromRoot(cfg);
       Behavior<Journal.Command> j =
           journal != null ? journal : Journals.fromPlugin(s.journalPlugin(), nodeId, cfg);

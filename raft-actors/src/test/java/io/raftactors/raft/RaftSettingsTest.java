@@ -20,7 +20,7 @@ class RaftSettingsTest {
     assertEquals(Duration.ofMillis(300), s.electionTimeoutMin());
     assertTrue(s.preVote());
     assertTrue(s.checkQuorum());
-    assertEquals("memory", s.journalPlugin());
+    assertEquals("file", s.journalPlugin());
   }
 
   @Test

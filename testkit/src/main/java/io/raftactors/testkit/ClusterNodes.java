@@ -8,6 +8,10 @@ import io.raftactors.raft.RaftSettings;
 import io.raftactors.raft.StateMachine;
 import io.raftactors.raft.journal.MemoryJournal;
 import io.raftactors.raft.journal.MemoryJournalStore;
+import io.raftactors.raft.journal.Journal;
+import io.raftactors.raft.journal.file.FileJournal;
+import io.raftactors.raft.journal.file.FileJournalSettings;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -30,6 +34,7 @@ final class ClusterNodes {
   private final MessageTrace trace;
   private final Supplier<StateMachine> stateMachine;
   private final Duration journalSyncDelay;
+  private final Path fileJournals;
   private final Map<String, MemoryJournalStore> stores = new LinkedHashMap<>();
   private final Map<String, Map<String, ActorRef<RaftNode.Command>>> links = new HashMap<>();
   private final Map<String, ActorRef<RaftNode.Command>> running = new ConcurrentHashMap<>();
@@ -38,7 +43,7 @@ final class ClusterNodes {
 
   ClusterNodes(ActorTestKit testKit, List<String> ids, RaftSettings settings, long seed,
       TestNetwork network, InvariantObserver observer, MessageTrace trace,
-      Supplier<StateMachine> stateMachine, Duration journalSyncDelay,
+      Supplier<StateMachine> stateMachine, Duration journalSyncDelay, Path fileJournals,
       Map<String, MemoryJournalStore> initialJournals) {
     this.testKit = testKit;
     this.ids = ids;
@@ -49,6 +54,10 @@ final class ClusterNodes {
     this.trace = trace;
     this.stateMachine = stateMachine;
     this.journalSyncDelay = journalSyncDelay;
+    this.fileJournals = fileJournals;
+    if (fileJournals != null && !initialJournals.isEmpty()) {
+      throw new IllegalArgumentException("initial journals are memory journals; not with file journals");
+    }
     for (String from : ids) {
       Map<String, ActorRef<RaftNode.Command>> out = new HashMap<>();
       for (String to : ids) {
@@ -58,7 +67,9 @@ final class ClusterNodes {
             NetworkLink.create(from, to, network, linkSeed), "link-" + from + "-" + to));
       }
       links.put(from, out);
-      stores.put(from, initialJournals.getOrDefault(from, new MemoryJournalStore()));
+      if (fileJournals == null) {
+        stores.put(from, initialJournals.getOrDefault(from, new MemoryJournalStore()));
+      }
     }
   }
 
@@ -71,10 +82,12 @@ final class ClusterNodes {
     return running.get(id);
   }
 
+  /** The memory journal of {@code id}; null with file journals. */
   MemoryJournalStore store(String id) {
     return stores.get(id);
   }
 
+  /** The memory journals (empty with file journals). */
   Map<String, MemoryJournalStore> stores() {
     return stores;
   }
@@ -93,7 +106,7 @@ final class ClusterNodes {
             .members(ids)
             .settings(settings)
             .peers(out::get)
-            .journal(MemoryJournal.create(stores.get(id), journalSyncDelay))
+            .journal(journal(id))
             .stateMachine(() -> {
               RecordingStateMachine m = new RecordingStateMachine(id, stateMachine.get(), observer);
               machines.put(id, m);
@@ -105,6 +118,14 @@ final class ClusterNodes {
     running.put(id, ref);
     network.setLive(id, ref);
   }
+
+  private Behavior<Journal.Command> journal(String id) {
+    if (fileJournals == null) return MemoryJournal.create(stores.get(id), journalSyncDelay);
+    return FileJournal.create(fileJournals.resolve(id).resolve("journal"), id, FILE_SETTINGS);
+  }
+
+  /** Small segments, so that test runs cross segment boundaries; real fsyncs. */
+  static final FileJournalSettings FILE_SETTINGS = new FileJournalSettings(256 * 1024, true, true);
 
   void crash(String id) {
     ActorRef<RaftNode.Command> ref = running.remove(id);

@@ -104,7 +104,7 @@ public final class RaftTestCluster implements AutoCloseable {
     LoggerFactory.getLogger(RaftTestCluster.class)
         .info("starting {} nodes as '{}' with seed {}", ids.size(), b.name, seed);
     this.nodes = new ClusterNodes(testKit, ids, settings, seed, network, observer, trace,
-        b.stateMachine, b.journalSyncDelay, b.initialJournals);
+        b.stateMachine, b.journalSyncDelay, b.fileJournals, b.initialJournals);
     for (String id : ids) nodes.start(id);
 
     this.checker = Executors.newSingleThreadScheduledExecutor(r -> {
@@ -183,7 +183,7 @@ public final class RaftTestCluster implements AutoCloseable {
     return network.bytesSent(id);
   }
 
-  /** The journal store of node {@code id} (what it has made durable). */
+  /** The memory journal store of node {@code id} (what it has made durable); null with file journals. */
   public MemoryJournalStore journal(String id) {
     return nodes.store(id);
   }
@@ -426,6 +426,7 @@ public final class RaftTestCluster implements AutoCloseable {
     private int traceCapacity = 4000;
     private final Map<String, MemoryJournalStore> initialJournals = new HashMap<>();
     private boolean periodicChecks = true;
+    private java.nio.file.Path fileJournals;
 
     private Builder() {}
 
@@ -486,6 +487,17 @@ public final class RaftTestCluster implements AutoCloseable {
     public Builder traceCapacity(int capacity) {
       if (capacity < 1) throw new IllegalArgumentException("capacity must be >= 1");
       this.traceCapacity = capacity;
+      return this;
+    }
+
+    /**
+     * Gives every node a real {@link io.raftactors.raft.journal.file.FileJournal} in {@code
+     * dir/<node id>/journal} (fsync on, small segments) instead of a memory journal: crash and
+     * restart then go through the files. The durability check on journals applies to memory
+     * journals only; {@link #journal(String)} returns null.
+     */
+    public Builder fileJournals(java.nio.file.Path dir) {
+      this.fileJournals = dir;
       return this;
     }
 

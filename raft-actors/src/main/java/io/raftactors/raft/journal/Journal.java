@@ -32,7 +32,8 @@ public final class Journal {
    * The durable state found at start.
    *
    * @param votedFor null if the node has not voted in {@code term}
-   * @param entries the log, consecutive from index 1
+   * @param entries the log: consecutive entries from index 1, or from a later index when a
+   *     prefix was removed after a snapshot
    */
   public record Recovered(long term, String votedFor, List<LogEntry> entries) {}
 
@@ -52,6 +53,13 @@ public final class Journal {
   /** Stores the current term and the vote cast in it (null: none), replacing the previous pair. */
   public record SaveTermVote(long seq, long term, String votedFor, ActorRef<Ack> replyTo)
       implements Write {}
+
+  /**
+   * The entries up to {@code upTo} are covered by a durable snapshot and may be discarded (log
+   * compaction). A journal may keep some of them (a file journal drops whole segments only); it
+   * never drops later ones. Not acknowledged: it promises nothing to anyone.
+   */
+  public record RemovePrefix(long upTo) implements Command {}
 
   /** Every command up to and including {@code seq} is durable. */
   public record Ack(long seq) {}

@@ -58,6 +58,7 @@ public final class MemoryJournal extends AbstractBehavior<Journal.Command> {
     return newReceiveBuilder()
         .onMessage(Journal.Recover.class, this::onRecover)
         .onMessage(Journal.Write.class, this::onWrite)
+        .onMessage(Journal.RemovePrefix.class, this::onRemovePrefix)
         .onMessageEquals(Sync.INSTANCE, this::onSync)
         .build();
   }
@@ -75,6 +76,11 @@ public final class MemoryJournal extends AbstractBehavior<Journal.Command> {
       if (pending.isEmpty()) timers.startSingleTimer(Sync.INSTANCE, syncDelay);
       pending.add(write);
     }
+    return this;
+  }
+
+  private Behavior<Journal.Command> onRemovePrefix(Journal.RemovePrefix remove) {
+    store.removePrefix(remove.upTo());
     return this;
   }
 

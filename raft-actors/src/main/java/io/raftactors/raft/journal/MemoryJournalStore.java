@@ -12,6 +12,8 @@ import java.util.List;
 public final class MemoryJournalStore {
   private long term;
   private String votedFor;
+  /** Index of entries.get(0). */
+  private long firstIndex = 1;
   private final ArrayList<LogEntry> entries = new ArrayList<>();
 
   /** An empty store: term 0, no vote, no entries. */
@@ -24,6 +26,7 @@ public final class MemoryJournalStore {
   public MemoryJournalStore(long term, String votedFor, List<LogEntry> entries) {
     this.term = term;
     this.votedFor = votedFor;
+    if (!entries.isEmpty()) this.firstIndex = entries.get(0).index();
     append(entries);
   }
 
@@ -36,12 +39,12 @@ public final class MemoryJournalStore {
   }
 
   public synchronized long lastIndex() {
-    return entries.size();
+    return firstIndex + entries.size() - 1;
   }
 
   /** The entry at {@code index}, or null when the store does not hold it. */
   public synchronized LogEntry entry(long index) {
-    return index >= 1 && index <= entries.size() ? entries.get((int) (index - 1)) : null;
+    return index >= firstIndex && index <= lastIndex() ? entries.get((int) (index - firstIndex)) : null;
   }
 
   /** A copy of the whole log. */
@@ -60,19 +63,25 @@ public final class MemoryJournalStore {
 
   synchronized void append(List<LogEntry> batch) {
     for (LogEntry e : batch) {
-      if (e.index() != entries.size() + 1) {
+      if (e.index() != lastIndex() + 1) {
         throw new IllegalStateException(
-            "non-consecutive append: expected index "
-                + (entries.size() + 1)
-                + " but got "
-                + e.index());
+            "non-consecutive append: expected index " + (lastIndex() + 1) + " but got " + e.index());
       }
       entries.add(e);
     }
   }
 
   synchronized void truncateFrom(long fromIndex) {
-    if (fromIndex < 1) throw new IllegalArgumentException("fromIndex must be >= 1: " + fromIndex);
-    while (entries.size() >= fromIndex) entries.remove(entries.size() - 1);
+    if (fromIndex < firstIndex) {
+      throw new IllegalArgumentException("cannot truncate from " + fromIndex + ": the store starts at " + firstIndex);
+    }
+    while (!entries.isEmpty() && lastIndex() >= fromIndex) entries.remove(entries.size() - 1);
+  }
+
+  synchronized void removePrefix(long upTo) {
+    int n = (int) Math.min(entries.size(), Math.max(0, upTo - firstIndex + 1));
+    if (n == 0) return;
+    entries.subList(0, n).clear();
+    firstIndex += n;
   }
 }

@@ -146,7 +146,7 @@ class AgreementTest {
     awaitConverged(c, COMMIT);
     for (String id : c.nodeIds()) {
       assertEquals(List.of("committed-1", "committed-2", "committed-3", "committed-4"), appliedText(c, id),
-          "third leader " + third + "\n" + c.describe());
+          () -> "third leader " + third + "\n" + c.describe());
     }
     for (CompletionStage<ProposeResult> l : lost) {
       assertTrue(!(await(l) instanceof ProposeResult.Applied), "an entry of a deposed leader was applied");

@@ -34,7 +34,7 @@ class ElectionTest {
     assertTrue(term >= 1);
     // No failure, no new election: leader and term stay put over several election timeouts.
     holdsFor(Duration.ofSeconds(1), () -> {
-      assertEquals(leader, c.leader().orElse(null), c.describe());
+      assertEquals(leader, c.leader().orElse(null), c::describe);
       assertEquals(term, assertTermsAgree(c));
     });
   }
@@ -91,7 +91,7 @@ class ElectionTest {
     c.network().addFilter("only n1 campaigns",
         (from, to, m) -> m instanceof RequestVote && !from.equals("n1"));
     holdsFor(Duration.ofMillis(1500), () -> {
-      assertTrue(c.status("n1").role() != Role.LEADER, "stale n1 won\n" + c.describe());
+      assertTrue(c.status("n1").role() != Role.LEADER, () -> "stale n1 won\n" + c.describe());
       assertTrue(c.status("n1").term() <= 2, "pre-vote let the stale n1 raise its term");
     });
     c.network().removeFilter("only n1 campaigns");
@@ -113,7 +113,7 @@ class ElectionTest {
       cut.forEach(c.network()::disconnect);
       // Four of seven remain connected: a majority, so some leader among them.
       String leader = c.awaitLeader(ELECTION);
-      assertTrue(!cut.contains(leader), "leader " + leader + " is disconnected\n" + c.describe());
+      assertTrue(!cut.contains(leader), () -> "leader " + leader + " is disconnected\n" + c.describe());
       cut.forEach(c.network()::connect);
     }
     c.awaitLeader(ELECTION);

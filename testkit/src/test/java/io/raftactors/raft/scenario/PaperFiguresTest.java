@@ -111,7 +111,7 @@ class PaperFiguresTest {
             && c.journal("n2").lastIndex() == 2 && c.journal("n3").lastIndex() == 2);
     assertEquals(2, c.journal("n2").entry(2).term());
     holdsFor(Duration.ofMillis(800), () -> {
-      assertEquals(0, c.status("n1").commitIndex(), "n1 committed by counting replicas\n" + c.describe());
+      assertEquals(0, c.status("n1").commitIndex(), () -> "n1 committed by counting replicas\n" + c.describe());
       assertTrue(c.applied("n1").isEmpty());
     });
 

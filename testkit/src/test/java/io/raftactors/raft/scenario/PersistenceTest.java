@@ -19,16 +19,22 @@ import java.util.List;
 import java.util.Optional;
 import java.util.Random;
 import java.util.concurrent.locks.LockSupport;
+import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 /** Crashes and restarts with what the journals made durable (6.824 "2C" spirit). */
 @ExtendWith(RaftClusterExtension.class)
 class PersistenceTest {
+  @TempDir Path tempDir;
 
-  @Test
-  void everythingCommittedSurvivesACrashOfAllNodes(TestClusters clusters) {
-    RaftTestCluster c = clusters.start(b -> b.nodes(3).journalSyncDelay(Duration.ofMillis(2)));
+  @ParameterizedTest
+  @EnumSource(JournalKind.class)
+  void everythingCommittedSurvivesACrashOfAllNodes(JournalKind journal, TestClusters clusters) {
+    RaftTestCluster c = clusters.start(b -> journal.apply(b.nodes(3), tempDir));
     c.awaitLeader(ELECTION);
     c.commit(bytes("a"), COMMIT);
     c.commit(bytes("b"), COMMIT);
@@ -55,9 +61,10 @@ class PersistenceTest {
     assertEquals(List.of("a", "b", "c", "without-n1", "without-n2", "without-n3", "end"), appliedText(c, "n1"));
   }
 
-  @Test
-  void repeatedLeaderCrashesLoseNothingCommitted(TestClusters clusters) {
-    RaftTestCluster c = clusters.start(b -> b.nodes(5).journalSyncDelay(Duration.ofMillis(1)));
+  @ParameterizedTest
+  @EnumSource(JournalKind.class)
+  void repeatedLeaderCrashesLoseNothingCommitted(JournalKind journal, TestClusters clusters) {
+    RaftTestCluster c = clusters.start(b -> journal.apply(b.nodes(5), tempDir));
     List<String> committed = new ArrayList<>();
     for (int round = 0; round < 5; round++) {
       String leader = c.awaitLeader(ELECTION);
@@ -71,7 +78,7 @@ class PersistenceTest {
     c.commit(bytes("end"), COMMIT);
     committed.add("end");
     awaitConverged(c, COMMIT);
-    for (String id : c.nodeIds()) assertEquals(committed, appliedText(c, id), id + "\n" + c.describe());
+    for (String id : c.nodeIds()) assertEquals(committed, appliedText(c, id), () -> id + "\n" + c.describe());
   }
 
   /**
@@ -79,9 +86,10 @@ class PersistenceTest {
    * proposals, nodes restart at random, with journals that lose unacknowledged writes. The
    * invariant observer checks that no entry committed is ever lost or changed.
    */
-  @Test
-  void figure8AtRandomNeverLosesACommittedEntry(TestClusters clusters) {
-    RaftTestCluster c = clusters.start(b -> b.nodes(5).journalSyncDelay(Duration.ofMillis(1)));
+  @ParameterizedTest
+  @EnumSource(JournalKind.class)
+  void figure8AtRandomNeverLosesACommittedEntry(JournalKind journal, TestClusters clusters) {
+    RaftTestCluster c = clusters.start(b -> journal.apply(b.nodes(5), tempDir));
     Random random = c.random();
     c.awaitLeader(ELECTION);
     for (int iteration = 0; iteration < 25; iteration++) {

@@ -35,8 +35,8 @@ class PreVoteTest {
     c.awaitCondition(loner + " to follow " + leader, ELECTION,
         () -> leader.equals(c.status(loner).leaderId()));
     holdsFor(Duration.ofMillis(600), () -> {
-      assertEquals(leader, c.leader().orElse(null), "the leader was deposed\n" + c.describe());
-      for (String id : c.nodeIds()) assertEquals(term, c.status(id).term(), "term changed\n" + c.describe());
+      assertEquals(leader, c.leader().orElse(null), () -> "the leader was deposed\n" + c.describe());
+      for (String id : c.nodeIds()) assertEquals(term, c.status(id).term(), () -> "term changed\n" + c.describe());
     });
     c.commit(bytes("y"), COMMIT);
   }

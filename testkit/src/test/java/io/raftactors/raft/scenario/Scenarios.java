@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.raftactors.raft.NodeStatus;
 import io.raftactors.raft.ProposeResult;
-import io.raftactors.raft.Role;
 import io.raftactors.testkit.AppliedEntry;
 import io.raftactors.testkit.RaftTestCluster;
 import java.nio.charset.StandardCharsets;
@@ -81,7 +80,7 @@ final class Scenarios {
     for (String id : c.runningNodeIds()) {
       long t = c.status(id).term();
       if (term == -1) term = t;
-      assertEquals(term, t, "terms disagree\n" + c.describe());
+      assertEquals(term, t, () -> "terms disagree\n" + c.describe());
     }
     return term;
   }
@@ -93,9 +92,5 @@ final class Scenarios {
       check.run();
       LockSupport.parkNanos(25_000_000);
     }
-  }
-
-  static void assertRole(RaftTestCluster c, String id, Role role) {
-    assertTrue(c.status(id).role() == role, id + " should be " + role + "\n" + c.describe());
   }
 }

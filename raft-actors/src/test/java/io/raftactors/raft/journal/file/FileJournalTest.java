@@ -1,0 +1,88 @@
+package io.raftactors.raft.journal.file;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import akka.actor.testkit.typed.javadsl.ActorTestKit;
+import akka.actor.testkit.typed.javadsl.TestProbe;
+import akka.actor.typed.ActorRef;
+import io.raftactors.raft.journal.Journal;
+import io.raftactors.raft.log.LogEntry;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class FileJournalTest {
+  static ActorTestKit testKit;
+  static final FileJournalSettings SETTINGS = new FileJournalSettings(1 << 20, true, true);
+
+  @TempDir Path dir;
+
+  @BeforeAll
+  static void start() {
+    testKit = ActorTestKit.create();
+  }
+
+  @AfterAll
+  static void stop() {
+    testKit.shutdownTestKit();
+  }
+
+  private ActorRef<Journal.Command> journal(TestProbe<Journal.Recovered> recovered) {
+    ActorRef<Journal.Command> j = testKit.spawn(FileJournal.create(dir, "n1", SETTINGS));
+    j.tell(new Journal.Recover(recovered.ref()));
+    return j;
+  }
+
+  @Test
+  void acknowledgesDurableWritesAndRecoversThem() {
+    TestProbe<Journal.Recovered> recovered = testKit.createTestProbe();
+    TestProbe<Journal.Ack> acks = testKit.createTestProbe();
+    ActorRef<Journal.Command> j = journal(recovered);
+    assertTrue(recovered.receiveMessage().entries().isEmpty());
+    j.tell(new Journal.SaveTermVote(1, 2, "n3", acks.ref()));
+    j.tell(new Journal.Append(2, List.of(LogEntry.noop(1, 2, 5), LogEntry.command(2, 2, 6, new byte[] {7})), acks.ref()));
+    j.tell(new Journal.TruncateSuffix(3, 2, acks.ref()));
+    long acked = 0;
+    while (acked < 3) acked = acks.receiveMessage().seq();
+    testKit.stop(j);
+
+    TestProbe<Journal.Recovered> again = testKit.createTestProbe();
+    testKit.stop(journal(again));
+    Journal.Recovered r = again.receiveMessage();
+    assertEquals(2, r.term());
+    assertEquals("n3", r.votedFor());
+    assertEquals(List.of(LogEntry.noop(1, 2, 5)), r.entries());
+  }
+
+  @Test
+  void groupCommitCoversManyWritesWithOneFsync() {
+    TestProbe<Journal.Recovered> recovered = testKit.createTestProbe();
+    TestProbe<Journal.Ack> acks = testKit.createTestProbe();
+    ActorRef<Journal.Command> j = journal(recovered);
+    recovered.receiveMessage();
+    int writes = 2000;
+    for (int i = 1; i <= writes; i++) {
+      j.tell(new Journal.Append(i, List.of(LogEntry.command(i, 1, i, new byte[100])), acks.ref()));
+    }
+    long last = 0;
+    int ackMessages = 0;
+    while (last < writes) {
+      long seq = acks.receiveMessage(Duration.ofSeconds(10)).seq();
+      assertTrue(seq > last, "acknowledgements only grow");
+      last = seq;
+      ackMessages++;
+    }
+    TestProbe<JournalStats.Snapshot> stats = testKit.createTestProbe();
+    j.tell(new FileJournal.GetStats(stats.ref()));
+    JournalStats.Snapshot s = stats.receiveMessage();
+    assertEquals(writes, s.entries());
+    assertEquals(ackMessages, s.fsyncs(), "one acknowledgement per fsync");
+    assertTrue(s.averageEntriesPerFsync() > 2, "entries per fsync: " + s.averageEntriesPerFsync());
+    testKit.stop(j);
+  }
+}
