@@ -224,17 +224,19 @@ final class SegmentedLog implements AutoCloseable {
     Path next = dir.resolve(Segments.NEXT);
     long size = settings.preallocate() ? settings.segmentSize() : Segments.HEADER;
     boolean prepared = false;
-    if (usePreallocated && preallocation != null) {
+    if (usePreallocated && preallocation != null && preallocation.isDone()) {
       try {
         preallocation.join();
         Files.move(next, path, StandardCopyOption.ATOMIC_MOVE);
         prepared = true;
       } catch (java.util.concurrent.CompletionException e) {
-        Files.deleteIfExists(next); // allocate it here instead
+        Files.deleteIfExists(next);
       }
       preallocation = null;
     }
-    if (!prepared) Segments.allocate(path, size);
+    // Never wait for a preallocation still running (writes faster than zeros can be laid down):
+    // this segment grows as it is written instead, and the prepared one serves the next roll.
+    if (!prepared) Segments.allocate(path, preallocation == null ? size : Segments.HEADER);
     Segments.fsyncDirectory(dir);
     Segment s = new Segment(path, start);
     s.openForWriting();
@@ -244,7 +246,7 @@ final class SegmentedLog implements AutoCloseable {
 
   private void maybePreallocate() {
     if (!settings.preallocate() || preallocation != null) return;
-    if (active.writePosition < settings.segmentSize() / 2) return;
+    if (active.writePosition < settings.segmentSize() / 4) return;
     Path next = dir.resolve(Segments.NEXT);
     long size = settings.segmentSize();
     preallocation = CompletableFuture.runAsync(() -> {

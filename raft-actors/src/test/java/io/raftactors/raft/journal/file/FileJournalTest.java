@@ -60,6 +60,33 @@ class FileJournalTest {
   }
 
   @Test
+  void aNodeWhoseJournalIsCorruptRefusesToStart() throws Exception {
+    TestProbe<Journal.Recovered> recovered = testKit.createTestProbe();
+    TestProbe<Journal.Ack> acks = testKit.createTestProbe();
+    ActorRef<Journal.Command> j = journal(recovered);
+    recovered.receiveMessage();
+    List<LogEntry> entries = new java.util.ArrayList<>();
+    for (int i = 1; i <= 50; i++) entries.add(LogEntry.command(i, 1, i, new byte[20]));
+    j.tell(new Journal.Append(1, entries, acks.ref()));
+    acks.receiveMessage();
+    testKit.stop(j);
+    Path segment = dir.resolve("segment-00000000000000000001.log");
+    try (java.io.RandomAccessFile f = new java.io.RandomAccessFile(segment.toFile(), "rw")) {
+      f.seek(400);
+      f.write(f.read() ^ 1);
+    }
+
+    ActorRef<io.raftactors.raft.RaftNode.Command> node = testKit.spawn(io.raftactors.raft.RaftNode.builder("n1")
+        .members(List.of("n1", "n2", "n3"))
+        .peers(id -> testKit.system().deadLetters().unsafeUpcast())
+        .stateMachine(() -> c -> new byte[0])
+        .journal(FileJournal.create(dir, "n1", SETTINGS))
+        .build());
+    TestProbe<Object> watcher = testKit.createTestProbe();
+    watcher.expectTerminated(node, Duration.ofSeconds(10));
+  }
+
+  @Test
   void groupCommitCoversManyWritesWithOneFsync() {
     TestProbe<Journal.Recovered> recovered = testKit.createTestProbe();
     TestProbe<Journal.Ack> acks = testKit.createTestProbe();
