@@ -1,45 +1,36 @@
 package io.raftactors.raft.journal;
 
+import io.raftactors.raft.ActorTestKitExtension;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import akka.actor.testkit.typed.javadsl.ActorTestKit;
 import akka.actor.testkit.typed.javadsl.TestProbe;
 import akka.actor.typed.ActorRef;
 import io.raftactors.raft.log.LogEntry;
 import java.time.Duration;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 class MemoryJournalTest {
-  static ActorTestKit testKit;
+  @RegisterExtension static final ActorTestKitExtension KIT = new ActorTestKitExtension();
 
-  @BeforeAll
-  static void start() {
-    testKit = ActorTestKit.create();
-  }
 
-  @AfterAll
-  static void stop() {
-    testKit.shutdownTestKit();
-  }
 
   @Test
   void writesAreDurableWhenAcknowledgedAndSurviveTheActor() {
     MemoryJournalStore store = new MemoryJournalStore();
-    ActorRef<Journal.Command> journal = testKit.spawn(MemoryJournal.create(store));
-    TestProbe<Journal.Ack> acks = testKit.createTestProbe();
+    ActorRef<Journal.Command> journal = KIT.testKit().spawn(MemoryJournal.create(store));
+    TestProbe<Journal.Ack> acks = KIT.testKit().createTestProbe();
     journal.tell(new Journal.SaveTermVote(1, 3, "n2", acks.ref()));
     journal.tell(new Journal.Append(2, List.of(LogEntry.noop(1, 3, 0), LogEntry.noop(2, 3, 0)), acks.ref()));
     journal.tell(new Journal.TruncateSuffix(3, 2, acks.ref()));
     assertEquals(new Journal.Ack(1), acks.receiveMessage());
     assertEquals(new Journal.Ack(2), acks.receiveMessage());
     assertEquals(new Journal.Ack(3), acks.receiveMessage());
-    testKit.stop(journal);
+    KIT.testKit().stop(journal);
 
-    ActorRef<Journal.Command> again = testKit.spawn(MemoryJournal.create(store));
-    TestProbe<Journal.Recovered> recovered = testKit.createTestProbe();
+    ActorRef<Journal.Command> again = KIT.testKit().spawn(MemoryJournal.create(store));
+    TestProbe<Journal.Recovered> recovered = KIT.testKit().createTestProbe();
     again.tell(new Journal.Recover(recovered.ref()));
     Journal.Recovered r = recovered.receiveMessage();
     assertEquals(3, r.term());
@@ -51,8 +42,8 @@ class MemoryJournalTest {
   void withASyncDelayWritesAreGroupedAndUnsyncedWritesAreLostOnACrash() {
     MemoryJournalStore store = new MemoryJournalStore();
     ActorRef<Journal.Command> journal =
-        testKit.spawn(MemoryJournal.create(store, Duration.ofMillis(200)));
-    TestProbe<Journal.Ack> acks = testKit.createTestProbe();
+        KIT.testKit().spawn(MemoryJournal.create(store, Duration.ofMillis(200)));
+    TestProbe<Journal.Ack> acks = KIT.testKit().createTestProbe();
     for (int i = 1; i <= 5; i++) {
       journal.tell(new Journal.Append(i, List.of(LogEntry.noop(i, 1, 0)), acks.ref()));
     }
@@ -60,7 +51,7 @@ class MemoryJournalTest {
     assertEquals(5, store.lastIndex());
 
     journal.tell(new Journal.Append(6, List.of(LogEntry.noop(6, 1, 0)), acks.ref()));
-    testKit.stop(journal); // crash before the sync
+    KIT.testKit().stop(journal); // crash before the sync
     acks.expectNoMessage(Duration.ofMillis(300));
     assertEquals(5, store.lastIndex());
   }

@@ -1,10 +1,10 @@
 package io.raftactors.raft.node;
 
+import io.raftactors.raft.ActorTestKitExtension;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import akka.actor.testkit.typed.javadsl.ActorTestKit;
 import akka.actor.testkit.typed.javadsl.TestProbe;
 import akka.actor.typed.ActorRef;
 import akka.actor.typed.Behavior;
@@ -21,9 +21,8 @@ import io.raftactors.raft.protocol.VoteResponse;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * One node with a journal the test controls: nothing that depends on durable state leaves the
@@ -31,20 +30,12 @@ import org.junit.jupiter.api.Test;
  * stops the node instead of letting it continue with state it could lose.
  */
 class DurabilityTest {
-  static ActorTestKit testKit;
+  @RegisterExtension static final ActorTestKitExtension KIT = new ActorTestKitExtension();
   static final RaftSettings SLOW_ELECTIONS = RaftSettings.fromRoot(ConfigFactory.parseString(
           "raft.election-timeout-min = 20s\nraft.election-timeout-max = 30s")
       .withFallback(ConfigFactory.load()));
 
-  @BeforeAll
-  static void start() {
-    testKit = ActorTestKit.create();
-  }
 
-  @AfterAll
-  static void stop() {
-    testKit.shutdownTestKit();
-  }
 
   /** A journal that hands every command to a probe; the test answers for it. */
   static Behavior<Journal.Command> probeJournal(TestProbe<Journal.Command> probe) {
@@ -58,10 +49,10 @@ class DurabilityTest {
       TestProbe<RaftNode.Command> n2, TestProbe<RaftNode.Command> n3) {}
 
   static Node startFollower(Behavior<Journal.Command> journal, TestProbe<Journal.Command> probe) {
-    TestProbe<RaftNode.Command> n2 = testKit.createTestProbe();
-    TestProbe<RaftNode.Command> n3 = testKit.createTestProbe();
+    TestProbe<RaftNode.Command> n2 = KIT.testKit().createTestProbe();
+    TestProbe<RaftNode.Command> n3 = KIT.testKit().createTestProbe();
     Map<String, ActorRef<RaftNode.Command>> peers = Map.of("n2", n2.ref(), "n3", n3.ref());
-    ActorRef<RaftNode.Command> node = testKit.spawn(RaftNode.builder("n1")
+    ActorRef<RaftNode.Command> node = KIT.testKit().spawn(RaftNode.builder("n1")
         .members(List.of("n1", "n2", "n3"))
         .settings(SLOW_ELECTIONS)
         .peers(peers::get)
@@ -76,7 +67,7 @@ class DurabilityTest {
 
   @Test
   void aVoteIsSentOnlyAfterTheTermAndVoteAreDurable() {
-    TestProbe<Journal.Command> journal = testKit.createTestProbe();
+    TestProbe<Journal.Command> journal = KIT.testKit().createTestProbe();
     Node node = startFollower(probeJournal(journal), journal);
     node.ref().tell(new RequestVote(1, "n2", 0, 0, false));
 
@@ -102,7 +93,7 @@ class DurabilityTest {
 
   @Test
   void entriesAreAcknowledgedOnlyOnceDurable() {
-    TestProbe<Journal.Command> journal = testKit.createTestProbe();
+    TestProbe<Journal.Command> journal = KIT.testKit().createTestProbe();
     Node node = startFollower(probeJournal(journal), journal);
     List<LogEntry> entries = List.of(LogEntry.noop(1, 1, 0), LogEntry.command(2, 1, 0, new byte[] {1}));
     node.ref().tell(new AppendEntries(1, "n2", 0, 0, entries, 0));
@@ -120,8 +111,8 @@ class DurabilityTest {
 
   @Test
   void aLeadersOwnEntryCountsTowardCommitOnlyOnceDurable() {
-    TestProbe<Journal.Command> journal = testKit.createTestProbe();
-    ActorRef<RaftNode.Command> node = testKit.spawn(RaftNode.builder("solo")
+    TestProbe<Journal.Command> journal = KIT.testKit().createTestProbe();
+    ActorRef<RaftNode.Command> node = KIT.testKit().spawn(RaftNode.builder("solo")
         .members(List.of("solo"))
         .settings(RaftSettings.fromRoot(ConfigFactory.parseString(
             "raft.election-timeout-min = 100ms\nraft.election-timeout-max = 150ms\nraft.heartbeat-interval = 20ms")
@@ -140,11 +131,11 @@ class DurabilityTest {
     vote.replyTo().tell(new Journal.Ack(vote.seq()));
     Journal.Append noop = journal.expectMessageClass(Journal.Append.class);
 
-    TestProbe<io.raftactors.raft.ProposeResult> client = testKit.createTestProbe();
+    TestProbe<io.raftactors.raft.ProposeResult> client = KIT.testKit().createTestProbe();
     node.tell(new io.raftactors.raft.Propose(new byte[] {1}, client.ref()));
     Journal.Append command = journal.expectMessageClass(Journal.Append.class);
     client.expectNoMessage(Duration.ofMillis(200));
-    TestProbe<io.raftactors.raft.NodeStatus> status = testKit.createTestProbe();
+    TestProbe<io.raftactors.raft.NodeStatus> status = KIT.testKit().createTestProbe();
     node.tell(new io.raftactors.raft.GetStatus(status.ref()));
     assertEquals(0, status.receiveMessage().commitIndex(), "nothing is durable yet");
 
@@ -158,14 +149,14 @@ class DurabilityTest {
 
   @Test
   void aFailingJournalStopsTheNode() {
-    TestProbe<Journal.Command> journal = testKit.createTestProbe();
+    TestProbe<Journal.Command> journal = KIT.testKit().createTestProbe();
     Behavior<Journal.Command> failing = Behaviors.receiveMessage(m -> {
       journal.ref().tell(m);
       if (m instanceof Journal.Write) throw new IllegalStateException("disk on fire");
       return Behaviors.same();
     });
     Node node = startFollower(failing, journal);
-    TestProbe<Object> watcher = testKit.createTestProbe();
+    TestProbe<Object> watcher = KIT.testKit().createTestProbe();
     node.ref().tell(new RequestVote(1, "n2", 0, 0, false));
     watcher.expectTerminated(node.ref(), Duration.ofSeconds(5));
     node.n2().expectNoMessage(Duration.ofMillis(100));

@@ -1,30 +1,21 @@
 package io.raftactors.raft.node;
 
+import io.raftactors.raft.ActorTestKitExtension;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
-import akka.actor.testkit.typed.javadsl.ActorTestKit;
 import akka.actor.testkit.typed.javadsl.TestProbe;
 import io.raftactors.raft.journal.Journal;
 import io.raftactors.raft.log.LogEntry;
 import java.util.ArrayList;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 class JournalWriterTest {
-  static ActorTestKit testKit;
+  @RegisterExtension static final ActorTestKitExtension KIT = new ActorTestKitExtension();
 
-  @BeforeAll
-  static void start() {
-    testKit = ActorTestKit.create();
-  }
 
-  @AfterAll
-  static void stop() {
-    testKit.shutdownTestKit();
-  }
 
   private static List<LogEntry> entries(long from, long to, long term) {
     List<LogEntry> out = new ArrayList<>();
@@ -34,8 +25,8 @@ class JournalWriterTest {
 
   @Test
   void heldMessagesGoOutOnlyOnceEverythingBeforeThemIsDurable() {
-    TestProbe<Journal.Command> journal = testKit.createTestProbe();
-    TestProbe<Journal.Ack> acks = testKit.createTestProbe();
+    TestProbe<Journal.Command> journal = KIT.testKit().createTestProbe();
+    TestProbe<Journal.Ack> acks = KIT.testKit().createTestProbe();
     JournalWriter w = new JournalWriter(journal.ref(), acks.ref());
     List<String> sent = new ArrayList<>();
 
@@ -58,8 +49,8 @@ class JournalWriterTest {
 
   @Test
   void durableMatchIndexAccountsForTruncationsInFlight() {
-    TestProbe<Journal.Command> journal = testKit.createTestProbe();
-    TestProbe<Journal.Ack> acks = testKit.createTestProbe();
+    TestProbe<Journal.Command> journal = KIT.testKit().createTestProbe();
+    TestProbe<Journal.Ack> acks = KIT.testKit().createTestProbe();
     JournalWriter w = new JournalWriter(journal.ref(), acks.ref());
     w.recovered(0);
     w.append(entries(1, 10, 1)); // seq 1
@@ -78,7 +69,7 @@ class JournalWriterTest {
   @Test
   void anAckForAWriteNeverIssuedIsABug() {
     JournalWriter w = new JournalWriter(
-        testKit.<Journal.Command>createTestProbe().ref(), testKit.<Journal.Ack>createTestProbe().ref());
+        KIT.testKit().<Journal.Command>createTestProbe().ref(), KIT.testKit().<Journal.Ack>createTestProbe().ref());
     assertThrows(IllegalStateException.class, () -> w.onAck(1));
   }
 }

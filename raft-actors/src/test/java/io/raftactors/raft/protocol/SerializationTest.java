@@ -1,12 +1,12 @@
 package io.raftactors.raft.protocol;
 
+import io.raftactors.raft.ActorTestKitExtension;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import akka.actor.testkit.typed.javadsl.ActorTestKit;
 import akka.actor.testkit.typed.javadsl.TestProbe;
 import akka.serialization.Serialization;
 import akka.serialization.SerializationExtension;
@@ -26,29 +26,24 @@ import java.io.NotSerializableException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** Everything that crosses a JVM boundary round-trips through the serializers Artery would use. */
 class SerializationTest {
-  static ActorTestKit testKit;
+  @RegisterExtension static final ActorTestKitExtension KIT = new ActorTestKitExtension();
   static Serialization serialization;
 
   @BeforeAll
   static void start() {
-    testKit = ActorTestKit.create();
-    serialization = SerializationExtension.get(testKit.system().classicSystem());
+    serialization = SerializationExtension.get(KIT.testKit().system().classicSystem());
   }
 
-  @AfterAll
-  static void stop() {
-    testKit.shutdownTestKit();
-  }
 
   private static Object roundTrip(Object message) {
     return akka.serialization.Serialization$.MODULE$.withTransportInformation(
-        (akka.actor.ExtendedActorSystem) testKit.system().classicSystem(),
+        (akka.actor.ExtendedActorSystem) KIT.testKit().system().classicSystem(),
         () -> {
           Serializer s = serialization.findSerializerFor(message);
           byte[] bytes = s.toBinary(message);
@@ -77,8 +72,8 @@ class SerializationTest {
 
   @Test
   void clientMessagesUseJacksonCborAndRoundTrip() {
-    TestProbe<ProposeResult> replies = testKit.createTestProbe();
-    TestProbe<NodeStatus> statuses = testKit.createTestProbe();
+    TestProbe<ProposeResult> replies = KIT.testKit().createTestProbe();
+    TestProbe<NodeStatus> statuses = KIT.testKit().createTestProbe();
     Propose propose = new Propose(new byte[] {9, 8, 7}, replies.ref(), 2);
     Object copy = roundTrip(propose);
     Propose p = assertInstanceOf(Propose.class, copy);

@@ -1,9 +1,9 @@
 package io.raftactors.raft.journal.file;
 
+import io.raftactors.raft.ActorTestKitExtension;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import akka.actor.testkit.typed.javadsl.ActorTestKit;
 import akka.actor.testkit.typed.javadsl.TestProbe;
 import akka.actor.typed.ActorRef;
 import io.raftactors.raft.journal.Journal;
@@ -11,37 +11,28 @@ import io.raftactors.raft.log.LogEntry;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 class FileJournalTest {
-  static ActorTestKit testKit;
+  @RegisterExtension static final ActorTestKitExtension KIT = new ActorTestKitExtension();
   static final FileJournalSettings SETTINGS = new FileJournalSettings(1 << 20, true, true);
 
   @TempDir Path dir;
 
-  @BeforeAll
-  static void start() {
-    testKit = ActorTestKit.create();
-  }
 
-  @AfterAll
-  static void stop() {
-    testKit.shutdownTestKit();
-  }
 
   private ActorRef<Journal.Command> journal(TestProbe<Journal.Recovered> recovered) {
-    ActorRef<Journal.Command> j = testKit.spawn(FileJournal.create(dir, "n1", SETTINGS));
+    ActorRef<Journal.Command> j = KIT.testKit().spawn(FileJournal.create(dir, "n1", SETTINGS));
     j.tell(new Journal.Recover(recovered.ref()));
     return j;
   }
 
   @Test
   void acknowledgesDurableWritesAndRecoversThem() {
-    TestProbe<Journal.Recovered> recovered = testKit.createTestProbe();
-    TestProbe<Journal.Ack> acks = testKit.createTestProbe();
+    TestProbe<Journal.Recovered> recovered = KIT.testKit().createTestProbe();
+    TestProbe<Journal.Ack> acks = KIT.testKit().createTestProbe();
     ActorRef<Journal.Command> j = journal(recovered);
     assertTrue(recovered.receiveMessage().entries().isEmpty());
     j.tell(new Journal.SaveTermVote(1, 2, "n3", acks.ref()));
@@ -49,10 +40,10 @@ class FileJournalTest {
     j.tell(new Journal.TruncateSuffix(3, 2, acks.ref()));
     long acked = 0;
     while (acked < 3) acked = acks.receiveMessage().seq();
-    testKit.stop(j);
+    KIT.testKit().stop(j);
 
-    TestProbe<Journal.Recovered> again = testKit.createTestProbe();
-    testKit.stop(journal(again));
+    TestProbe<Journal.Recovered> again = KIT.testKit().createTestProbe();
+    KIT.testKit().stop(journal(again));
     Journal.Recovered r = again.receiveMessage();
     assertEquals(2, r.term());
     assertEquals("n3", r.votedFor());
@@ -61,35 +52,35 @@ class FileJournalTest {
 
   @Test
   void aNodeWhoseJournalIsCorruptRefusesToStart() throws Exception {
-    TestProbe<Journal.Recovered> recovered = testKit.createTestProbe();
-    TestProbe<Journal.Ack> acks = testKit.createTestProbe();
+    TestProbe<Journal.Recovered> recovered = KIT.testKit().createTestProbe();
+    TestProbe<Journal.Ack> acks = KIT.testKit().createTestProbe();
     ActorRef<Journal.Command> j = journal(recovered);
     recovered.receiveMessage();
     List<LogEntry> entries = new java.util.ArrayList<>();
     for (int i = 1; i <= 50; i++) entries.add(LogEntry.command(i, 1, i, new byte[20]));
     j.tell(new Journal.Append(1, entries, acks.ref()));
     acks.receiveMessage();
-    testKit.stop(j);
+    KIT.testKit().stop(j);
     Path segment = dir.resolve("segment-00000000000000000001.log");
     try (java.io.RandomAccessFile f = new java.io.RandomAccessFile(segment.toFile(), "rw")) {
       f.seek(400);
       f.write(f.read() ^ 1);
     }
 
-    ActorRef<io.raftactors.raft.RaftNode.Command> node = testKit.spawn(io.raftactors.raft.RaftNode.builder("n1")
+    ActorRef<io.raftactors.raft.RaftNode.Command> node = KIT.testKit().spawn(io.raftactors.raft.RaftNode.builder("n1")
         .members(List.of("n1", "n2", "n3"))
-        .peers(id -> testKit.system().deadLetters().unsafeUpcast())
+        .peers(id -> KIT.testKit().system().deadLetters().unsafeUpcast())
         .stateMachine(() -> c -> new byte[0])
         .journal(FileJournal.create(dir, "n1", SETTINGS))
         .build());
-    TestProbe<Object> watcher = testKit.createTestProbe();
+    TestProbe<Object> watcher = KIT.testKit().createTestProbe();
     watcher.expectTerminated(node, Duration.ofSeconds(10));
   }
 
   @Test
   void groupCommitCoversManyWritesWithOneFsync() {
-    TestProbe<Journal.Recovered> recovered = testKit.createTestProbe();
-    TestProbe<Journal.Ack> acks = testKit.createTestProbe();
+    TestProbe<Journal.Recovered> recovered = KIT.testKit().createTestProbe();
+    TestProbe<Journal.Ack> acks = KIT.testKit().createTestProbe();
     ActorRef<Journal.Command> j = journal(recovered);
     recovered.receiveMessage();
     int writes = 2000;
@@ -104,12 +95,12 @@ class FileJournalTest {
       last = seq;
       ackMessages++;
     }
-    TestProbe<JournalStats.Snapshot> stats = testKit.createTestProbe();
+    TestProbe<JournalStats.Snapshot> stats = KIT.testKit().createTestProbe();
     j.tell(new FileJournal.GetStats(stats.ref()));
     JournalStats.Snapshot s = stats.receiveMessage();
     assertEquals(writes, s.entries());
     assertEquals(ackMessages, s.fsyncs(), "one acknowledgement per fsync");
     assertTrue(s.averageEntriesPerFsync() > 2, "entries per fsync: " + s.averageEntriesPerFsync());
-    testKit.stop(j);
+    KIT.testKit().stop(j);
   }
 }
