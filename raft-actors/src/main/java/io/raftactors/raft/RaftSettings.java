@@ -17,6 +17,8 @@ public record RaftSettings(
     Duration heartbeatInterval,
     boolean preVote,
     boolean checkQuorum,
+    double leaseClockDrift,
+    Duration readTimeout,
     int maxEntriesPerAppend,
     long maxBytesPerAppend,
     int maxInflightAppends,
@@ -47,6 +49,8 @@ public record RaftSettings(
         "raft.heartbeat-interval", "must be below raft.election-timeout-min / 2");
     require(!heartbeatInterval.isZero() && !heartbeatInterval.isNegative(),
         "raft.heartbeat-interval", "must be positive");
+    require(leaseClockDrift >= 0 && leaseClockDrift < 1, "raft.read.lease-clock-drift", "must be in [0, 1)");
+    require(!readTimeout.isZero() && !readTimeout.isNegative(), "raft.read.timeout", "must be positive");
     require(maxEntriesPerAppend >= 1, "raft.replication.max-entries-per-append", "must be >= 1");
     require(maxInflightAppends >= 1, "raft.replication.max-inflight-appends", "must be >= 1");
     require(maxInflightBytes >= maxBytesPerAppend,
@@ -102,6 +106,8 @@ public record RaftSettings(
           c.getDuration("heartbeat-interval"),
           c.getBoolean("pre-vote"),
           c.getBoolean("check-quorum"),
+          c.getDouble("read.lease-clock-drift"),
+          c.getDuration("read.timeout"),
           c.getInt("replication.max-entries-per-append"),
           c.getBytes("replication.max-bytes-per-append"),
           c.getInt("replication.max-inflight-appends"),

@@ -24,4 +24,15 @@ public interface StateMachine {
    * the node that proposed it sends it; all replicas compute it).
    */
   byte[] apply(CommittedCommand command);
+
+  /**
+   * Answers a query against the current state, without changing it. Called between applies, on
+   * the same actor, at an applied index that satisfies the read's consistency. Queries are local
+   * objects: they never cross the network.
+   *
+   * @throws UnsupportedOperationException if the state machine answers no queries (the default)
+   */
+  default Object read(Object query) {
+    throw new UnsupportedOperationException(getClass().getName() + " answers no queries");
+  }
 }

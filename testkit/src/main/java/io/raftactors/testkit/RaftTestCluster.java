@@ -13,6 +13,9 @@ import io.raftactors.raft.Propose;
 import io.raftactors.raft.ProposeResult;
 import io.raftactors.raft.RaftEvent;
 import io.raftactors.raft.RaftNode;
+import io.raftactors.raft.Read;
+import io.raftactors.raft.ReadConsistency;
+import io.raftactors.raft.ReadResult;
 import io.raftactors.raft.RaftSettings;
 import io.raftactors.raft.Role;
 import io.raftactors.raft.StateMachine;
@@ -282,6 +285,25 @@ public final class RaftTestCluster implements AutoCloseable {
             testKit.scheduler())
         .whenCompleteAsync((answer, error) -> result.complete(error == null ? answer
             : new ProposeResult.Unknown("no answer from " + id + ": " + error)), Runnable::run);
+    return result;
+  }
+
+  /**
+   * Reads node {@code id}'s state machine at {@code consistency}. Completes with the node's answer,
+   * or with a TIMEOUT failure if none arrives within 5 seconds.
+   */
+  public CompletionStage<ReadResult> read(String id, Object query, ReadConsistency consistency) {
+    ActorRef<RaftNode.Command> node = nodes.ref(id);
+    if (node == null) {
+      return CompletableFuture.completedFuture(
+          new ReadResult.Failed(ReadResult.Reason.NO_LEADER, id + " is not running", null));
+    }
+    CompletableFuture<ReadResult> result = new CompletableFuture<>();
+    AskPattern.ask(node, (ActorRef<ReadResult> r) -> new Read(query, consistency, r),
+            Duration.ofSeconds(5), testKit.scheduler())
+        .whenCompleteAsync((answer, error) -> result.complete(error == null ? answer
+            : new ReadResult.Failed(ReadResult.Reason.TIMEOUT, "no answer from " + id, null)),
+            Runnable::run);
     return result;
   }
 

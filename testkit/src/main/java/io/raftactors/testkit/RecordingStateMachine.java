@@ -35,6 +35,11 @@ final class RecordingStateMachine implements StateMachine {
     return delegate.apply(command);
   }
 
+  @Override
+  public Object read(Object query) {
+    return delegate.read(query);
+  }
+
   List<AppliedEntry> applied() {
     synchronized (applied) {
       return new ArrayList<>(applied);

@@ -13,7 +13,10 @@ public final class StateMachines {
     return () -> c -> c.command();
   }
 
-  /** Counts applied commands; the result is the count after this one (8 bytes, big-endian). */
+  /**
+   * Counts applied commands; the result is the count after this one (8 bytes, big-endian). Any
+   * query reads the count (a Long).
+   */
   public static Supplier<StateMachine> counter() {
     return () ->
         new StateMachine() {
@@ -22,6 +25,30 @@ public final class StateMachines {
           @Override
           public byte[] apply(io.raftactors.raft.CommittedCommand c) {
             return ByteBuffer.allocate(8).putLong(++count).array();
+          }
+
+          @Override
+          public Object read(Object query) {
+            return count;
+          }
+        };
+  }
+
+  /** A register: each command replaces the value; any query reads it (a String, "" at first). */
+  public static Supplier<StateMachine> register() {
+    return () ->
+        new StateMachine() {
+          private String value = "";
+
+          @Override
+          public byte[] apply(io.raftactors.raft.CommittedCommand c) {
+            value = new String(c.command(), java.nio.charset.StandardCharsets.UTF_8);
+            return c.command();
+          }
+
+          @Override
+          public Object read(Object query) {
+            return value;
           }
         };
   }

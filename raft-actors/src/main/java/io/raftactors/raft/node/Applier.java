@@ -14,7 +14,10 @@ import io.raftactors.raft.StateMachine;
 import io.raftactors.raft.log.EntryKind;
 import io.raftactors.raft.log.LogEntry;
 import io.raftactors.raft.log.LogView;
+import io.raftactors.raft.ReadResult;
 import java.util.ArrayDeque;
+import java.util.Comparator;
+import java.util.PriorityQueue;
 
 /**
  * Applies committed entries to the {@link StateMachine}, in log order, each exactly once per
@@ -27,7 +30,7 @@ import java.util.ArrayDeque;
  */
 final class Applier extends AbstractBehavior<Applier.Command> {
 
-  sealed interface Command permits CommitTo, Await, FailPendingAbove, Continue {}
+  sealed interface Command permits CommitTo, Await, FailPendingAbove, ReadAt, Continue {}
 
   /** Entries up to {@code commitIndex} are committed; {@code log} holds them. */
   record CommitTo(LogView log, long commitIndex) implements Command {}
@@ -42,6 +45,13 @@ final class Applier extends AbstractBehavior<Applier.Command> {
    */
   record FailPendingAbove(long commitIndex, String reason) implements Command {}
 
+  /**
+   * Answers {@code query} once the state machine has applied up to {@code index} (at once when
+   * it has).
+   */
+  record ReadAt(long index, Object query, ActorRef<ReadResult> replyTo, long millisSinceLeaderContact)
+      implements Command {}
+
   private enum Continue implements Command {
     INSTANCE
   }
@@ -50,6 +60,9 @@ final class Applier extends AbstractBehavior<Applier.Command> {
   private final ActorRef<RaftNode.Command> node;
   private final int maxBatch;
   private final ArrayDeque<Await> waiting = new ArrayDeque<>();
+  /** Reads waiting for their index to be applied, by index. */
+  private final PriorityQueue<ReadAt> reads =
+      new PriorityQueue<>(Comparator.comparingLong(ReadAt::index));
   private LogView log;
   private long commitIndex;
   private final MonotonicIndex lastApplied = new MonotonicIndex("lastApplied");
@@ -77,6 +90,7 @@ final class Applier extends AbstractBehavior<Applier.Command> {
         .onMessage(CommitTo.class, this::onCommitTo)
         .onMessage(Await.class, this::onAwait)
         .onMessage(FailPendingAbove.class, this::onFailPending)
+        .onMessage(ReadAt.class, this::onReadAt)
         .onMessageEquals(Continue.INSTANCE, this::onContinue)
         .build();
   }
@@ -109,6 +123,30 @@ final class Applier extends AbstractBehavior<Applier.Command> {
     return this;
   }
 
+  private Behavior<Command> onReadAt(ReadAt read) {
+    if (read.index() <= lastApplied.get()) serve(read);
+    else reads.add(read);
+    return this;
+  }
+
+  private void serveReadsUpTo(long applied) {
+    while (!reads.isEmpty() && reads.peek().index() <= applied) serve(reads.poll());
+  }
+
+  private void serve(ReadAt read) {
+    ReadResult result;
+    try {
+      result = new ReadResult.Ok(stateMachine.read(read.query()), lastApplied.get(),
+          read.millisSinceLeaderContact());
+    } catch (UnsupportedOperationException e) {
+      result = new ReadResult.Failed(ReadResult.Reason.UNSUPPORTED, e.getMessage(), null);
+    } catch (RuntimeException e) {
+      getContext().getLog().warn("query {} failed", read.query(), e);
+      result = new ReadResult.Failed(ReadResult.Reason.UNSUPPORTED, "query failed: " + e, null);
+    }
+    read.replyTo().tell(result);
+  }
+
   private Behavior<Command> onContinue() {
     continueScheduled = false;
     applyBatch();
@@ -130,6 +168,7 @@ final class Applier extends AbstractBehavior<Applier.Command> {
       answerWaiters(entry, result);
     }
     node.tell(new Internal.AppliedUpTo(lastApplied.get()));
+    serveReadsUpTo(lastApplied.get());
     if (commitIndex > lastApplied.get()) {
       continueScheduled = true;
       getContext().getSelf().tell(Continue.INSTANCE);

@@ -74,7 +74,8 @@ final class Follower extends RoleBehavior {
               m.prevLogIndex(),
               check.hintIndex(),
               check.hintTerm(),
-              ctx.log.lastIndex()));
+              ctx.log.lastIndex(),
+              m.readRound()));
       return this;
     }
 
@@ -93,7 +94,8 @@ final class Follower extends RoleBehavior {
 
     // Acknowledge only once everything acknowledged is durable.
     ctx.sendDurably(
-        m.from(), AppendResponse.success(ctx.currentTerm, ctx.selfId, lastNew, ctx.log.lastIndex()));
+        m.from(),
+        AppendResponse.success(ctx.currentTerm, ctx.selfId, lastNew, ctx.log.lastIndex(), m.readRound()));
     return this;
   }
 }

@@ -20,6 +20,21 @@ sealed interface Internal extends RaftNode.Command {
     INSTANCE
   }
 
+  /** The leader starts a read round (lease renewal) and expires reads that waited too long. */
+  enum ReadRoundTick implements Internal {
+    INSTANCE
+  }
+
+  /** The leader sends the read round opened by reads that arrived together. */
+  enum FlushReadRound implements Internal {
+    INSTANCE
+  }
+
+  /** Reads forwarded to the leader are checked for expiry. */
+  enum RemoteReadTick implements Internal {
+    INSTANCE
+  }
+
   /** Proposals held while no leader is known are checked for expiry. */
   enum LeaderWaitTick implements Internal {
     INSTANCE

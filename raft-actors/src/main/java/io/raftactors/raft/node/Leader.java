@@ -4,6 +4,8 @@ import akka.actor.typed.ActorRef;
 import akka.actor.typed.Behavior;
 import akka.actor.typed.javadsl.ReceiveBuilder;
 import io.raftactors.raft.Propose;
+import io.raftactors.raft.Read;
+import io.raftactors.raft.protocol.ReadIndexRequest;
 import io.raftactors.raft.RaftNode;
 import io.raftactors.raft.RejectReason;
 import io.raftactors.raft.Role;
@@ -40,6 +42,7 @@ import java.util.Map;
  */
 final class Leader extends RoleBehavior {
   private final Map<String, ActorRef<Replicator.Command>> replicators = new HashMap<>();
+  private final ReadIndexTracker reads;
   /** Highest index each follower acknowledged as durable in this term; only grows. */
   private final Map<String, Long> matchIndex = new HashMap<>();
   private final Map<String, Long> lastHeardNanos = new HashMap<>();
@@ -51,6 +54,10 @@ final class Leader extends RoleBehavior {
 
   Leader(NodeContext ctx) {
     super(ctx);
+    this.reads = new ReadIndexTracker(ctx, round -> {
+      Replicator.ReadRound message = new Replicator.ReadRound(round);
+      for (ActorRef<Replicator.Command> r : replicators.values()) r.tell(message);
+    });
   }
 
   @Override
@@ -88,6 +95,8 @@ final class Leader extends RoleBehavior {
                   + ctx.currentTerm);
       replicators.put(peer, replicator);
     }
+    ctx.timers.startTimerWithFixedDelay(
+        NodeContext.READ_ROUND_TIMER, Internal.ReadRoundTick.INSTANCE, ctx.settings.heartbeatInterval());
     if (ctx.settings.checkQuorum()) {
       ctx.timers.startTimerWithFixedDelay(
           NodeContext.CHECK_QUORUM_TIMER,
@@ -103,13 +112,22 @@ final class Leader extends RoleBehavior {
     builder
         .onMessageEquals(Internal.FlushProposals.INSTANCE, this::onFlush)
         .onMessage(Internal.ReplicatorProgress.class, this::onProgress)
-        .onMessageEquals(Internal.CheckQuorumTick.INSTANCE, this::onCheckQuorum);
+        .onMessageEquals(Internal.CheckQuorumTick.INSTANCE, this::onCheckQuorum)
+        .onMessageEquals(Internal.ReadRoundTick.INSTANCE, () -> {
+          reads.onTick();
+          return this;
+        })
+        .onMessageEquals(Internal.FlushReadRound.INSTANCE, () -> {
+          reads.onFlushRound();
+          return this;
+        });
   }
 
   @Override
   Behavior<RaftNode.Command> onMessage(RaftMessage message) {
     if (message instanceof AppendResponse response) {
       lastHeardNanos.put(response.from(), ctx.clock.nanoTime());
+      reads.onEcho(response.from(), response.readRound());
       ActorRef<Replicator.Command> replicator = replicators.get(response.from());
       if (replicator != null) replicator.tell(new Replicator.FollowerResponse(response));
     } else if (message instanceof RequestVote request) {
@@ -120,6 +138,18 @@ final class Leader extends RoleBehavior {
               "[{}] SAFETY: AppendEntries from {} claims leadership of my term {}",
               ctx.selfId, append.from(), ctx.currentTerm);
     }
+    return this;
+  }
+
+  @Override
+  Behavior<RaftNode.Command> onRead(Read read) {
+    reads.onRead(read);
+    return this;
+  }
+
+  @Override
+  Behavior<RaftNode.Command> onReadIndexRequest(ReadIndexRequest request) {
+    reads.onRemoteRequest(request.from(), request.id(), request.lease());
     return this;
   }
 
@@ -187,6 +217,7 @@ final class Leader extends RoleBehavior {
     if (next > ctx.commitIndex.get()) {
       ctx.advanceCommit(next);
       broadcastLog();
+      reads.onCommit();
     }
   }
 
@@ -222,6 +253,8 @@ final class Leader extends RoleBehavior {
     for (ActorRef<Replicator.Command> r : replicators.values()) ctx.actor.stop(r);
     replicators.clear();
     ctx.timers.cancel(NodeContext.CHECK_QUORUM_TIMER);
+    ctx.timers.cancel(NodeContext.READ_ROUND_TIMER);
+    reads.failAll();
     // Appended but not committed: the outcome is unknown. Committed entries still get their result.
     ctx.applier.tell(
         new Applier.FailPendingAbove(

@@ -29,6 +29,8 @@ final class NodeContext {
   static final String ELECTION_TIMER = "election";
   static final String CHECK_QUORUM_TIMER = "check-quorum";
   static final String LEADER_WAIT_TIMER = "leader-wait";
+  static final String READ_ROUND_TIMER = "read-round";
+  static final String REMOTE_READ_TIMER = "remote-read";
 
   final ActorContext<RaftNode.Command> actor;
   final TimerScheduler<RaftNode.Command> timers;
@@ -44,6 +46,7 @@ final class NodeContext {
   final JournalWriter journal;
   final Roles roles;
   final WaitingProposals waiting;
+  final RemoteReads remoteReads;
   final ActorRef<Applier.Command> applier;
 
   final io.raftactors.raft.Peers peers;
@@ -65,6 +68,8 @@ final class NodeContext {
   /** The role currently in charge; set by {@link Roles} only. */
   RoleBehavior role;
 
+  /** When this incarnation started (see {@link #hearsFromLeader()}). */
+  private final long startedNanos;
   private long electionTimeoutNanos;
   private long electionDeadlineNanos;
 
@@ -87,6 +92,8 @@ final class NodeContext {
     this.applier = applier;
     this.roles = new Roles(this);
     this.waiting = new WaitingProposals(this);
+    this.remoteReads = new RemoteReads(this);
+    this.startedNanos = clock.nanoTime();
     this.lastLeaderContactNanos = clock.nanoTime() - settings.electionTimeoutMax().toNanos();
   }
 
@@ -157,8 +164,13 @@ final class NodeContext {
    */
   boolean hearsFromLeader() {
     if (role != null && role.role() == Role.LEADER) return true;
-    return leaderId != null
-        && clock.nanoTime() - lastLeaderContactNanos < settings.electionTimeoutMin().toNanos();
+    long min = settings.electionTimeoutMin().toNanos();
+    long now = clock.nanoTime();
+    // A restarted node may have heard from a leader just before it crashed; that leader may be
+    // serving lease reads on the strength of it. So for one minimum election timeout after a
+    // start, it acts as if it had.
+    if (settings.checkQuorum() && now - startedNanos < min) return true;
+    return leaderId != null && now - lastLeaderContactNanos < min;
   }
 
   long unappliedBytes() {

@@ -38,13 +38,16 @@ import java.util.List;
  */
 final class Replicator extends AbstractBehavior<Replicator.Command> {
 
-  sealed interface Command permits LogUpdated, FollowerResponse, Tick, Flush {}
+  sealed interface Command permits LogUpdated, FollowerResponse, ReadRound, Tick, Flush {}
 
   /** The leader's log or commit index moved. */
   record LogUpdated(LogView log, long commitIndex) implements Command {}
 
   /** The follower answered an AppendEntries. */
   record FollowerResponse(AppendResponse response) implements Command {}
+
+  /** The leader started read round {@code round}: carry it to the follower promptly. */
+  record ReadRound(long round) implements Command {}
 
   private enum Tick implements Command {
     INSTANCE
@@ -93,6 +96,9 @@ final class Replicator extends AbstractBehavior<Replicator.Command> {
   private long probeSentNanos;
 
   private boolean flushScheduled;
+  /** The newest read round; every AppendEntries carries it. */
+  private long readRound;
+  private boolean roundToSend;
   private long lastSendNanos;
   private long lastResponseNanos;
   private long backoffNanos;
@@ -126,6 +132,7 @@ final class Replicator extends AbstractBehavior<Replicator.Command> {
     return newReceiveBuilder()
         .onMessage(LogUpdated.class, this::onLogUpdated)
         .onMessage(FollowerResponse.class, r -> onResponse(r.response()))
+        .onMessage(ReadRound.class, this::onReadRound)
         .onMessageEquals(Tick.INSTANCE, this::onTick)
         .onMessageEquals(Flush.INSTANCE, this::onFlush)
         .build();
@@ -149,10 +156,23 @@ final class Replicator extends AbstractBehavior<Replicator.Command> {
     }
   }
 
+  private Behavior<Command> onReadRound(ReadRound r) {
+    if (r.round() > readRound) {
+      readRound = r.round();
+      roundToSend = true;
+      scheduleFlush();
+    }
+    return this;
+  }
+
   private Behavior<Command> onFlush() {
     flushScheduled = false;
+    long sentBefore = lastSendNanos;
     maybeSend();
-    if (mode == Mode.REPLICATE && commitIndex > commitSent && matchIndex > commitSent) {
+    boolean sent = lastSendNanos != sentBefore;
+    if (!sent && roundToSend) {
+      sendHeartbeat(); // carries the read round, so waiting reads are confirmed at once
+    } else if (mode == Mode.REPLICATE && commitIndex > commitSent && matchIndex > commitSent) {
       sendHeartbeat(); // tells an idle, caught-up follower the new commit index at once
     }
     return this;
@@ -256,20 +276,21 @@ final class Replicator extends AbstractBehavior<Replicator.Command> {
     long prev = nextIndex - 1;
     List<LogEntry> entries = log.slice(nextIndex, settings.maxEntriesPerAppend(), maxBytes);
     send(new AppendEntries(
-        setup.term(), setup.leaderId(), prev, log.term(prev), entries, commitIndex));
+        setup.term(), setup.leaderId(), prev, log.term(prev), entries, commitIndex, readRound));
     commitSent = Math.max(commitSent, Math.min(commitIndex, prev + entries.size()));
     return entries;
   }
 
   private void sendHeartbeat() {
-    send(new AppendEntries(
-        setup.term(), setup.leaderId(), matchIndex, log.term(matchIndex), List.of(), commitIndex));
+    send(new AppendEntries(setup.term(), setup.leaderId(), matchIndex, log.term(matchIndex),
+        List.of(), commitIndex, readRound));
     commitSent = Math.max(commitSent, Math.min(commitIndex, matchIndex));
   }
 
   private void send(AppendEntries message) {
     setup.peers().ref(setup.followerId()).tell(message);
     lastSendNanos = now();
+    roundToSend = false;
   }
 
   private long now() {

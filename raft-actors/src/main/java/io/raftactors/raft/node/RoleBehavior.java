@@ -9,6 +9,9 @@ import akka.actor.typed.javadsl.Receive;
 import akka.actor.typed.javadsl.ReceiveBuilder;
 import io.raftactors.raft.GetStatus;
 import io.raftactors.raft.Propose;
+import io.raftactors.raft.Read;
+import io.raftactors.raft.protocol.ReadIndexRequest;
+import io.raftactors.raft.protocol.ReadIndexResponse;
 import io.raftactors.raft.RaftNode;
 import io.raftactors.raft.Role;
 import io.raftactors.raft.protocol.RaftMessage;
@@ -54,6 +57,10 @@ abstract class RoleBehavior extends AbstractBehavior<RaftNode.Command> {
     return builder
         .onMessage(RaftMessage.class, m -> TermGate.handle(ctx, this, m))
         .onMessage(Propose.class, this::onPropose)
+        .onMessage(Read.class, this::onRead)
+        .onMessage(ReadIndexRequest.class, this::onReadIndexRequest)
+        .onMessage(ReadIndexResponse.class, this::onReadIndexResponse)
+        .onMessageEquals(Internal.RemoteReadTick.INSTANCE, this::onRemoteReadTick)
         .onMessage(Internal.JournalAcked.class, this::onJournalAcked)
         .onMessage(Internal.AppliedUpTo.class, this::onAppliedUpTo)
         .onMessageEquals(Internal.LeaderWaitTick.INSTANCE, this::onLeaderWaitTick)
@@ -63,6 +70,29 @@ abstract class RoleBehavior extends AbstractBehavior<RaftNode.Command> {
         .onSignal(ChildFailed.class, this::onChildFailed)
         .onSignal(Terminated.class, this::onChildTerminated)
         .build();
+  }
+
+  /** A read at a node that does not lead: stale at once, otherwise through the leader. */
+  Behavior<RaftNode.Command> onRead(Read read) {
+    ctx.remoteReads.onRead(read);
+    return this;
+  }
+
+  /** Someone takes this node for the leader; it is not (the Leader overrides this). */
+  Behavior<RaftNode.Command> onReadIndexRequest(ReadIndexRequest request) {
+    ctx.send(request.from(), new ReadIndexResponse(ctx.selfId, request.id(), 0, false,
+        ctx.selfId + " is not the leader" + (ctx.leaderId == null ? "" : "; " + ctx.leaderId + " is")));
+    return this;
+  }
+
+  private Behavior<RaftNode.Command> onReadIndexResponse(ReadIndexResponse response) {
+    ctx.remoteReads.onResponse(response);
+    return this;
+  }
+
+  private Behavior<RaftNode.Command> onRemoteReadTick() {
+    ctx.remoteReads.expire();
+    return this;
   }
 
   private Behavior<RaftNode.Command> onJournalAcked(Internal.JournalAcked ack) {

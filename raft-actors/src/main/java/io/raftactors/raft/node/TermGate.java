@@ -50,7 +50,7 @@ final class TermGate {
       ctx.sendDurably(
           ae.from(),
           AppendResponse.reject(
-              ctx.currentTerm, ctx.selfId, ae.prevLogIndex(), 0, 0, ctx.log.lastIndex()));
+              ctx.currentTerm, ctx.selfId, ae.prevLogIndex(), 0, 0, ctx.log.lastIndex(), 0));
     } else if (m instanceof RequestVote rv) {
       ctx.sendDurably(rv.from(), new VoteResponse(ctx.currentTerm, ctx.selfId, false, rv.preVote()));
     }

@@ -6,6 +6,9 @@ import java.util.List;
 /**
  * AppendEntries (Raft Figure 2). With no entries it is a heartbeat. Entries are consecutive and
  * start at {@code prevLogIndex + 1}.
+ *
+ * @param readRound the leader's newest read round when sent; echoed in the answer, so that a
+ *     majority of answers of one round confirms leadership for the reads waiting on it (ReadIndex)
  */
 public record AppendEntries(
     long term,
@@ -13,7 +16,8 @@ public record AppendEntries(
     long prevLogIndex,
     long prevLogTerm,
     List<LogEntry> entries,
-    long leaderCommit)
+    long leaderCommit,
+    long readRound)
     implements RaftMessage {
 
   /** Rejects a malformed message (from a faulty peer or a bad frame) before any node sees it. */
@@ -54,6 +58,8 @@ public record AppendEntries(
         + entries.size()
         + ", commit="
         + leaderCommit
+        + ", round="
+        + readRound
         + "]";
   }
 }

@@ -12,6 +12,7 @@ package io.raftactors.raft.protocol;
  * @param hintTerm on failure: the follower's term at {@code rejectedIndex}, or 0 when its log is
  *     too short (fast backtracking, Raft 5.3)
  * @param lastLogIndex the follower's last log index
+ * @param readRound the {@link AppendEntries#readRound()} this answers
  */
 public record AppendResponse(
     long term,
@@ -21,15 +22,18 @@ public record AppendResponse(
     long rejectedIndex,
     long hintIndex,
     long hintTerm,
-    long lastLogIndex)
+    long lastLogIndex,
+    long readRound)
     implements RaftMessage {
 
-  public static AppendResponse success(long term, String from, long matchIndex, long lastLogIndex) {
-    return new AppendResponse(term, from, true, matchIndex, 0, 0, 0, lastLogIndex);
+  public static AppendResponse success(
+      long term, String from, long matchIndex, long lastLogIndex, long readRound) {
+    return new AppendResponse(term, from, true, matchIndex, 0, 0, 0, lastLogIndex, readRound);
   }
 
-  public static AppendResponse reject(
-      long term, String from, long rejectedIndex, long hintIndex, long hintTerm, long lastLogIndex) {
-    return new AppendResponse(term, from, false, 0, rejectedIndex, hintIndex, hintTerm, lastLogIndex);
+  public static AppendResponse reject(long term, String from, long rejectedIndex, long hintIndex,
+      long hintTerm, long lastLogIndex, long readRound) {
+    return new AppendResponse(
+        term, from, false, 0, rejectedIndex, hintIndex, hintTerm, lastLogIndex, readRound);
   }
 }

@@ -15,14 +15,14 @@ import java.util.List;
  * A compact binary serializer for the Raft RPCs (the hot path between members), bound to {@link
  * RaftMessage} in {@code reference.conf}. Sizes are exact, so a batch that respects {@code
  * raft.replication.max-bytes-per-append} provably fits Artery's frame: per entry 29 bytes plus
- * data (within {@link LogEntry#OVERHEAD_BYTES}), per message at most 48 bytes plus the sender id.
+ * data (within {@link LogEntry#OVERHEAD_BYTES}), per message at most 56 bytes plus the sender id.
  *
  * <p>Layout (big-endian): a version byte, then per manifest: RequestVote {@code term, from,
  * lastLogIndex, lastLogTerm, preVote}; VoteResponse {@code term, from, granted, preVote};
- * AppendEntries {@code term, from, prevLogIndex, prevLogTerm, leaderCommit, count, entries...}
- * with each entry {@code index, term, timestamp, kind, length, data}; AppendResponse {@code term,
- * from, success, matchIndex, rejectedIndex, hintIndex, hintTerm, lastLogIndex}. Strings are a
- * 2-byte length and UTF-8.
+ * AppendEntries {@code term, from, prevLogIndex, prevLogTerm, leaderCommit, readRound, count,
+ * entries...} with each entry {@code index, term, timestamp, kind, length, data}; AppendResponse
+ * {@code term, from, success, matchIndex, rejectedIndex, hintIndex, hintTerm, lastLogIndex,
+ * readRound}. Strings are a 2-byte length and UTF-8.
  */
 public final class RaftMessageSerializer extends SerializerWithStringManifest {
   private static final byte VERSION = 1;
@@ -67,10 +67,10 @@ public final class RaftMessageSerializer extends SerializerWithStringManifest {
     if (o instanceof AppendEntries m) return appendEntries(m);
     if (o instanceof AppendResponse m) {
       byte[] from = id(m.from());
-      return ByteBuffer.allocate(1 + 8 + 2 + from.length + 1 + 8 * 5)
+      return ByteBuffer.allocate(1 + 8 + 2 + from.length + 1 + 8 * 6)
           .put(VERSION).putLong(m.term()).putShort((short) from.length).put(from).put(bool(m.success()))
           .putLong(m.matchIndex()).putLong(m.rejectedIndex()).putLong(m.hintIndex())
-          .putLong(m.hintTerm()).putLong(m.lastLogIndex())
+          .putLong(m.hintTerm()).putLong(m.lastLogIndex()).putLong(m.readRound())
           .array();
     }
     throw new IllegalArgumentException("not a Raft RPC: " + o.getClass().getName());
@@ -78,12 +78,12 @@ public final class RaftMessageSerializer extends SerializerWithStringManifest {
 
   private static byte[] appendEntries(AppendEntries m) {
     byte[] from = id(m.from());
-    int size = 1 + 8 + 2 + from.length + 8 * 3 + 4;
+    int size = 1 + 8 + 2 + from.length + 8 * 4 + 4;
     for (LogEntry e : m.entries()) size += 29 + e.data().length;
     ByteBuffer b = ByteBuffer.allocate(size);
     b.put(VERSION).putLong(m.term()).putShort((short) from.length).put(from)
         .putLong(m.prevLogIndex()).putLong(m.prevLogTerm()).putLong(m.leaderCommit())
-        .putInt(m.entries().size());
+        .putLong(m.readRound()).putInt(m.entries().size());
     for (LogEntry e : m.entries()) {
       b.putLong(e.index()).putLong(e.term()).putLong(e.timestamp())
           .put((byte) e.kind().ordinal()).putInt(e.data().length).put(e.data());
@@ -108,7 +108,7 @@ public final class RaftMessageSerializer extends SerializerWithStringManifest {
           return readAppendEntries(b);
         case APPEND_RESPONSE:
           return new AppendResponse(b.getLong(), readString(b), b.get() != 0,
-              b.getLong(), b.getLong(), b.getLong(), b.getLong(), b.getLong());
+              b.getLong(), b.getLong(), b.getLong(), b.getLong(), b.getLong(), b.getLong());
         default:
           throw new NotSerializableException("unknown Raft RPC manifest '" + manifest + "'");
       }
@@ -126,6 +126,7 @@ public final class RaftMessageSerializer extends SerializerWithStringManifest {
     long prevIndex = b.getLong();
     long prevTerm = b.getLong();
     long commit = b.getLong();
+    long round = b.getLong();
     int count = b.getInt();
     if (count < 0 || count > b.remaining() / 29) {
       throw new IllegalArgumentException("entry count " + count + " does not fit the message");
@@ -146,7 +147,7 @@ public final class RaftMessageSerializer extends SerializerWithStringManifest {
       b.get(data);
       entries.add(new LogEntry(index, entryTerm, timestamp, kinds[kind], data));
     }
-    return new AppendEntries(term, from, prevIndex, prevTerm, entries, commit);
+    return new AppendEntries(term, from, prevIndex, prevTerm, entries, commit, round);
   }
 
   private static byte[] id(String id) {

@@ -31,8 +31,9 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  */
 class DurabilityTest {
   @RegisterExtension static final ActorTestKitExtension KIT = new ActorTestKitExtension();
+  /** No elections of its own during a test; check-quorum off, so it answers votes at once. */
   static final RaftSettings SLOW_ELECTIONS = RaftSettings.fromRoot(ConfigFactory.parseString(
-          "raft.election-timeout-min = 20s\nraft.election-timeout-max = 30s")
+          "raft.election-timeout-min = 20s\nraft.election-timeout-max = 30s\nraft.check-quorum = off")
       .withFallback(ConfigFactory.load()));
 
 
@@ -49,12 +50,17 @@ class DurabilityTest {
       TestProbe<RaftNode.Command> n2, TestProbe<RaftNode.Command> n3) {}
 
   static Node startFollower(Behavior<Journal.Command> journal, TestProbe<Journal.Command> probe) {
+    return startFollower(journal, probe, SLOW_ELECTIONS);
+  }
+
+  static Node startFollower(
+      Behavior<Journal.Command> journal, TestProbe<Journal.Command> probe, RaftSettings settings) {
     TestProbe<RaftNode.Command> n2 = KIT.testKit().createTestProbe();
     TestProbe<RaftNode.Command> n3 = KIT.testKit().createTestProbe();
     Map<String, ActorRef<RaftNode.Command>> peers = Map.of("n2", n2.ref(), "n3", n3.ref());
     ActorRef<RaftNode.Command> node = KIT.testKit().spawn(RaftNode.builder("n1")
         .members(List.of("n1", "n2", "n3"))
-        .settings(SLOW_ELECTIONS)
+        .settings(settings)
         .peers(peers::get)
         .stateMachine(() -> c -> new byte[0])
         .journal(journal)
@@ -91,12 +97,33 @@ class DurabilityTest {
     assertTrue(!refused.granted());
   }
 
+  /**
+   * With check-quorum, a node that just started ignores vote requests for one minimum election
+   * timeout: before it crashed it may have acknowledged a leader that now serves lease reads.
+   */
+  @Test
+  void aRestartedNodeIgnoresVoteRequestsForOneElectionTimeout() {
+    RaftSettings settings = RaftSettings.fromRoot(ConfigFactory.parseString(
+            "raft.election-timeout-min = 1500ms\nraft.election-timeout-max = 30s\nraft.heartbeat-interval = 100ms")
+        .withFallback(ConfigFactory.load()));
+    TestProbe<Journal.Command> journal = KIT.testKit().createTestProbe();
+    Node node = startFollower(probeJournal(journal), journal, settings);
+    node.ref().tell(new RequestVote(5, "n2", 0, 0, false));
+    journal.expectNoMessage(Duration.ofMillis(800));
+    node.n2().expectNoMessage(Duration.ofMillis(10));
+    // After the quiet period, the same request is answered (term raised and vote written first).
+    journal.awaitAssert(Duration.ofSeconds(3), () -> {
+      node.ref().tell(new RequestVote(5, "n2", 0, 0, false));
+      return journal.expectMessageClass(Journal.SaveTermVote.class, Duration.ofMillis(200));
+    });
+  }
+
   @Test
   void entriesAreAcknowledgedOnlyOnceDurable() {
     TestProbe<Journal.Command> journal = KIT.testKit().createTestProbe();
     Node node = startFollower(probeJournal(journal), journal);
     List<LogEntry> entries = List.of(LogEntry.noop(1, 1, 0), LogEntry.command(2, 1, 0, new byte[] {1}));
-    node.ref().tell(new AppendEntries(1, "n2", 0, 0, entries, 0));
+    node.ref().tell(new AppendEntries(1, "n2", 0, 0, entries, 0, 0));
 
     Journal.SaveTermVote term = journal.expectMessageClass(Journal.SaveTermVote.class);
     Journal.Append append = journal.expectMessageClass(Journal.Append.class);

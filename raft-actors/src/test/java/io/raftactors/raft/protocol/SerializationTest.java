@@ -60,10 +60,10 @@ class SerializationTest {
     List<RaftMessage> messages = List.of(
         new RequestVote(7, "n1", 10, 6, true),
         new VoteResponse(7, "nöde-2", true, false),
-        new AppendEntries(3, "n1", 4, 2, entries, 4),
-        new AppendEntries(3, "n1", 4, 2, List.of(), 4),
-        AppendResponse.success(3, "n2", 6, 6),
-        AppendResponse.reject(3, "n2", 9, 4, 2, 7));
+        new AppendEntries(3, "n1", 4, 2, entries, 4, 17),
+        new AppendEntries(3, "n1", 4, 2, List.of(), 4, 0),
+        AppendResponse.success(3, "n2", 6, 6, 17),
+        AppendResponse.reject(3, "n2", 9, 4, 2, 7, 18));
     for (RaftMessage m : messages) {
       assertInstanceOf(RaftMessageSerializer.class, serialization.findSerializerFor(m));
       assertEquals(m, roundTrip(m));
@@ -111,7 +111,7 @@ class SerializationTest {
       List<LogEntry> batch =
           log.view().slice(1, settings.maxEntriesPerAppend(), settings.maxBytesPerAppend());
       String longestId = "n".repeat(RaftMessageSerializer.MAX_ID_BYTES);
-      AppendEntries m = new AppendEntries(Long.MAX_VALUE, longestId, 0, 0, batch, Long.MAX_VALUE);
+      AppendEntries m = new AppendEntries(Long.MAX_VALUE, longestId, 0, 0, batch, Long.MAX_VALUE, Long.MAX_VALUE);
       int size = serialization.findSerializerFor(m).toBinary(m).length;
       assertTrue(size + 0L <= settings.maxBytesPerAppend() + RaftSettings.APPEND_HEADER_BYTES,
           dataSize + "-byte entries: " + size + " bytes on the wire");
@@ -122,14 +122,14 @@ class SerializationTest {
   @Test
   void malformedBytesGiveAClearError() {
     RaftMessageSerializer s = new RaftMessageSerializer(null);
-    byte[] good = s.toBinary(new AppendEntries(1, "n1", 0, 0, List.of(LogEntry.noop(1, 1, 0)), 0));
+    byte[] good = s.toBinary(new AppendEntries(1, "n1", 0, 0, List.of(LogEntry.noop(1, 1, 0)), 0, 0));
     byte[] truncated = java.util.Arrays.copyOf(good, good.length - 3);
     NotSerializableException e =
         assertThrows(NotSerializableException.class, () -> s.fromBinary(truncated, "AE"));
     assertTrue(e.getMessage().contains("malformed"), e.getMessage());
     assertThrows(NotSerializableException.class, () -> s.fromBinary(good, "XX"));
     // Well-framed but inconsistent: entry 2 claims to follow prevLogIndex 0.
-    byte[] gap = s.toBinary(new AppendEntries(1, "n1", 1, 1, List.of(LogEntry.noop(2, 1, 0)), 0));
+    byte[] gap = s.toBinary(new AppendEntries(1, "n1", 1, 1, List.of(LogEntry.noop(2, 1, 0)), 0, 0));
     gap[1 + 8 + 2 + 2 + 7] = 0; // prevLogIndex 1 -> 0
     NotSerializableException g = assertThrows(NotSerializableException.class, () -> s.fromBinary(gap, "AE"));
     assertTrue(g.getMessage().contains("malformed AppendEntries"), g.getMessage());
