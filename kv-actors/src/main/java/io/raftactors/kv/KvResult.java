@@ -1,0 +1,76 @@
+package io.raftactors.kv;
+
+import java.util.List;
+
+/** The outcome of a {@link KvWrite} or {@link KvQuery}, or of an operation inside a transaction. */
+public sealed interface KvResult
+    permits KvResult.PutResult,
+        KvResult.DeleteResult,
+        KvResult.IncrementResult,
+        KvResult.GetResult,
+        KvResult.RangeResult,
+        KvResult.TxnResult,
+        KvResult.TouchResult,
+        KvResult.TtlResult,
+        KvResult.CountResult,
+        KvResult.LeaseResult,
+        KvResult.SessionResult,
+        KvResult.Done,
+        KvResult.Failure {
+
+  /** @param applied false when the put's condition (if absent / if present) did not hold */
+  record PutResult(long revision, boolean applied, KeyValue previous) implements KvResult {}
+
+  record DeleteResult(long revision, long deleted, KeyValue previous) implements KvResult {}
+
+  record IncrementResult(long revision, long value) implements KvResult {}
+
+  /** @param kv null when the key does not exist */
+  record GetResult(long revision, KeyValue kv) implements KvResult {}
+
+  /** @param more true when the limit cut the range short */
+  record RangeResult(long revision, List<KeyValue> kvs, boolean more) implements KvResult {}
+
+  /** @param results one per operation of the branch taken */
+  record TxnResult(long revision, boolean succeeded, List<KvResult> results) implements KvResult {}
+
+  /** @param found false when the key does not exist */
+  record TouchResult(long revision, boolean found) implements KvResult {}
+
+  /**
+   * @param exists whether the key exists
+   * @param expiresAt epoch millis of expiry (leader-stamped clock), 0 for never
+   */
+  record TtlResult(boolean exists, long expiresAt) implements KvResult {}
+
+  record CountResult(long revision, long keys) implements KvResult {}
+
+  /**
+   * A lease granted, kept alive or revoked.
+   *
+   * @param expiresAt 0 after a revoke
+   * @param deleted keys deleted by a revoke
+   */
+  record LeaseResult(long revision, long lease, long ttlMillis, long expiresAt, long deleted)
+      implements KvResult {}
+
+  record SessionResult(long session, long ttlMillis) implements KvResult {}
+
+  /** A write with nothing else to report (expiry, session keep-alive). */
+  record Done(long revision) implements KvResult {}
+
+  /** The operation was refused by the state machine and changed nothing. */
+  record Failure(Code code, String message) implements KvResult {
+    public enum Code {
+      /** INCR/DECR on a value that is not a decimal 64-bit integer. */
+      NOT_INTEGER,
+      /** INCR/DECR would overflow 64 bits. */
+      OVERFLOW,
+      LEASE_NOT_FOUND,
+      /** The client session is unknown or expired; the write was not applied. */
+      SESSION_EXPIRED,
+      /** A malformed or impossible request. */
+      INVALID
+    }
+  }
+}

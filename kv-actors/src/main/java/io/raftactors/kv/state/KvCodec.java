@@ -1,0 +1,380 @@
+package io.raftactors.kv.state;
+
+import io.raftactors.kv.Bytes;
+import io.raftactors.kv.Compare;
+import io.raftactors.kv.KeyValue;
+import io.raftactors.kv.KvQuery;
+import io.raftactors.kv.KvResult;
+import io.raftactors.kv.KvWrite;
+import io.raftactors.kv.TxnOp;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The compact binary form of the commands in the log and of their results (no Java
+ * serialization). A command is a version byte, an optional session stamp (exactly-once writes)
+ * and the write; byte strings are a length and the bytes.
+ */
+public final class KvCodec {
+  private static final byte VERSION = 1;
+  /** Largest key, value or list a decoder accepts, so a corrupt length cannot exhaust memory. */
+  private static final int MAX_LENGTH = 64 * 1024 * 1024;
+
+  private KvCodec() {}
+
+  /**
+   * Which client session a write belongs to (Raft dissertation 6.3).
+   *
+   * @param seq the write's number in its session (from 1)
+   * @param firstUnconfirmed every write below this number has had its result received
+   */
+  public record SessionStamp(long session, long seq, long firstUnconfirmed) {}
+
+  /** A command of the log: a write, stamped with its session or not. */
+  public record Command(SessionStamp stamp, KvWrite write) {}
+
+  public static byte[] encode(Command command) {
+    return write(out -> {
+      out.writeByte(VERSION);
+      SessionStamp s = command.stamp();
+      out.writeBoolean(s != null);
+      if (s != null) {
+        out.writeLong(s.session());
+        out.writeLong(s.seq());
+        out.writeLong(s.firstUnconfirmed());
+      }
+      writeWrite(out, command.write());
+    });
+  }
+
+  public static Command decodeCommand(byte[] bytes) {
+    return read(bytes, in -> {
+      byte version = in.readByte();
+      if (version != VERSION) throw new IOException("unknown command version " + version);
+      SessionStamp stamp = in.readBoolean() ? new SessionStamp(in.readLong(), in.readLong(), in.readLong()) : null;
+      return new Command(stamp, readWrite(in));
+    });
+  }
+
+  public static byte[] encode(KvResult result) {
+    return write(out -> writeResult(out, result));
+  }
+
+  public static KvResult decodeResult(byte[] bytes) {
+    return read(bytes, KvCodec::readResult);
+  }
+
+  // ---- writes -----------------------------------------------------------------------------
+
+  private static void writeWrite(DataOutputStream out, KvWrite w) throws IOException {
+    if (w instanceof KvWrite.Put p) {
+      out.writeByte(1);
+      writeBytes(out, p.key());
+      writeBytes(out, p.value());
+      out.writeLong(p.lease());
+      out.writeLong(p.ttlMillis());
+      out.writeBoolean(p.keepTtl());
+      out.writeByte(p.condition().ordinal());
+      out.writeBoolean(p.returnPrevious());
+    } else if (w instanceof KvWrite.Delete d) {
+      out.writeByte(2);
+      writeBytes(out, d.key());
+      out.writeBoolean(d.returnPrevious());
+    } else if (w instanceof KvWrite.DeleteRange r) {
+      out.writeByte(3);
+      writeBytes(out, r.prefix());
+    } else if (w instanceof KvWrite.Increment i) {
+      out.writeByte(4);
+      writeBytes(out, i.key());
+      out.writeLong(i.delta());
+    } else if (w instanceof KvWrite.Txn t) {
+      out.writeByte(5);
+      out.writeInt(t.compares().size());
+      for (Compare c : t.compares()) writeCompare(out, c);
+      writeOps(out, t.success());
+      writeOps(out, t.failure());
+    } else if (w instanceof KvWrite.Touch t) {
+      out.writeByte(6);
+      writeBytes(out, t.key());
+      out.writeLong(t.ttlMillis());
+    } else if (w instanceof KvWrite.LeaseGrant g) {
+      out.writeByte(7);
+      out.writeLong(g.ttlMillis());
+    } else if (w instanceof KvWrite.LeaseKeepAlive k) {
+      out.writeByte(8);
+      out.writeLong(k.lease());
+    } else if (w instanceof KvWrite.LeaseRevoke r) {
+      out.writeByte(9);
+      out.writeLong(r.lease());
+    } else if (w instanceof KvWrite.ExpireDue) {
+      out.writeByte(10);
+    } else if (w instanceof KvWrite.OpenSession o) {
+      out.writeByte(11);
+      out.writeLong(o.ttlMillis());
+    } else if (w instanceof KvWrite.KeepSession) {
+      out.writeByte(12);
+    } else {
+      throw new IllegalArgumentException("unknown write " + w);
+    }
+  }
+
+  private static KvWrite readWrite(DataInputStream in) throws IOException {
+    byte type = in.readByte();
+    return switch (type) {
+      case 1 -> new KvWrite.Put(readBytes(in), readBytes(in), in.readLong(), in.readLong(), in.readBoolean(),
+          enumAt(KvWrite.Condition.values(), in.readByte()), in.readBoolean());
+      case 2 -> new KvWrite.Delete(readBytes(in), in.readBoolean());
+      case 3 -> new KvWrite.DeleteRange(readBytes(in));
+      case 4 -> new KvWrite.Increment(readBytes(in), in.readLong());
+      case 5 -> {
+        int n = length(in.readInt());
+        List<Compare> compares = new ArrayList<>(n);
+        for (int i = 0; i < n; i++) compares.add(readCompare(in));
+        yield new KvWrite.Txn(compares, readOps(in), readOps(in));
+      }
+      case 6 -> new KvWrite.Touch(readBytes(in), in.readLong());
+      case 7 -> new KvWrite.LeaseGrant(in.readLong());
+      case 8 -> new KvWrite.LeaseKeepAlive(in.readLong());
+      case 9 -> new KvWrite.LeaseRevoke(in.readLong());
+      case 10 -> new KvWrite.ExpireDue();
+      case 11 -> new KvWrite.OpenSession(in.readLong());
+      case 12 -> new KvWrite.KeepSession();
+      default -> throw new IOException("unknown write type " + type);
+    };
+  }
+
+  private static void writeOps(DataOutputStream out, List<TxnOp> ops) throws IOException {
+    out.writeInt(ops.size());
+    for (TxnOp op : ops) {
+      if (op instanceof KvWrite w) {
+        writeWrite(out, w);
+      } else if (op instanceof KvQuery.Get g) {
+        out.writeByte(20);
+        writeBytes(out, g.key());
+      } else if (op instanceof KvQuery.Range r) {
+        out.writeByte(21);
+        writeBytes(out, r.prefix());
+        out.writeInt(r.limit());
+      }
+    }
+  }
+
+  private static List<TxnOp> readOps(DataInputStream in) throws IOException {
+    int n = length(in.readInt());
+    List<TxnOp> ops = new ArrayList<>(n);
+    for (int i = 0; i < n; i++) {
+      in.mark(1);
+      byte type = in.readByte();
+      if (type == 20) {
+        ops.add(new KvQuery.Get(readBytes(in)));
+      } else if (type == 21) {
+        ops.add(new KvQuery.Range(readBytes(in), in.readInt()));
+      } else {
+        in.reset();
+        KvWrite w = readWrite(in);
+        if (!(w instanceof TxnOp op)) throw new IOException("not allowed in a transaction: " + w);
+        ops.add(op);
+      }
+    }
+    return ops;
+  }
+
+  private static void writeCompare(DataOutputStream out, Compare c) throws IOException {
+    writeBytes(out, c.key());
+    out.writeByte(c.target().ordinal());
+    out.writeByte(c.relation().ordinal());
+    writeNullable(out, c.value());
+    out.writeLong(c.number());
+  }
+
+  private static Compare readCompare(DataInputStream in) throws IOException {
+    return new Compare(readBytes(in), enumAt(Compare.Target.values(), in.readByte()),
+        enumAt(Compare.Relation.values(), in.readByte()), readNullable(in), in.readLong());
+  }
+
+  // ---- results ----------------------------------------------------------------------------
+
+  private static void writeResult(DataOutputStream out, KvResult r) throws IOException {
+    if (r instanceof KvResult.PutResult p) {
+      out.writeByte(1);
+      out.writeLong(p.revision());
+      out.writeBoolean(p.applied());
+      writeKeyValue(out, p.previous());
+    } else if (r instanceof KvResult.DeleteResult d) {
+      out.writeByte(2);
+      out.writeLong(d.revision());
+      out.writeLong(d.deleted());
+      writeKeyValue(out, d.previous());
+    } else if (r instanceof KvResult.IncrementResult i) {
+      out.writeByte(3);
+      out.writeLong(i.revision());
+      out.writeLong(i.value());
+    } else if (r instanceof KvResult.GetResult g) {
+      out.writeByte(4);
+      out.writeLong(g.revision());
+      writeKeyValue(out, g.kv());
+    } else if (r instanceof KvResult.RangeResult rr) {
+      out.writeByte(5);
+      out.writeLong(rr.revision());
+      out.writeBoolean(rr.more());
+      out.writeInt(rr.kvs().size());
+      for (KeyValue kv : rr.kvs()) writeKeyValue(out, kv);
+    } else if (r instanceof KvResult.TxnResult t) {
+      out.writeByte(6);
+      out.writeLong(t.revision());
+      out.writeBoolean(t.succeeded());
+      out.writeInt(t.results().size());
+      for (KvResult sub : t.results()) writeResult(out, sub);
+    } else if (r instanceof KvResult.TouchResult t) {
+      out.writeByte(7);
+      out.writeLong(t.revision());
+      out.writeBoolean(t.found());
+    } else if (r instanceof KvResult.TtlResult t) {
+      out.writeByte(8);
+      out.writeBoolean(t.exists());
+      out.writeLong(t.expiresAt());
+    } else if (r instanceof KvResult.CountResult c) {
+      out.writeByte(9);
+      out.writeLong(c.revision());
+      out.writeLong(c.keys());
+    } else if (r instanceof KvResult.LeaseResult l) {
+      out.writeByte(10);
+      out.writeLong(l.revision());
+      out.writeLong(l.lease());
+      out.writeLong(l.ttlMillis());
+      out.writeLong(l.expiresAt());
+      out.writeLong(l.deleted());
+    } else if (r instanceof KvResult.SessionResult s) {
+      out.writeByte(11);
+      out.writeLong(s.session());
+      out.writeLong(s.ttlMillis());
+    } else if (r instanceof KvResult.Done d) {
+      out.writeByte(12);
+      out.writeLong(d.revision());
+    } else if (r instanceof KvResult.Failure f) {
+      out.writeByte(13);
+      out.writeByte(f.code().ordinal());
+      out.writeUTF(f.message());
+    } else {
+      throw new IllegalArgumentException("unknown result " + r);
+    }
+  }
+
+  private static KvResult readResult(DataInputStream in) throws IOException {
+    byte type = in.readByte();
+    return switch (type) {
+      case 1 -> new KvResult.PutResult(in.readLong(), in.readBoolean(), readKeyValue(in));
+      case 2 -> new KvResult.DeleteResult(in.readLong(), in.readLong(), readKeyValue(in));
+      case 3 -> new KvResult.IncrementResult(in.readLong(), in.readLong());
+      case 4 -> new KvResult.GetResult(in.readLong(), readKeyValue(in));
+      case 5 -> {
+        long revision = in.readLong();
+        boolean more = in.readBoolean();
+        int n = length(in.readInt());
+        List<KeyValue> kvs = new ArrayList<>(n);
+        for (int i = 0; i < n; i++) kvs.add(readKeyValue(in));
+        yield new KvResult.RangeResult(revision, kvs, more);
+      }
+      case 6 -> {
+        long revision = in.readLong();
+        boolean succeeded = in.readBoolean();
+        int n = length(in.readInt());
+        List<KvResult> results = new ArrayList<>(n);
+        for (int i = 0; i < n; i++) results.add(readResult(in));
+        yield new KvResult.TxnResult(revision, succeeded, results);
+      }
+      case 7 -> new KvResult.TouchResult(in.readLong(), in.readBoolean());
+      case 8 -> new KvResult.TtlResult(in.readBoolean(), in.readLong());
+      case 9 -> new KvResult.CountResult(in.readLong(), in.readLong());
+      case 10 -> new KvResult.LeaseResult(in.readLong(), in.readLong(), in.readLong(), in.readLong(), in.readLong());
+      case 11 -> new KvResult.SessionResult(in.readLong(), in.readLong());
+      case 12 -> new KvResult.Done(in.readLong());
+      case 13 -> new KvResult.Failure(enumAt(KvResult.Failure.Code.values(), in.readByte()), in.readUTF());
+      default -> throw new IOException("unknown result type " + type);
+    };
+  }
+
+  private static void writeKeyValue(DataOutputStream out, KeyValue kv) throws IOException {
+    out.writeBoolean(kv != null);
+    if (kv == null) return;
+    writeBytes(out, kv.key());
+    writeBytes(out, kv.value());
+    out.writeLong(kv.createRevision());
+    out.writeLong(kv.modRevision());
+    out.writeLong(kv.version());
+    out.writeLong(kv.lease());
+    out.writeLong(kv.expiresAt());
+  }
+
+  private static KeyValue readKeyValue(DataInputStream in) throws IOException {
+    if (!in.readBoolean()) return null;
+    return new KeyValue(readBytes(in), readBytes(in), in.readLong(), in.readLong(), in.readLong(),
+        in.readLong(), in.readLong());
+  }
+
+  // ---- primitives -------------------------------------------------------------------------
+
+  static void writeBytes(DataOutputStream out, Bytes b) throws IOException {
+    out.writeInt(b.size());
+    out.write(b.unsafeArray());
+  }
+
+  static Bytes readBytes(DataInputStream in) throws IOException {
+    byte[] b = new byte[length(in.readInt())];
+    in.readFully(b);
+    return Bytes.wrap(b);
+  }
+
+  private static void writeNullable(DataOutputStream out, Bytes b) throws IOException {
+    out.writeBoolean(b != null);
+    if (b != null) writeBytes(out, b);
+  }
+
+  private static Bytes readNullable(DataInputStream in) throws IOException {
+    return in.readBoolean() ? readBytes(in) : null;
+  }
+
+  private static int length(int n) throws IOException {
+    if (n < 0 || n > MAX_LENGTH) throw new IOException("impossible length " + n);
+    return n;
+  }
+
+  private static <E> E enumAt(E[] values, int ordinal) throws IOException {
+    if (ordinal < 0 || ordinal >= values.length) throw new IOException("unknown enum value " + ordinal);
+    return values[ordinal];
+  }
+
+  private interface Writer {
+    void write(DataOutputStream out) throws IOException;
+  }
+
+  private interface Reader<T> {
+    T read(DataInputStream in) throws IOException;
+  }
+
+  private static byte[] write(Writer w) {
+    ByteArrayOutputStream bytes = new ByteArrayOutputStream(64);
+    try (DataOutputStream out = new DataOutputStream(bytes)) {
+      w.write(out);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    return bytes.toByteArray();
+  }
+
+  private static <T> T read(byte[] bytes, Reader<T> r) {
+    try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(bytes))) {
+      T value = r.read(in);
+      if (in.available() > 0) throw new IOException(in.available() + " bytes left over");
+      return value;
+    } catch (IOException e) {
+      throw new IllegalArgumentException("malformed KV command or result: " + e.getMessage(), e);
+    }
+  }
+}

@@ -1,0 +1,344 @@
+package io.raftactors.kv.state;
+
+import io.raftactors.kv.Bytes;
+import io.raftactors.kv.Compare;
+import io.raftactors.kv.KeyValue;
+import io.raftactors.kv.KvQuery;
+import io.raftactors.kv.KvResult;
+import io.raftactors.kv.KvWrite;
+import io.raftactors.kv.TxnOp;
+import io.raftactors.kv.WatchEvent;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.NavigableMap;
+import java.util.TreeMap;
+import java.util.TreeSet;
+
+/**
+ * The replicated key-value state: keys with MVCC metadata (a store revision that grows with every
+ * change; per key create revision, mod revision and version), TTLs, leases. Deterministic: the
+ * same writes at the same log positions and stamped times give the same state, results and watch
+ * events on every replica. Time is the leader-stamped time of the entries, never a local clock.
+ * Not thread-safe: owned by the applier.
+ */
+public final class KvState {
+  private record Due(long at, Bytes key, long lease) implements Comparable<Due> {
+    @Override
+    public int compareTo(Due o) {
+      int c = Long.compare(at, o.at);
+      if (c != 0) return c;
+      c = Long.compare(lease, o.lease);
+      if (c != 0) return c;
+      return key == null ? (o.key == null ? 0 : -1) : o.key == null ? 1 : key.compareTo(o.key);
+    }
+  }
+
+  private static final class Lease {
+    final long id;
+    final long ttlMillis;
+    long expiresAt;
+    final TreeSet<Bytes> keys = new TreeSet<>();
+
+    Lease(long id, long ttlMillis, long expiresAt) {
+      this.id = id;
+      this.ttlMillis = ttlMillis;
+      this.expiresAt = expiresAt;
+    }
+  }
+
+  private final TreeMap<Bytes, KeyValue> data = new TreeMap<>();
+  private final TreeMap<Long, Lease> leases = new TreeMap<>();
+  /** Keys with a TTL and leases, by expiry time. */
+  private final TreeSet<Due> due = new TreeSet<>();
+  private long revision;
+  /** The newest leader-stamped time seen (never goes backwards). */
+  private long now;
+  /** The revision of the command being applied, once it changed something; 0 before. */
+  private long changeRevision;
+  private List<WatchEvent> events = new ArrayList<>();
+
+  public long revision() {
+    return revision;
+  }
+
+  public long now() {
+    return now;
+  }
+
+  public int size() {
+    return data.size();
+  }
+
+  /** Moves the state's clock to {@code timestamp} (never backwards) before a write is applied. */
+  void advanceClock(long timestamp) {
+    now = Math.max(now, timestamp);
+    changeRevision = 0;
+  }
+
+  /** The watch events of the write just applied (and forgets them). */
+  List<WatchEvent> drainEvents() {
+    if (events.isEmpty()) return List.of();
+    List<WatchEvent> out = events;
+    events = new ArrayList<>();
+    return out;
+  }
+
+  /** Applies a write (other than the session ones); {@code index} names new leases. */
+  KvResult apply(long index, KvWrite write) {
+    if (write instanceof KvWrite.Put p) return put(p);
+    if (write instanceof KvWrite.Delete d) return delete(d);
+    if (write instanceof KvWrite.DeleteRange r) return deleteRange(r);
+    if (write instanceof KvWrite.Increment i) return increment(i);
+    if (write instanceof KvWrite.Txn t) return txn(t);
+    if (write instanceof KvWrite.Touch t) return touch(t);
+    if (write instanceof KvWrite.LeaseGrant g) return grant(index, g);
+    if (write instanceof KvWrite.LeaseKeepAlive k) return keepAlive(k);
+    if (write instanceof KvWrite.LeaseRevoke r) return revoke(r.lease());
+    if (write instanceof KvWrite.ExpireDue) return expireDue();
+    throw new IllegalArgumentException("not a state write: " + write);
+  }
+
+  // ---- writes -----------------------------------------------------------------------------
+
+  private long rev() {
+    if (changeRevision == 0) changeRevision = ++revision;
+    return changeRevision;
+  }
+
+  private KvResult put(KvWrite.Put p) {
+    KeyValue old = data.get(p.key());
+    KeyValue previous = p.returnPrevious() ? old : null;
+    if (p.condition() == KvWrite.Condition.IF_ABSENT && old != null
+        || p.condition() == KvWrite.Condition.IF_PRESENT && old == null) {
+      return new KvResult.PutResult(revision, false, previous);
+    }
+    if (p.lease() != 0 && !leases.containsKey(p.lease())) {
+      return new KvResult.Failure(KvResult.Failure.Code.LEASE_NOT_FOUND, "lease " + p.lease() + " not found");
+    }
+    if (p.ttlMillis() < 0) return new KvResult.Failure(KvResult.Failure.Code.INVALID, "negative TTL");
+    long expiresAt = p.ttlMillis() > 0 ? now + p.ttlMillis() : p.keepTtl() && old != null ? old.expiresAt() : 0;
+    write(p.key(), p.value(), p.lease(), expiresAt);
+    return new KvResult.PutResult(revision, true, previous);
+  }
+
+  /** Creates or replaces {@code key} (the one place keys are written). */
+  private KeyValue write(Bytes key, Bytes value, long lease, long expiresAt) {
+    long r = rev();
+    KeyValue old = data.get(key);
+    KeyValue kv = old == null
+        ? new KeyValue(key, value, r, r, 1, lease, expiresAt)
+        : new KeyValue(key, value, old.createRevision(), r, old.version() + 1, lease, expiresAt);
+    unindex(old);
+    data.put(key, kv);
+    index(kv);
+    events.add(new WatchEvent(WatchEvent.Type.PUT, r, kv, old));
+    return kv;
+  }
+
+  /** Removes {@code key} (the one place keys are deleted); returns what it held, or null. */
+  private KeyValue remove(Bytes key) {
+    KeyValue old = data.remove(key);
+    if (old == null) return null;
+    long r = rev();
+    unindex(old);
+    events.add(new WatchEvent(WatchEvent.Type.DELETE, r,
+        new KeyValue(key, Bytes.EMPTY, 0, r, 0, 0, 0), old));
+    return old;
+  }
+
+  private void index(KeyValue kv) {
+    if (kv.lease() != 0) leases.get(kv.lease()).keys.add(kv.key());
+    if (kv.expiresAt() != 0) due.add(new Due(kv.expiresAt(), kv.key(), 0));
+  }
+
+  private void unindex(KeyValue kv) {
+    if (kv == null) return;
+    if (kv.lease() != 0) {
+      Lease l = leases.get(kv.lease());
+      if (l != null) l.keys.remove(kv.key());
+    }
+    if (kv.expiresAt() != 0) due.remove(new Due(kv.expiresAt(), kv.key(), 0));
+  }
+
+  private KvResult delete(KvWrite.Delete d) {
+    KeyValue old = remove(d.key());
+    return new KvResult.DeleteResult(revision, old == null ? 0 : 1, d.returnPrevious() ? old : null);
+  }
+
+  private KvResult deleteRange(KvWrite.DeleteRange r) {
+    List<Bytes> keys = new ArrayList<>(range(r.prefix()).keySet());
+    for (Bytes k : keys) remove(k);
+    return new KvResult.DeleteResult(revision, keys.size(), null);
+  }
+
+  private KvResult increment(KvWrite.Increment i) {
+    KeyValue old = data.get(i.key());
+    Long current = old == null ? Long.valueOf(0) : Integers.parse(old.value());
+    if (current == null) {
+      return new KvResult.Failure(KvResult.Failure.Code.NOT_INTEGER, "value is not an integer or out of range");
+    }
+    long next;
+    try {
+      next = Math.addExact(current, i.delta());
+    } catch (ArithmeticException e) {
+      return new KvResult.Failure(KvResult.Failure.Code.OVERFLOW, "increment or decrement would overflow");
+    }
+    write(i.key(), Integers.format(next), old == null ? 0 : old.lease(), old == null ? 0 : old.expiresAt());
+    return new KvResult.IncrementResult(revision, next);
+  }
+
+  private KvResult txn(KvWrite.Txn t) {
+    boolean ok = true;
+    for (Compare c : t.compares()) {
+      if (!c.holds(data.get(c.key()))) {
+        ok = false;
+        break;
+      }
+    }
+    List<TxnOp> ops = ok ? t.success() : t.failure();
+    KvResult.Failure refused = new TxnValidator(data::get, leases::containsKey).validate(ops);
+    if (refused != null) return refused;
+    List<KvResult> results = new ArrayList<>(ops.size());
+    for (TxnOp op : ops) {
+      if (op instanceof KvWrite w) results.add(apply(0, w));
+      else results.add(query((KvQuery) op));
+    }
+    long r = changeRevision == 0 ? revision : changeRevision;
+    return new KvResult.TxnResult(r, ok, results);
+  }
+
+  private KvResult touch(KvWrite.Touch t) {
+    KeyValue kv = data.get(t.key());
+    if (kv == null) return new KvResult.TouchResult(revision, false);
+    if (t.ttlMillis() < 0) return new KvResult.Failure(KvResult.Failure.Code.INVALID, "negative TTL");
+    long expiresAt = t.ttlMillis() > 0 ? now + t.ttlMillis() : 0;
+    if (expiresAt != kv.expiresAt()) {
+      unindex(kv);
+      KeyValue updated = new KeyValue(kv.key(), kv.value(), kv.createRevision(), kv.modRevision(),
+          kv.version(), kv.lease(), expiresAt);
+      data.put(kv.key(), updated);
+      index(updated);
+    }
+    return new KvResult.TouchResult(revision, true);
+  }
+
+  private KvResult grant(long id, KvWrite.LeaseGrant g) {
+    if (g.ttlMillis() <= 0) return new KvResult.Failure(KvResult.Failure.Code.INVALID, "lease TTL must be positive");
+    Lease l = new Lease(id, g.ttlMillis(), now + g.ttlMillis());
+    leases.put(id, l);
+    due.add(new Due(l.expiresAt, null, id));
+    return new KvResult.LeaseResult(revision, id, l.ttlMillis, l.expiresAt, 0);
+  }
+
+  private KvResult keepAlive(KvWrite.LeaseKeepAlive k) {
+    Lease l = leases.get(k.lease());
+    if (l == null) {
+      return new KvResult.Failure(KvResult.Failure.Code.LEASE_NOT_FOUND, "lease " + k.lease() + " not found");
+    }
+    due.remove(new Due(l.expiresAt, null, l.id));
+    l.expiresAt = Math.max(l.expiresAt, now + l.ttlMillis);
+    due.add(new Due(l.expiresAt, null, l.id));
+    return new KvResult.LeaseResult(revision, l.id, l.ttlMillis, l.expiresAt, 0);
+  }
+
+  private KvResult revoke(long id) {
+    Lease l = leases.remove(id);
+    if (l == null) return new KvResult.Failure(KvResult.Failure.Code.LEASE_NOT_FOUND, "lease " + id + " not found");
+    due.remove(new Due(l.expiresAt, null, id));
+    List<Bytes> keys = new ArrayList<>(l.keys);
+    for (Bytes k : keys) remove(k);
+    return new KvResult.LeaseResult(revision, id, l.ttlMillis, 0, keys.size());
+  }
+
+  private KvResult expireDue() {
+    while (!due.isEmpty() && due.first().at() <= now) {
+      Due d = due.pollFirst();
+      if (d.key() != null) remove(d.key());
+      else revoke(d.lease());
+    }
+    return new KvResult.Done(revision);
+  }
+
+  // ---- reads ------------------------------------------------------------------------------
+
+  /** Answers a query against the current state. */
+  public KvResult query(KvQuery q) {
+    if (q instanceof KvQuery.Get g) return new KvResult.GetResult(revision, data.get(g.key()));
+    if (q instanceof KvQuery.Range r) {
+      List<KeyValue> out = new ArrayList<>();
+      boolean more = false;
+      for (KeyValue kv : range(r.prefix()).values()) {
+        if (r.limit() > 0 && out.size() == r.limit()) {
+          more = true;
+          break;
+        }
+        out.add(kv);
+      }
+      return new KvResult.RangeResult(revision, Collections.unmodifiableList(out), more);
+    }
+    if (q instanceof KvQuery.Ttl t) {
+      KeyValue kv = data.get(t.key());
+      return new KvResult.TtlResult(kv != null, kv == null ? 0 : kv.expiresAt());
+    }
+    if (q instanceof KvQuery.Count) return new KvResult.CountResult(revision, data.size());
+    throw new IllegalArgumentException("not a state query: " + q);
+  }
+
+  /** The earliest time (leader-stamped clock) a key or lease expires, or 0. */
+  long nextExpiry() {
+    return due.isEmpty() ? 0 : due.first().at();
+  }
+
+  private NavigableMap<Bytes, KeyValue> range(Bytes prefix) {
+    Bytes end = prefix.prefixEnd();
+    return end == null ? data.tailMap(prefix, true) : data.subMap(prefix, true, end, false);
+  }
+
+  // ---- snapshot ---------------------------------------------------------------------------
+
+  void writeTo(DataOutputStream out) throws IOException {
+    out.writeLong(revision);
+    out.writeLong(now);
+    out.writeInt(leases.size());
+    for (Lease l : leases.values()) {
+      out.writeLong(l.id);
+      out.writeLong(l.ttlMillis);
+      out.writeLong(l.expiresAt);
+    }
+    out.writeInt(data.size());
+    for (KeyValue kv : data.values()) {
+      KvCodec.writeBytes(out, kv.key());
+      KvCodec.writeBytes(out, kv.value());
+      out.writeLong(kv.createRevision());
+      out.writeLong(kv.modRevision());
+      out.writeLong(kv.version());
+      out.writeLong(kv.lease());
+      out.writeLong(kv.expiresAt());
+    }
+  }
+
+  void readFrom(DataInputStream in) throws IOException {
+    data.clear();
+    leases.clear();
+    due.clear();
+    revision = in.readLong();
+    now = in.readLong();
+    int leaseCount = in.readInt();
+    for (int i = 0; i < leaseCount; i++) {
+      Lease l = new Lease(in.readLong(), in.readLong(), in.readLong());
+      leases.put(l.id, l);
+      due.add(new Due(l.expiresAt, null, l.id));
+    }
+    int keys = in.readInt();
+    for (int i = 0; i < keys; i++) {
+      KeyValue kv = new KeyValue(KvCodec.readBytes(in), KvCodec.readBytes(in), in.readLong(), in.readLong(),
+          in.readLong(), in.readLong(), in.readLong());
+      data.put(kv.key(), kv);
+      index(kv);
+    }
+  }
+}

@@ -1,0 +1,110 @@
+package io.raftactors.kv.state;
+
+import io.raftactors.kv.KvQuery;
+import io.raftactors.kv.KvResult;
+import io.raftactors.kv.KvWrite;
+import io.raftactors.kv.WatchEvent;
+import io.raftactors.raft.CommittedCommand;
+import io.raftactors.raft.StateMachine;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.util.List;
+import java.util.function.Consumer;
+
+/**
+ * The key-value store as a Raft {@link StateMachine}: decodes each committed command, applies it
+ * to the {@link KvState} (through the session check for exactly-once writes), and answers with
+ * the encoded result. Every replica computes the same results and watch events. A malformed
+ * command gets an INVALID result on every replica; it never stops the node.
+ */
+public final class KvStateMachine implements StateMachine {
+  private final KvState state = new KvState();
+  private final Sessions sessions = new Sessions();
+  private final Consumer<List<WatchEvent>> watchers;
+
+  /** @param watchers receives each write's changes, in order (on the applier's thread) */
+  public KvStateMachine(Consumer<List<WatchEvent>> watchers) {
+    this.watchers = watchers;
+  }
+
+  @Override
+  public byte[] apply(CommittedCommand c) {
+    KvCodec.Command command;
+    try {
+      command = KvCodec.decodeCommand(c.command());
+    } catch (IllegalArgumentException e) {
+      return KvCodec.encode(new KvResult.Failure(KvResult.Failure.Code.INVALID, e.getMessage()));
+    }
+    state.advanceClock(c.timestamp());
+    KvWrite write = command.write();
+    if (write instanceof KvWrite.OpenSession open) {
+      if (open.ttlMillis() <= 0) {
+        return KvCodec.encode(new KvResult.Failure(KvResult.Failure.Code.INVALID, "session TTL must be positive"));
+      }
+      sessions.open(c.index(), open.ttlMillis(), state.now());
+      return KvCodec.encode(new KvResult.SessionResult(c.index(), open.ttlMillis()));
+    }
+    KvCodec.SessionStamp stamp = command.stamp();
+    if (stamp == null) return KvCodec.encode(execute(c.index(), write));
+    Sessions.Verdict verdict =
+        sessions.check(stamp.session(), stamp.seq(), stamp.firstUnconfirmed(), state.now());
+    if (verdict instanceof Sessions.Duplicate d) return d.result();
+    if (verdict instanceof Sessions.Refuse r) {
+      return KvCodec.encode(new KvResult.Failure(KvResult.Failure.Code.SESSION_EXPIRED, r.reason()));
+    }
+    byte[] result = KvCodec.encode(execute(c.index(), write));
+    sessions.record(((Sessions.Apply) verdict).session(), stamp.seq(), result);
+    return result;
+  }
+
+  private KvResult execute(long index, KvWrite write) {
+    KvResult result;
+    if (write instanceof KvWrite.KeepSession) {
+      result = new KvResult.Done(state.revision());
+    } else {
+      if (write instanceof KvWrite.ExpireDue) sessions.expire(state.now());
+      result = state.apply(index, write);
+    }
+    List<WatchEvent> events = state.drainEvents();
+    if (!events.isEmpty()) watchers.accept(events);
+    return result;
+  }
+
+  /** Answers a {@link KvQuery}; {@link KvQuery.NextExpiry} answers a Long (0: nothing expires). */
+  @Override
+  public Object read(Object query) {
+    if (query instanceof KvQuery.NextExpiry) {
+      long keys = state.nextExpiry();
+      long idle = sessions.nextExpiry();
+      return keys == 0 ? idle : idle == 0 ? keys : Math.min(keys, idle);
+    }
+    if (query instanceof KvQuery q) return state.query(q);
+    throw new UnsupportedOperationException("not a KV query: " + query);
+  }
+
+  /** The store's revision (for tests and status). */
+  public long revision() {
+    return state.revision();
+  }
+
+  /** Writes the whole state (keys, leases, sessions, revision, clock). */
+  public void writeSnapshot(OutputStream out) throws IOException {
+    DataOutputStream data = new DataOutputStream(out);
+    data.writeInt(1);
+    state.writeTo(data);
+    sessions.writeTo(data);
+    data.flush();
+  }
+
+  /** Replaces the whole state with a snapshot written by {@link #writeSnapshot}. */
+  public void restoreSnapshot(InputStream in) throws IOException {
+    DataInputStream data = new DataInputStream(in);
+    int version = data.readInt();
+    if (version != 1) throw new IOException("unknown KV snapshot version " + version);
+    state.readFrom(data);
+    sessions.readFrom(data);
+  }
+}
