@@ -18,7 +18,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.function.Supplier;
 
 /**
  * The nodes of a {@link RaftTestCluster}: each node's network links and journal store (which
@@ -32,7 +31,8 @@ final class ClusterNodes {
   private final TestNetwork network;
   private final InvariantObserver observer;
   private final MessageTrace trace;
-  private final Supplier<StateMachine> stateMachine;
+  private final java.util.function.Function<String, StateMachine> stateMachine;
+  private final Map<String, ActorRef<RaftNode.Command>> localRefs = new HashMap<>();
   private final Duration journalSyncDelay;
   private final Path fileJournals;
   private final Map<String, MemoryJournalStore> stores = new LinkedHashMap<>();
@@ -43,7 +43,8 @@ final class ClusterNodes {
 
   ClusterNodes(ActorTestKit testKit, List<String> ids, RaftSettings settings, long seed,
       TestNetwork network, InvariantObserver observer, MessageTrace trace,
-      Supplier<StateMachine> stateMachine, Duration journalSyncDelay, Path fileJournals,
+      java.util.function.Function<String, StateMachine> stateMachine, Duration journalSyncDelay,
+      Path fileJournals,
       Map<String, MemoryJournalStore> initialJournals) {
     this.testKit = testKit;
     this.ids = ids;
@@ -70,7 +71,19 @@ final class ClusterNodes {
       if (fileJournals == null) {
         stores.put(from, initialJournals.getOrDefault(from, new MemoryJournalStore()));
       }
+      String id = from;
+      localRefs.put(from, testKit.spawn(akka.actor.typed.javadsl.Behaviors.<RaftNode.Command>receiveMessage(m -> {
+        ActorRef<RaftNode.Command> current = running.get(id);
+        if (current != null) current.tell(m);
+        return akka.actor.typed.javadsl.Behaviors.same();
+      }), "local-" + from));
     }
+  }
+
+  ActorRef<RaftNode.Command> localRef(String id) {
+    ActorRef<RaftNode.Command> ref = localRefs.get(id);
+    if (ref == null) throw new IllegalArgumentException("no node " + id);
+    return ref;
   }
 
   boolean isRunning(String id) {
@@ -108,7 +121,7 @@ final class ClusterNodes {
             .peers(out::get)
             .journal(journal(id))
             .stateMachine(() -> {
-              RecordingStateMachine m = new RecordingStateMachine(id, stateMachine.get(), observer);
+              RecordingStateMachine m = new RecordingStateMachine(id, stateMachine.apply(id), observer);
               machines.put(id, m);
               return m;
             })

@@ -140,6 +140,25 @@ public final class RaftTestCluster implements AutoCloseable {
     return nodes.isRunning(id);
   }
 
+  /** The actor system the nodes run in (to start actors of your own next to them). */
+  public akka.actor.typed.ActorSystem<Void> system() {
+    return testKit.system();
+  }
+
+  /** Starts an actor in the cluster's actor system. */
+  public <T> ActorRef<T> spawn(akka.actor.typed.Behavior<T> behavior, String name) {
+    return testKit.spawn(behavior, name);
+  }
+
+  /**
+   * A stable ref to node {@code id} that does not go through the network: it delivers to whichever
+   * incarnation is running (and drops messages while the node is crashed), like a local client of
+   * that node would. For actors that sit next to a node, such as a service on top of it.
+   */
+  public ActorRef<RaftNode.Command> localRef(String id) {
+    return nodes.localRef(id);
+  }
+
   /** The controllable network between the nodes. */
   public TestNetwork network() {
     return network;
@@ -440,7 +459,7 @@ public final class RaftTestCluster implements AutoCloseable {
   /** Builds a {@link RaftTestCluster}. */
   public static final class Builder {
     private int nodes = 3;
-    private Supplier<StateMachine> stateMachine = StateMachines.echo();
+    private java.util.function.Function<String, StateMachine> stateMachine = id -> new StateMachines.Echo();
     private long seed = Long.getLong("raft.test.seed", new Random().nextLong());
     private String overrides = "";
     private Duration journalSyncDelay = Duration.ZERO;
@@ -469,6 +488,12 @@ public final class RaftTestCluster implements AutoCloseable {
 
     /** Creates each node incarnation's state machine (default: {@link StateMachines#echo()}). */
     public Builder stateMachine(Supplier<StateMachine> stateMachine) {
+      this.stateMachine = id -> stateMachine.get();
+      return this;
+    }
+
+    /** Creates each incarnation's state machine knowing which node it is for. */
+    public Builder stateMachineFor(java.util.function.Function<String, StateMachine> stateMachine) {
       this.stateMachine = stateMachine;
       return this;
     }

@@ -10,7 +10,15 @@ public final class StateMachines {
 
   /** Returns each command's bytes as its result. */
   public static Supplier<StateMachine> echo() {
-    return () -> c -> c.command();
+    return Echo::new;
+  }
+
+  /** Answers each command with its own bytes. */
+  static final class Echo implements StateMachine {
+    @Override
+    public byte[] apply(io.raftactors.raft.CommittedCommand c) {
+      return c.command();
+    }
   }
 
   /**

@@ -7,6 +7,7 @@ import io.raftactors.kv.KvQuery;
 import io.raftactors.kv.KvResult;
 import io.raftactors.kv.KvWrite;
 import io.raftactors.kv.TxnOp;
+import io.raftactors.kv.WatchEvent;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
@@ -68,6 +69,63 @@ public final class KvCodec {
 
   public static KvResult decodeResult(byte[] bytes) {
     return read(bytes, KvCodec::readResult);
+  }
+
+  public static byte[] encode(KvQuery query) {
+    return write(out -> {
+      if (query instanceof KvQuery.Get g) {
+        out.writeByte(1);
+        writeBytes(out, g.key());
+      } else if (query instanceof KvQuery.Range r) {
+        out.writeByte(2);
+        writeBytes(out, r.prefix());
+        out.writeInt(r.limit());
+      } else if (query instanceof KvQuery.Ttl t) {
+        out.writeByte(3);
+        writeBytes(out, t.key());
+      } else if (query instanceof KvQuery.Count) {
+        out.writeByte(4);
+      } else {
+        throw new IllegalArgumentException("not a client query: " + query);
+      }
+    });
+  }
+
+  public static KvQuery decodeQuery(byte[] bytes) {
+    return read(bytes, in -> {
+      byte type = in.readByte();
+      return switch (type) {
+        case 1 -> new KvQuery.Get(readBytes(in));
+        case 2 -> new KvQuery.Range(readBytes(in), in.readInt());
+        case 3 -> new KvQuery.Ttl(readBytes(in));
+        case 4 -> new KvQuery.Count();
+        default -> throw new IOException("unknown query type " + type);
+      };
+    });
+  }
+
+  public static byte[] encodeEvents(List<WatchEvent> events) {
+    return write(out -> {
+      out.writeInt(events.size());
+      for (WatchEvent e : events) {
+        out.writeByte(e.type().ordinal());
+        out.writeLong(e.revision());
+        writeKeyValue(out, e.kv());
+        writeKeyValue(out, e.previous());
+      }
+    });
+  }
+
+  public static List<WatchEvent> decodeEvents(byte[] bytes) {
+    return read(bytes, in -> {
+      int n = length(in.readInt());
+      List<WatchEvent> events = new ArrayList<>(n);
+      for (int i = 0; i < n; i++) {
+        events.add(new WatchEvent(enumAt(WatchEvent.Type.values(), in.readByte()), in.readLong(),
+            readKeyValue(in), readKeyValue(in)));
+      }
+      return events;
+    });
   }
 
   // ---- writes -----------------------------------------------------------------------------

@@ -30,7 +30,7 @@ import java.util.PriorityQueue;
  */
 final class Applier extends AbstractBehavior<Applier.Command> {
 
-  sealed interface Command permits CommitTo, Await, FailPendingAbove, ReadAt, Continue {}
+  sealed interface Command permits CommitTo, Await, FailPendingAbove, ReadAt, ExpireReads, Continue {}
 
   /** Entries up to {@code commitIndex} are committed; {@code log} holds them. */
   record CommitTo(LogView log, long commitIndex) implements Command {}
@@ -52,6 +52,11 @@ final class Applier extends AbstractBehavior<Applier.Command> {
   record ReadAt(long index, Object query, ActorRef<ReadResult> replyTo, long millisSinceLeaderContact)
       implements Command {}
 
+  /** Reads whose index is not applied by their deadline fail (the node may be cut off). */
+  private enum ExpireReads implements Command {
+    INSTANCE
+  }
+
   private enum Continue implements Command {
     INSTANCE
   }
@@ -61,27 +66,31 @@ final class Applier extends AbstractBehavior<Applier.Command> {
   private final int maxBatch;
   private final ArrayDeque<Await> waiting = new ArrayDeque<>();
   /** Reads waiting for their index to be applied, by index. */
-  private final PriorityQueue<ReadAt> reads =
-      new PriorityQueue<>(Comparator.comparingLong(ReadAt::index));
+  private record WaitingRead(ReadAt read, long deadlineNanos) {}
+
+  private final PriorityQueue<WaitingRead> reads =
+      new PriorityQueue<>(Comparator.comparingLong(w -> w.read().index()));
+  private final java.time.Duration readTimeout;
   private LogView log;
   private long commitIndex;
   private final MonotonicIndex lastApplied = new MonotonicIndex("lastApplied");
   private boolean continueScheduled;
 
-  static Behavior<Command> create(
-      StateMachine stateMachine, ActorRef<RaftNode.Command> node, int maxBatch) {
-    return Behaviors.setup(ctx -> new Applier(ctx, stateMachine, node, maxBatch));
+  static Behavior<Command> create(StateMachine stateMachine, ActorRef<RaftNode.Command> node,
+      int maxBatch, java.time.Duration readTimeout) {
+    return Behaviors.setup(ctx -> Behaviors.withTimers(timers -> {
+      timers.startTimerWithFixedDelay(ExpireReads.INSTANCE, readTimeout.dividedBy(4));
+      return new Applier(ctx, stateMachine, node, maxBatch, readTimeout);
+    }));
   }
 
-  private Applier(
-      ActorContext<Command> ctx,
-      StateMachine stateMachine,
-      ActorRef<RaftNode.Command> node,
-      int maxBatch) {
+  private Applier(ActorContext<Command> ctx, StateMachine stateMachine, ActorRef<RaftNode.Command> node,
+      int maxBatch, java.time.Duration readTimeout) {
     super(ctx);
     this.stateMachine = stateMachine;
     this.node = node;
     this.maxBatch = maxBatch;
+    this.readTimeout = readTimeout;
   }
 
   @Override
@@ -91,6 +100,7 @@ final class Applier extends AbstractBehavior<Applier.Command> {
         .onMessage(Await.class, this::onAwait)
         .onMessage(FailPendingAbove.class, this::onFailPending)
         .onMessage(ReadAt.class, this::onReadAt)
+        .onMessageEquals(ExpireReads.INSTANCE, this::onExpireReads)
         .onMessageEquals(Continue.INSTANCE, this::onContinue)
         .build();
   }
@@ -125,12 +135,24 @@ final class Applier extends AbstractBehavior<Applier.Command> {
 
   private Behavior<Command> onReadAt(ReadAt read) {
     if (read.index() <= lastApplied.get()) serve(read);
-    else reads.add(read);
+    else reads.add(new WaitingRead(read, System.nanoTime() + readTimeout.toNanos()));
+    return this;
+  }
+
+  private Behavior<Command> onExpireReads() {
+    long now = System.nanoTime();
+    reads.removeIf(w -> {
+      if (w.deadlineNanos() - now > 0) return false;
+      w.read().replyTo().tell(new ReadResult.Failed(ReadResult.Reason.TIMEOUT,
+          "index " + w.read().index() + " not applied within raft.read.timeout (applied "
+              + lastApplied.get() + ")", null));
+      return true;
+    });
     return this;
   }
 
   private void serveReadsUpTo(long applied) {
-    while (!reads.isEmpty() && reads.peek().index() <= applied) serve(reads.poll());
+    while (!reads.isEmpty() && reads.peek().read().index() <= applied) serve(reads.poll().read());
   }
 
   private void serve(ReadAt read) {

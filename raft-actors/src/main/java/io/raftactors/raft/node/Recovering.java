@@ -83,8 +83,8 @@ public final class Recovering extends AbstractBehavior<RaftNode.Command> {
     Props props = dispatcher.isEmpty() ? Props.empty() : DispatcherSelector.fromConfig(dispatcher);
     ActorRef<Applier.Command> applier =
         ctx.spawn(
-            Applier.create(
-                setup.stateMachine().get(), ctx.getSelf(), setup.settings().applierMaxBatch()),
+            Applier.create(setup.stateMachine().get(), ctx.getSelf(),
+                setup.settings().applierMaxBatch(), setup.settings().readTimeout()),
             "applier",
             props);
     ctx.watch(applier);

@@ -52,6 +52,31 @@ class ReadTest {
     assertTrue(c.nodeIds().contains(leader));
   }
 
+  /**
+   * A follower that has not applied what the leader committed must not answer a linearizable read
+   * from its older state: it waits for the leader's read index (and fails if it cannot reach it).
+   */
+  @Test
+  void aFollowerBehindTheLeaderNeverServesAStaleLinearizableRead(TestClusters clusters) {
+    RaftTestCluster c = clusters.start(b -> b.nodes(3).stateMachine(StateMachines.register())
+        .settings("raft.read.timeout = 500ms"));
+    String leader = c.awaitLeader(ELECTION);
+    c.commit(bytes("v1"), COMMIT);
+    String behind = c.nodeIds().stream().filter(id -> !id.equals(leader)).findFirst().orElseThrow();
+    c.awaitCondition(behind + " to apply v1", COMMIT,
+        () -> "v1".equals(value(c.read(behind, "get", ReadConsistency.STALE))));
+    c.network().addFilter("nothing new reaches " + behind,
+        (from, to, m) -> to.equals(behind) && m instanceof io.raftactors.raft.protocol.AppendEntries);
+    c.commit(bytes("v2"), COMMIT);
+    for (int i = 0; i < 5; i++) {
+      ReadResult r = await(c.read(behind, "get", ReadConsistency.LINEARIZABLE));
+      if (r instanceof ReadResult.Ok ok) {
+        assertEquals("v2", ok.value(), "a linearizable read returned the follower's stale state");
+      }
+    }
+    assertEquals("v1", value(c.read(behind, "get", ReadConsistency.STALE)), "it really is behind");
+  }
+
   @Test
   void manyConcurrentReadsShareHeartbeatRounds(TestClusters clusters) {
     RaftTestCluster c = clusters.start(b -> b.nodes(3).stateMachine(StateMachines.register()));

@@ -1,0 +1,184 @@
+package io.raftactors.kv.service;
+
+import akka.actor.typed.ActorRef;
+import akka.actor.typed.Behavior;
+import akka.actor.typed.Terminated;
+import akka.actor.typed.eventstream.EventStream;
+import akka.actor.typed.javadsl.AbstractBehavior;
+import akka.actor.typed.javadsl.ActorContext;
+import akka.actor.typed.javadsl.Behaviors;
+import akka.actor.typed.javadsl.Receive;
+import akka.actor.typed.javadsl.TimerScheduler;
+import io.raftactors.kv.KvCommand;
+import io.raftactors.kv.KvQuery;
+import io.raftactors.kv.KvResponse;
+import io.raftactors.kv.KvResult;
+import io.raftactors.kv.KvSettings;
+import io.raftactors.kv.KvWrite;
+import io.raftactors.kv.state.KvCodec;
+import io.raftactors.kv.watch.WatchHub;
+import io.raftactors.raft.Propose;
+import io.raftactors.raft.ProposeResult;
+import io.raftactors.raft.RaftEvent;
+import io.raftactors.raft.RaftNode;
+import io.raftactors.raft.Read;
+import io.raftactors.raft.ReadConsistency;
+import io.raftactors.raft.ReadResult;
+import io.raftactors.raft.Role;
+import java.util.function.Supplier;
+
+/**
+ * The front of one KV replica: turns {@link KvCommand}s into Raft proposals and reads of the local
+ * Raft node, and their answers into {@link KvResponse}s; hands watches to the replica's {@link
+ * WatchHub}. While its node leads, it also drives expiry: when a key, lease or session is due, it
+ * proposes an {@link KvWrite.ExpireDue}, which deletes what is due on every replica at the same
+ * log position.
+ */
+public final class KvService extends AbstractBehavior<Object> {
+  private record WriteDone(ActorRef<KvResponse> replyTo, ProposeResult result, Throwable error) {}
+
+  private record QueryDone(ActorRef<KvResponse> replyTo, ReadResult result, Throwable error) {}
+
+  private enum ExpiryTick {
+    INSTANCE
+  }
+
+  private record NextExpiry(ReadResult result) {}
+
+  private record ExpiryDone() {}
+
+  private final String nodeId;
+  private final Supplier<ActorRef<RaftNode.Command>> raft;
+  private final ActorRef<WatchHub.Command> hub;
+  private final KvSettings settings;
+  private boolean leading;
+  private boolean expiryInFlight;
+
+  /**
+   * @param raft the local Raft node (its current incarnation)
+   */
+  public static Behavior<KvCommand> create(String nodeId, Supplier<ActorRef<RaftNode.Command>> raft,
+      ActorRef<WatchHub.Command> hub, KvSettings settings) {
+    return Behaviors.<Object>setup(ctx -> create(ctx, nodeId, raft, hub, settings)).narrow();
+  }
+
+  /** The service as the behavior of an actor that already exists (a {@link io.raftactors.kv.KvNode}). */
+  public static Behavior<Object> create(ActorContext<Object> ctx, String nodeId,
+      Supplier<ActorRef<RaftNode.Command>> raft, ActorRef<WatchHub.Command> hub, KvSettings settings) {
+    return Behaviors.withTimers(timers -> new KvService(ctx, timers, nodeId, raft, hub, settings));
+  }
+
+  private KvService(ActorContext<Object> ctx, TimerScheduler<Object> timers, String nodeId,
+      Supplier<ActorRef<RaftNode.Command>> raft, ActorRef<WatchHub.Command> hub, KvSettings settings) {
+    super(ctx);
+    this.nodeId = nodeId;
+    this.raft = raft;
+    this.hub = hub;
+    this.settings = settings;
+    ActorRef<RaftEvent> events = ctx.messageAdapter(RaftEvent.class, e -> e);
+    ctx.getSystem().eventStream().tell(new EventStream.Subscribe<>(RaftEvent.class, events));
+    timers.startTimerWithFixedDelay(ExpiryTick.INSTANCE, settings.expiryCheckInterval());
+  }
+
+  @Override
+  public Receive<Object> createReceive() {
+    return newReceiveBuilder()
+        .onMessage(KvCommand.Write.class, this::onWrite)
+        .onMessage(KvCommand.Query.class, this::onQuery)
+        .onMessage(KvCommand.class, c -> {
+          hub.tell(WatchHub.of(c));
+          return this;
+        })
+        .onMessage(WriteDone.class, this::onWriteDone)
+        .onMessage(QueryDone.class, this::onQueryDone)
+        .onMessage(RaftEvent.RoleChanged.class, this::onRoleChanged)
+        .onMessageEquals(ExpiryTick.INSTANCE, this::onExpiryTick)
+        .onMessage(NextExpiry.class, this::onNextExpiry)
+        .onMessage(ExpiryDone.class, d -> {
+          expiryInFlight = false;
+          return this;
+        })
+        .onSignal(Terminated.class, t -> {
+          getContext().getLog().error("[{}] the Raft node stopped; the KV replica stops with it", nodeId);
+          return Behaviors.stopped();
+        })
+        .build();
+  }
+
+  private Behavior<Object> onWrite(KvCommand.Write write) {
+    getContext().ask(ProposeResult.class, raft.get(), settings.requestTimeout(),
+        r -> new Propose(write.command(), r),
+        (result, error) -> new WriteDone(write.replyTo(), result, error));
+    return this;
+  }
+
+  private Behavior<Object> onWriteDone(WriteDone done) {
+    KvResponse response;
+    if (done.error() != null) {
+      response = new KvResponse.Unknown("no answer from the Raft node within kv.request-timeout");
+    } else if (done.result() instanceof ProposeResult.Applied a) {
+      response = new KvResponse.Done(a.result(), a.index(), 0);
+    } else if (done.result() instanceof ProposeResult.Rejected r) {
+      response = new KvResponse.NotApplied(r.reason().name(), r.message(), r.leaderHint());
+    } else {
+      response = new KvResponse.Unknown(((ProposeResult.Unknown) done.result()).message());
+    }
+    done.replyTo().tell(response);
+    return this;
+  }
+
+  private Behavior<Object> onQuery(KvCommand.Query query) {
+    KvQuery q;
+    try {
+      q = KvCodec.decodeQuery(query.query());
+    } catch (IllegalArgumentException e) {
+      query.replyTo().tell(new KvResponse.NotApplied("INVALID", e.getMessage(), null));
+      return this;
+    }
+    getContext().ask(ReadResult.class, raft.get(), settings.requestTimeout(),
+        r -> new Read(q, query.consistency(), r),
+        (result, error) -> new QueryDone(query.replyTo(), result, error));
+    return this;
+  }
+
+  private Behavior<Object> onQueryDone(QueryDone done) {
+    KvResponse response;
+    if (done.error() != null) {
+      response = new KvResponse.NotApplied("TIMEOUT", "no answer from the Raft node within kv.request-timeout", null);
+    } else if (done.result() instanceof ReadResult.Ok ok) {
+      response = new KvResponse.Done(KvCodec.encode((KvResult) ok.value()), ok.appliedIndex(),
+          ok.millisSinceLeaderContact());
+    } else {
+      ReadResult.Failed f = (ReadResult.Failed) done.result();
+      response = new KvResponse.NotApplied(f.reason().name(), f.message(), f.leaderHint());
+    }
+    done.replyTo().tell(response);
+    return this;
+  }
+
+  private Behavior<Object> onRoleChanged(RaftEvent.RoleChanged e) {
+    if (e.nodeId().equals(nodeId)) leading = e.role() == Role.LEADER;
+    return this;
+  }
+
+  private Behavior<Object> onExpiryTick() {
+    if (!leading || expiryInFlight) return this;
+    expiryInFlight = true;
+    getContext().ask(ReadResult.class, raft.get(), settings.requestTimeout(),
+        r -> new Read(new KvQuery.NextExpiry(), ReadConsistency.STALE, r),
+        (result, error) -> error == null ? new NextExpiry(result) : new ExpiryDone());
+    return this;
+  }
+
+  private Behavior<Object> onNextExpiry(NextExpiry next) {
+    long due = next.result() instanceof ReadResult.Ok ok ? (Long) ok.value() : 0;
+    if (due == 0 || due > System.currentTimeMillis()) {
+      expiryInFlight = false;
+      return this;
+    }
+    byte[] command = KvCodec.encode(new KvCodec.Command(null, new KvWrite.ExpireDue()));
+    getContext().ask(ProposeResult.class, raft.get(), settings.requestTimeout(),
+        r -> new Propose(command, r), (result, error) -> new ExpiryDone());
+    return this;
+  }
+}
