@@ -4,7 +4,7 @@ import akka.actor.Cancellable;
 import akka.actor.typed.ActorRef;
 import akka.actor.typed.ActorSystem;
 import akka.actor.typed.Props;
-import akka.actor.typed.javadsl.AskPattern;
+import io.raftactors.raft.Asks;
 import io.raftactors.kv.state.KvCodec;
 import io.raftactors.raft.ReadConsistency;
 import java.time.Duration;
@@ -342,12 +342,9 @@ public final class KvClient implements AutoCloseable {
 
   private CompletionStage<KvResponse> ask(ActorRef<KvCommand> replica,
       akka.japi.function.Function<ActorRef<KvResponse>, KvCommand> message) {
-    CompletableFuture<KvResponse> answer = new CompletableFuture<>();
-    // Scala's CompletableFuture (what ask returns) runs even non-async callbacks on the common
-    // pool, a new thread per call on small machines: complete a plain one where it completes.
-    AskPattern.ask(replica, message, settings.clientAttemptTimeout(), system.scheduler())
-        .whenCompleteAsync((r, e) -> answer.complete(e == null ? r : null), Runnable::run);
-    return answer;
+    return Asks.ask(replica, settings.clientAttemptTimeout(), system.scheduler(), message)
+        .exceptionally(e -> null); // no answer in time: the caller treats it as unknown
+
   }
 
   /** Runs {@code task} after a back-off growing with {@code attempt} (10 ms .. 500 ms). */

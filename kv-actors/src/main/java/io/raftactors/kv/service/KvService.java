@@ -17,6 +17,7 @@ import io.raftactors.kv.KvSettings;
 import io.raftactors.kv.KvWrite;
 import io.raftactors.kv.state.KvCodec;
 import io.raftactors.kv.watch.WatchHub;
+import io.raftactors.raft.Asks;
 import io.raftactors.raft.Propose;
 import io.raftactors.raft.ProposeResult;
 import io.raftactors.raft.RaftEvent;
@@ -106,8 +107,8 @@ public final class KvService extends AbstractBehavior<Object> {
   }
 
   private Behavior<Object> onWrite(KvCommand.Write write) {
-    getContext().ask(ProposeResult.class, raft.get(), settings.requestTimeout(),
-        r -> new Propose(write.command(), r),
+    Asks.<RaftNode.Command, ProposeResult, Object>askAndPipe(getContext(), raft.get(),
+        settings.requestTimeout(), r -> new Propose(write.command(), r),
         (result, error) -> new WriteDone(write.replyTo(), result, error));
     return this;
   }
@@ -135,8 +136,8 @@ public final class KvService extends AbstractBehavior<Object> {
       query.replyTo().tell(new KvResponse.NotApplied("INVALID", e.getMessage(), null));
       return this;
     }
-    getContext().ask(ReadResult.class, raft.get(), settings.requestTimeout(),
-        r -> new Read(q, query.consistency(), r),
+    Asks.<RaftNode.Command, ReadResult, Object>askAndPipe(getContext(), raft.get(),
+        settings.requestTimeout(), r -> new Read(q, query.consistency(), r),
         (result, error) -> new QueryDone(query.replyTo(), result, error));
     return this;
   }
@@ -164,8 +165,8 @@ public final class KvService extends AbstractBehavior<Object> {
   private Behavior<Object> onExpiryTick() {
     if (!leading || expiryInFlight) return this;
     expiryInFlight = true;
-    getContext().ask(ReadResult.class, raft.get(), settings.requestTimeout(),
-        r -> new Read(new KvQuery.NextExpiry(), ReadConsistency.STALE, r),
+    Asks.<RaftNode.Command, ReadResult, Object>askAndPipe(getContext(), raft.get(),
+        settings.requestTimeout(), r -> new Read(new KvQuery.NextExpiry(), ReadConsistency.STALE, r),
         (result, error) -> error == null ? new NextExpiry(result) : new ExpiryDone());
     return this;
   }
@@ -177,8 +178,8 @@ public final class KvService extends AbstractBehavior<Object> {
       return this;
     }
     byte[] command = KvCodec.encode(new KvCodec.Command(null, new KvWrite.ExpireDue()));
-    getContext().ask(ProposeResult.class, raft.get(), settings.requestTimeout(),
-        r -> new Propose(command, r), (result, error) -> new ExpiryDone());
+    Asks.<RaftNode.Command, ProposeResult, Object>askAndPipe(getContext(), raft.get(),
+        settings.requestTimeout(), r -> new Propose(command, r), (result, error) -> new ExpiryDone());
     return this;
   }
 }
