@@ -113,6 +113,11 @@ public final class KvClient implements AutoCloseable {
         .thenApply(r -> ((KvResult.IncrementResult) r).value());
   }
 
+  /** Subtracts {@code delta} from the key's integer value (Redis DECRBY); the new value. */
+  public CompletionStage<Long> decrement(String key, long delta) {
+    return increment(key, Math.negateExact(delta));
+  }
+
   /**
    * Sets the key to {@code value} if its value is {@code expected} (null: if it does not exist);
    * true if it did.

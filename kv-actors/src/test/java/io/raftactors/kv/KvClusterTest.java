@@ -254,6 +254,28 @@ class KvClusterTest {
     }
   }
 
+  /** Leader changes neither reset nor prolong a lease: one nobody keeps alive expires on time. */
+  @Test
+  void repeatedLeaderChangesDoNotKeepADeadHoldersLeaseAlive(TestClusters clusters) {
+    KvCluster c = KvCluster.start(clusters, 3, b -> b);
+    c.raft.awaitLeader(ELECTION);
+    try (KvClient kv = c.client()) {
+      long granted = System.nanoTime();
+      long lease = await(kv.grantLease(Duration.ofMillis(1500)));
+      await(kv.put(new KvWrite.Put(Bytes.of("held"), Bytes.of("x"), lease, 0, false, KvWrite.Condition.ALWAYS, false)));
+      // The holder is gone; leaders crash every 400 ms. In etcd each new leader reset the TTL.
+      while (await(kv.get("held")).isPresent()) {
+        assertTrue(System.nanoTime() - granted < Duration.ofSeconds(6).toNanos(), "the lease outlived its TTL");
+        String leader = c.raft.awaitLeader(ELECTION);
+        c.raft.crash(leader);
+        LockSupport.parkNanos(400_000_000L);
+        c.raft.restart(leader);
+      }
+      long ms = (System.nanoTime() - granted) / 1_000_000;
+      assertTrue(ms >= 1400, "expired early, after " + ms + " ms");
+    }
+  }
+
   @Test
   void watchesSeeEveryChangeOnceInOrderAcrossALeaderChange(TestClusters clusters) {
     KvCluster c = KvCluster.start(clusters, 3, b -> b);
