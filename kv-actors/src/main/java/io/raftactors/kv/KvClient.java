@@ -166,7 +166,7 @@ public final class KvClient implements AutoCloseable {
     ActorRef<WatchMessage> subscriber = system.systemActorOf(
         WatchSubscriber.create(replica, listener, onCancelled),
         "kv-watch-" + watchCount.incrementAndGet() + "-" + System.identityHashCode(this), Props.empty());
-    replica.tell(new KvCommand.Watch(key, prefix, fromRevision, subscriber));
+    replica.tell(new KvCommand.Watch(key.toArray(), prefix, fromRevision, subscriber));
     return () -> subscriber.tell(new WatchMessage.Cancelled(-1, "cancelled by the client", 0));
   }
 

@@ -26,8 +26,12 @@ public sealed interface KvCommand extends RaftSerializable
    * fromRevision} on (0: from the next change). The subscriber gets {@link WatchMessage}s and must
    * acknowledge delivered events with {@link WatchAck}.
    */
-  record Watch(Bytes key, boolean prefix, long fromRevision, ActorRef<WatchMessage> subscriber)
-      implements KvCommand {}
+  record Watch(byte[] key, boolean prefix, long fromRevision, ActorRef<WatchMessage> subscriber)
+      implements KvCommand {
+    public Bytes watchedKey() {
+      return Bytes.of(key);
+    }
+  }
 
   /** The subscriber of watch {@code watchId} processed {@code events} more events. */
   record WatchAck(long watchId, int events) implements KvCommand {}

@@ -8,6 +8,8 @@ public sealed interface KvResult
         KvResult.DeleteResult,
         KvResult.IncrementResult,
         KvResult.GetResult,
+        KvResult.GetManyResult,
+        KvResult.AppendResult,
         KvResult.RangeResult,
         KvResult.TxnResult,
         KvResult.TouchResult,
@@ -28,14 +30,23 @@ public sealed interface KvResult
   /** @param kv null when the key does not exist */
   record GetResult(long revision, KeyValue kv) implements KvResult {}
 
+  /** The value-or-null of each key asked for, in the order asked. */
+  record GetManyResult(long revision, java.util.List<KeyValue> kvs) implements KvResult {}
+
+  /** The value after an append. */
+  record AppendResult(long revision, long length) implements KvResult {}
+
   /** @param more true when the limit cut the range short */
   record RangeResult(long revision, List<KeyValue> kvs, boolean more) implements KvResult {}
 
   /** @param results one per operation of the branch taken */
   record TxnResult(long revision, boolean succeeded, List<KvResult> results) implements KvResult {}
 
-  /** @param found false when the key does not exist */
-  record TouchResult(long revision, boolean found) implements KvResult {}
+  /**
+   * @param found false when the key does not exist
+   * @param previousExpiresAt the key's expiry before the touch (0: none)
+   */
+  record TouchResult(long revision, boolean found, long previousExpiresAt) implements KvResult {}
 
   /**
    * @param exists whether the key exists

@@ -11,6 +11,7 @@ public sealed interface KvWrite
         KvWrite.Delete,
         KvWrite.DeleteRange,
         KvWrite.Increment,
+        KvWrite.Append,
         KvWrite.Txn,
         KvWrite.Touch,
         KvWrite.LeaseGrant,
@@ -55,6 +56,9 @@ public sealed interface KvWrite
    */
   record Increment(Bytes key, long delta) implements KvWrite, TxnOp {}
 
+  /** Appends {@code suffix} to the key's value (a missing key counts as empty; Redis APPEND). */
+  record Append(Bytes key, Bytes suffix) implements KvWrite, TxnOp {}
+
   /**
    * If every comparison holds, applies {@code success}, else {@code failure}; atomically (etcd
    * Txn). If an operation fails (e.g. an increment of a non-integer), none of them take effect.
@@ -68,7 +72,7 @@ public sealed interface KvWrite
   }
 
   /** Sets (ttlMillis > 0) or clears (0) the key's expiry (EXPIRE / PERSIST / Memcached touch). */
-  record Touch(Bytes key, long ttlMillis) implements KvWrite {}
+  record Touch(Bytes key, long ttlMillis) implements KvWrite, TxnOp {}
 
   /** Grants a lease of {@code ttlMillis}; its id is the log index of this command. */
   record LeaseGrant(long ttlMillis) implements KvWrite {}

@@ -2,4 +2,5 @@ package io.raftactors.kv;
 
 /** An operation inside a transaction ({@link KvWrite.Txn}). */
 public sealed interface TxnOp
-    permits KvWrite.Put, KvWrite.Delete, KvWrite.DeleteRange, KvWrite.Increment, KvQuery.Get, KvQuery.Range {}
+    permits KvWrite.Put, KvWrite.Delete, KvWrite.DeleteRange, KvWrite.Increment, KvWrite.Append, KvWrite.Touch,
+        KvQuery.Get, KvQuery.Range {}

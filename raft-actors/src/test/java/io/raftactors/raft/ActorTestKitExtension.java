@@ -1,6 +1,7 @@
 package io.raftactors.raft;
 
 import akka.actor.testkit.typed.javadsl.ActorTestKit;
+import com.typesafe.config.ConfigFactory;
 import org.junit.jupiter.api.extension.AfterAllCallback;
 import org.junit.jupiter.api.extension.BeforeAllCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
@@ -18,7 +19,11 @@ public final class ActorTestKitExtension implements BeforeAllCallback, AfterAllC
 
   @Override
   public void beforeAll(ExtensionContext context) {
-    testKit = ActorTestKit.create(context.getRequiredTestClass().getSimpleName());
+    // Waits end as soon as the message arrives; 10 s (not Akka's 3 s) leaves room for a slow
+    // CI disk's first fsyncs without making passing tests slower.
+    testKit = ActorTestKit.create(context.getRequiredTestClass().getSimpleName(),
+        ConfigFactory.parseString("akka.actor.testkit.typed.single-expect-default = 10s")
+            .withFallback(ConfigFactory.load()));
   }
 
   @Override

@@ -85,6 +85,15 @@ public final class KvCodec {
         writeBytes(out, t.key());
       } else if (query instanceof KvQuery.Count) {
         out.writeByte(4);
+      } else if (query instanceof KvQuery.Scan sc) {
+        out.writeByte(6);
+        writeBytes(out, sc.after());
+        writeBytes(out, sc.prefix());
+        out.writeInt(sc.limit());
+      } else if (query instanceof KvQuery.GetMany m) {
+        out.writeByte(5);
+        out.writeInt(m.keys().size());
+        for (Bytes k : m.keys()) writeBytes(out, k);
       } else {
         throw new IllegalArgumentException("not a client query: " + query);
       }
@@ -99,6 +108,13 @@ public final class KvCodec {
         case 2 -> new KvQuery.Range(readBytes(in), in.readInt());
         case 3 -> new KvQuery.Ttl(readBytes(in));
         case 4 -> new KvQuery.Count();
+        case 6 -> new KvQuery.Scan(readBytes(in), readBytes(in), in.readInt());
+        case 5 -> {
+          int n = length(in.readInt());
+          List<Bytes> keys = new ArrayList<>(n);
+          for (int i = 0; i < n; i++) keys.add(readBytes(in));
+          yield new KvQuery.GetMany(keys);
+        }
         default -> throw new IOException("unknown query type " + type);
       };
     });
@@ -177,6 +193,10 @@ public final class KvCodec {
       out.writeLong(o.ttlMillis());
     } else if (w instanceof KvWrite.KeepSession) {
       out.writeByte(12);
+    } else if (w instanceof KvWrite.Append a) {
+      out.writeByte(13);
+      writeBytes(out, a.key());
+      writeBytes(out, a.suffix());
     } else {
       throw new IllegalArgumentException("unknown write " + w);
     }
@@ -203,6 +223,7 @@ public final class KvCodec {
       case 10 -> new KvWrite.ExpireDue();
       case 11 -> new KvWrite.OpenSession(in.readLong());
       case 12 -> new KvWrite.KeepSession();
+      case 13 -> new KvWrite.Append(readBytes(in), readBytes(in));
       default -> throw new IOException("unknown write type " + type);
     };
   }
@@ -293,6 +314,7 @@ public final class KvCodec {
       out.writeByte(7);
       out.writeLong(t.revision());
       out.writeBoolean(t.found());
+      out.writeLong(t.previousExpiresAt());
     } else if (r instanceof KvResult.TtlResult t) {
       out.writeByte(8);
       out.writeBoolean(t.exists());
@@ -315,6 +337,15 @@ public final class KvCodec {
     } else if (r instanceof KvResult.Done d) {
       out.writeByte(12);
       out.writeLong(d.revision());
+    } else if (r instanceof KvResult.GetManyResult g) {
+      out.writeByte(14);
+      out.writeLong(g.revision());
+      out.writeInt(g.kvs().size());
+      for (KeyValue kv : g.kvs()) writeKeyValue(out, kv);
+    } else if (r instanceof KvResult.AppendResult a) {
+      out.writeByte(15);
+      out.writeLong(a.revision());
+      out.writeLong(a.length());
     } else if (r instanceof KvResult.Failure f) {
       out.writeByte(13);
       out.writeByte(f.code().ordinal());
@@ -347,13 +378,21 @@ public final class KvCodec {
         for (int i = 0; i < n; i++) results.add(readResult(in));
         yield new KvResult.TxnResult(revision, succeeded, results);
       }
-      case 7 -> new KvResult.TouchResult(in.readLong(), in.readBoolean());
+      case 7 -> new KvResult.TouchResult(in.readLong(), in.readBoolean(), in.readLong());
       case 8 -> new KvResult.TtlResult(in.readBoolean(), in.readLong());
       case 9 -> new KvResult.CountResult(in.readLong(), in.readLong());
       case 10 -> new KvResult.LeaseResult(in.readLong(), in.readLong(), in.readLong(), in.readLong(), in.readLong());
       case 11 -> new KvResult.SessionResult(in.readLong(), in.readLong());
       case 12 -> new KvResult.Done(in.readLong());
       case 13 -> new KvResult.Failure(enumAt(KvResult.Failure.Code.values(), in.readByte()), in.readUTF());
+      case 14 -> {
+        long revision = in.readLong();
+        int n = length(in.readInt());
+        List<KeyValue> kvs = new ArrayList<>(n);
+        for (int i = 0; i < n; i++) kvs.add(readKeyValue(in));
+        yield new KvResult.GetManyResult(revision, java.util.Collections.unmodifiableList(kvs));
+      }
+      case 15 -> new KvResult.AppendResult(in.readLong(), in.readLong());
       default -> throw new IOException("unknown result type " + type);
     };
   }

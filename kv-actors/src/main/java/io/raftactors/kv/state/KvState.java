@@ -93,6 +93,7 @@ public final class KvState {
     if (write instanceof KvWrite.Delete d) return delete(d);
     if (write instanceof KvWrite.DeleteRange r) return deleteRange(r);
     if (write instanceof KvWrite.Increment i) return increment(i);
+    if (write instanceof KvWrite.Append a) return append(a);
     if (write instanceof KvWrite.Txn t) return txn(t);
     if (write instanceof KvWrite.Touch t) return touch(t);
     if (write instanceof KvWrite.LeaseGrant g) return grant(index, g);
@@ -191,6 +192,17 @@ public final class KvState {
     return new KvResult.IncrementResult(revision, next);
   }
 
+  private KvResult append(KvWrite.Append a) {
+    KeyValue old = data.get(a.key());
+    byte[] value = old == null ? a.suffix().toArray()
+        : java.util.Arrays.copyOf(old.value().unsafeArray(), old.value().size() + a.suffix().size());
+    if (old != null) {
+      System.arraycopy(a.suffix().unsafeArray(), 0, value, old.value().size(), a.suffix().size());
+    }
+    write(a.key(), Bytes.wrap(value), old == null ? 0 : old.lease(), old == null ? 0 : old.expiresAt());
+    return new KvResult.AppendResult(revision, value.length);
+  }
+
   private KvResult txn(KvWrite.Txn t) {
     boolean ok = true;
     for (Compare c : t.compares()) {
@@ -213,7 +225,7 @@ public final class KvState {
 
   private KvResult touch(KvWrite.Touch t) {
     KeyValue kv = data.get(t.key());
-    if (kv == null) return new KvResult.TouchResult(revision, false);
+    if (kv == null) return new KvResult.TouchResult(revision, false, 0);
     if (t.ttlMillis() < 0) return new KvResult.Failure(KvResult.Failure.Code.INVALID, "negative TTL");
     long expiresAt = t.ttlMillis() > 0 ? now + t.ttlMillis() : 0;
     if (expiresAt != kv.expiresAt()) {
@@ -223,7 +235,7 @@ public final class KvState {
       data.put(kv.key(), updated);
       index(updated);
     }
-    return new KvResult.TouchResult(revision, true);
+    return new KvResult.TouchResult(revision, true, kv.expiresAt());
   }
 
   private KvResult grant(long id, KvWrite.LeaseGrant g) {
@@ -268,11 +280,30 @@ public final class KvState {
   /** Answers a query against the current state. */
   public KvResult query(KvQuery q) {
     if (q instanceof KvQuery.Get g) return new KvResult.GetResult(revision, data.get(g.key()));
+    if (q instanceof KvQuery.GetMany m) {
+      List<KeyValue> kvs = new ArrayList<>(m.keys().size());
+      for (Bytes k : m.keys()) kvs.add(data.get(k));
+      return new KvResult.GetManyResult(revision, Collections.unmodifiableList(kvs));
+    }
     if (q instanceof KvQuery.Range r) {
       List<KeyValue> out = new ArrayList<>();
       boolean more = false;
       for (KeyValue kv : range(r.prefix()).values()) {
         if (r.limit() > 0 && out.size() == r.limit()) {
+          more = true;
+          break;
+        }
+        out.add(kv);
+      }
+      return new KvResult.RangeResult(revision, Collections.unmodifiableList(out), more);
+    }
+    if (q instanceof KvQuery.Scan sc) {
+      NavigableMap<Bytes, KeyValue> from = range(sc.prefix());
+      if (sc.after().size() > 0) from = from.tailMap(sc.after(), false);
+      List<KeyValue> out = new ArrayList<>();
+      boolean more = false;
+      for (KeyValue kv : from.values()) {
+        if (out.size() == Math.max(1, sc.limit())) {
           more = true;
           break;
         }

@@ -45,6 +45,12 @@ final class TxnValidator {
       } else if (op instanceof KvWrite.DeleteRange r) {
         deletedPrefixes.add(r.prefix());
         overlay.keySet().removeIf(k -> k.startsWith(r.prefix()));
+      } else if (op instanceof KvWrite.Append a) {
+        Bytes v = value(a.key());
+        byte[] joined = new byte[(v == null ? 0 : v.size()) + a.suffix().size()];
+        if (v != null) System.arraycopy(v.unsafeArray(), 0, joined, 0, v.size());
+        System.arraycopy(a.suffix().unsafeArray(), 0, joined, joined.length - a.suffix().size(), a.suffix().size());
+        overlay.put(a.key(), Bytes.wrap(joined));
       } else if (op instanceof KvWrite.Increment i) {
         Bytes v = value(i.key());
         Long current = v == null ? Long.valueOf(0) : Integers.parse(v);

@@ -124,7 +124,7 @@ public final class WatchHub extends AbstractBehavior<WatchHub.Command> {
   private Behavior<Command> onSubscribe(KvCommand.Watch watch) {
     long id = ++nextId;
     long from = watch.fromRevision() <= 0 ? lastRevision + 1 : watch.fromRevision();
-    Watcher w = new Watcher(id, watch.key(), watch.prefix(), watch.subscriber(), from);
+    Watcher w = new Watcher(id, watch.watchedKey(), watch.prefix(), watch.subscriber(), from);
     if (from <= lastRevision && from < oldestRevision()) {
       watch.subscriber().tell(new WatchMessage.Cancelled(id,
           "revision " + from + " is no longer kept; the oldest kept is " + oldestRevision(), oldestRevision()));

@@ -41,7 +41,7 @@ class WatchHubTest {
     ActorRef<WatchHub.Command> hub = KIT.spawn(WatchHub.create(1000, 1000));
     for (long r = 1; r <= 5; r++) hub.tell(put(r, r % 2 == 0 ? "a/" + r : "b/" + r));
     TestProbe<WatchMessage> sub = KIT.createTestProbe();
-    hub.tell(WatchHub.of(new KvCommand.Watch(Bytes.of("a/"), true, 2, sub.ref())));
+    hub.tell(WatchHub.of(new KvCommand.Watch("a/".getBytes(), true, 2, sub.ref())));
     assertInstanceOf(WatchMessage.Subscribed.class, sub.receiveMessage());
     assertEquals(List.of(2L, 4L), revisions(sub.receiveMessage()));
     hub.tell(put(6, "a/6"));
@@ -56,7 +56,7 @@ class WatchHubTest {
   void aWatcherThatDoesNotAcknowledgeIsCancelledWithWhereToResume() {
     ActorRef<WatchHub.Command> hub = KIT.spawn(WatchHub.create(10, 3));
     TestProbe<WatchMessage> slow = KIT.createTestProbe();
-    hub.tell(WatchHub.of(new KvCommand.Watch(Bytes.of("k"), true, 0, slow.ref())));
+    hub.tell(WatchHub.of(new KvCommand.Watch("k".getBytes(), true, 0, slow.ref())));
     long id = assertInstanceOf(WatchMessage.Subscribed.class, slow.receiveMessage()).watchId();
     for (long r = 1; r <= 3; r++) hub.tell(put(r, "k"));
     List<Long> got = new ArrayList<>();
@@ -69,13 +69,13 @@ class WatchHubTest {
 
     // Resuming from a revision the hub no longer keeps is refused with the oldest kept one.
     TestProbe<WatchMessage> late = KIT.createTestProbe();
-    hub.tell(WatchHub.of(new KvCommand.Watch(Bytes.of("k"), true, 4, late.ref())));
+    hub.tell(WatchHub.of(new KvCommand.Watch("k".getBytes(), true, 4, late.ref())));
     WatchMessage.Cancelled refused = assertInstanceOf(WatchMessage.Cancelled.class, late.receiveMessage());
     assertEquals(11, refused.resumeFromRevision());
 
     // A watcher that acknowledges gets everything, in order.
     TestProbe<WatchMessage> fast = KIT.createTestProbe();
-    hub.tell(WatchHub.of(new KvCommand.Watch(Bytes.of("k"), true, 11, fast.ref())));
+    hub.tell(WatchHub.of(new KvCommand.Watch("k".getBytes(), true, 11, fast.ref())));
     long fastId = assertInstanceOf(WatchMessage.Subscribed.class, fast.receiveMessage()).watchId();
     List<Long> all = new ArrayList<>();
     while (all.size() < 10) {

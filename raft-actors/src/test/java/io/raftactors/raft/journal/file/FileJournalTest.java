@@ -43,8 +43,10 @@ class FileJournalTest {
     KIT.testKit().stop(j);
 
     TestProbe<Journal.Recovered> again = KIT.testKit().createTestProbe();
-    KIT.testKit().stop(journal(again));
-    Journal.Recovered r = again.receiveMessage();
+    ActorRef<Journal.Command> reopened = journal(again);
+    // Receive before stopping: a stop is a system message and overtakes the queued Recover.
+    Journal.Recovered r = again.receiveMessage(Duration.ofSeconds(10));
+    KIT.testKit().stop(reopened);
     assertEquals(2, r.term());
     assertEquals("n3", r.votedFor());
     assertEquals(List.of(LogEntry.noop(1, 2, 5)), r.entries());

@@ -1,0 +1,72 @@
+package io.raftactors.kv.node;
+
+import akka.actor.typed.ActorSystem;
+import akka.actor.typed.SpawnProtocol;
+import com.typesafe.config.Config;
+import io.raftactors.raft.PathPeers;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Runs one node from its configuration ({@code java -Dconfig.file=conf/node1.conf -jar
+ * raft-kv.jar}): checks the configuration, starts the replica and its RESP listener, and exits
+ * when the replica stops (exit code 1: it failed; see the log) or on SIGTERM (a clean shutdown
+ * through Akka's CoordinatedShutdown; the journal is closed, the node restarts from it).
+ */
+public final class NodeMain {
+  private static final Logger LOG = LoggerFactory.getLogger(NodeMain.class);
+
+  private NodeMain() {}
+
+  /** Returns the process exit code. */
+  public static int run() {
+    NodeConfig node;
+    try {
+      Config config = NodeConfig.loadConfig();
+      node = NodeConfig.from(config);
+      for (String address : node.members().values()) resolvable(address);
+    } catch (IllegalArgumentException e) {
+      System.err.println("raft-kv: " + e.getMessage());
+      return 2;
+    }
+    ActorSystem<SpawnProtocol.Command> system =
+        ActorSystem.create(SpawnProtocol.create(), NodeConfig.SYSTEM, node.config());
+    try {
+      RunningNode running = RunningNode.start(system, "kv", node.nodeId(), node.memberIds(),
+          new PathPeers(system, node.raftPaths()), node.dataDir(), node.resp());
+      String artery = node.members().get(node.nodeId());
+      LOG.info("node {} up: raft at {}, RESP at {}, data in {}, members {}", node.nodeId(), artery,
+          running.respAddress(), node.dataDir().toAbsolutePath(), node.members());
+      System.out.println("raft-kv node " + node.nodeId() + ": raft " + artery + ", RESP "
+          + running.respAddress().getHostString() + ":" + running.respAddress().getPort()
+          + ", data " + node.dataDir());
+      running.stopped().toCompletableFuture().join();
+    } catch (Exception e) {
+      LOG.error("node {} failed to start", node.nodeId(), e);
+      System.err.println("raft-kv: node " + node.nodeId() + " failed to start: " + e.getMessage());
+      system.terminate();
+      return 1;
+    }
+    boolean shuttingDown = system.whenTerminated().isCompleted()
+        || akka.actor.CoordinatedShutdown.get(system).getShutdownReason().isPresent();
+    if (!shuttingDown) {
+      System.err.println("raft-kv: node " + node.nodeId() + " stopped (see the log above); exiting");
+      system.terminate();
+      return 1;
+    }
+    system.getWhenTerminated().toCompletableFuture().join();
+    return 0;
+  }
+
+  private static void resolvable(String address) {
+    String host = address.substring(0, address.lastIndexOf(':'));
+    try {
+      InetAddress.getByName(host);
+    } catch (UnknownHostException e) {
+      throw new IllegalArgumentException("invalid configuration: raft.members: host '" + host
+          + "' cannot be resolved");
+    }
+  }
+}

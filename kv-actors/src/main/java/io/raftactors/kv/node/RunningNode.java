@@ -1,0 +1,98 @@
+package io.raftactors.kv.node;
+
+import akka.actor.CoordinatedShutdown;
+import akka.actor.typed.ActorRef;
+import akka.actor.typed.ActorRefResolver;
+import akka.actor.typed.ActorSystem;
+import akka.actor.typed.Behavior;
+import akka.actor.typed.Props;
+import akka.actor.typed.SpawnProtocol;
+import akka.actor.typed.Terminated;
+import akka.actor.typed.javadsl.AskPattern;
+import akka.actor.typed.javadsl.Behaviors;
+import akka.stream.javadsl.Tcp;
+import io.raftactors.kv.KvCommand;
+import io.raftactors.kv.KvNode;
+import io.raftactors.kv.resp.RespBackend;
+import io.raftactors.kv.resp.RespServer;
+import io.raftactors.kv.resp.RespSettings;
+import io.raftactors.raft.Peers;
+import io.raftactors.raft.RaftNode;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * One KV replica with its Redis-protocol listener, inside an actor system: what a raft-kv node
+ * runs (several of them share one system in {@code raft-kv local}).
+ */
+public final class RunningNode {
+  private final String nodeId;
+  private final ActorRef<KvCommand> replica;
+  private final Tcp.ServerBinding binding;
+  private final CompletableFuture<Void> stopped;
+
+  private RunningNode(String nodeId, ActorRef<KvCommand> replica, Tcp.ServerBinding binding,
+      CompletableFuture<Void> stopped) {
+    this.nodeId = nodeId;
+    this.replica = replica;
+    this.binding = binding;
+    this.stopped = stopped;
+  }
+
+  /**
+   * Starts replica {@code nodeId} as {@code /user/<name>} with the given peers, data directory and
+   * RESP settings; returns once its listener is bound.
+   */
+  public static RunningNode start(ActorSystem<SpawnProtocol.Command> system, String name, String nodeId,
+      List<String> members, Peers peers, Path dataDir, RespSettings resp) throws Exception {
+    Behavior<KvCommand> node = KvNode.builder(nodeId).members(members).peers(peers).dataDir(dataDir)
+        .config(system.settings().config()).build();
+    ActorRef<KvCommand> replica = spawn(system, node, name);
+    CompletableFuture<Void> stopped = new CompletableFuture<>();
+    spawn(system, Behaviors.setup(ctx -> {
+      ctx.watch(replica);
+      return Behaviors.receive(Object.class).onSignal(Terminated.class, t -> {
+        stopped.complete(null);
+        return Behaviors.stopped();
+      }).build();
+    }), name + "-watch");
+    String raftPath = replica.path().child("raft").toString();
+    ActorRefResolver resolver = ActorRefResolver.get(system);
+    Tcp.ServerBinding binding = RespServer.start(system, resp, () -> RespBackend.of(replica,
+            resolver.<RaftNode.Command>resolveActorRef(raftPath), system.scheduler(), resp.requestTimeout()))
+        .toCompletableFuture().get(30, TimeUnit.SECONDS);
+    CoordinatedShutdown.get(system).addTask(CoordinatedShutdown.PhaseServiceUnbind(), "unbind-resp-" + nodeId,
+        () -> binding.unbind().thenApply(x -> akka.Done.getInstance()));
+    return new RunningNode(nodeId, replica, binding, stopped);
+  }
+
+  public String nodeId() {
+    return nodeId;
+  }
+
+  public ActorRef<KvCommand> replica() {
+    return replica;
+  }
+
+  /** Where the RESP listener is bound (the port, if 0 was asked for). */
+  public java.net.InetSocketAddress respAddress() {
+    return binding.localAddress();
+  }
+
+  /** Completes when the replica stopped (its journal failed, or the system shuts down). */
+  public CompletionStage<Void> stopped() {
+    return stopped;
+  }
+
+  @SuppressWarnings("unchecked")
+  static <T> ActorRef<T> spawn(ActorSystem<SpawnProtocol.Command> system, Behavior<T> behavior, String name)
+      throws Exception {
+    return AskPattern.<SpawnProtocol.Command, ActorRef<T>>ask(system,
+        r -> new SpawnProtocol.Spawn<>(behavior, name, Props.empty(), r), Duration.ofSeconds(10),
+        system.scheduler()).toCompletableFuture().get(15, TimeUnit.SECONDS);
+  }
+}
