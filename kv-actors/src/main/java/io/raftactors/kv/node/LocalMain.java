@@ -1,24 +1,11 @@
 package io.raftactors.kv.node;
 
-import akka.actor.typed.ActorRefResolver;
-import akka.actor.typed.ActorSystem;
-import akka.actor.typed.SpawnProtocol;
-import akka.actor.typed.javadsl.AskPattern;
 import com.typesafe.config.ConfigFactory;
-import io.raftactors.kv.resp.RespSettings;
-import io.raftactors.raft.GetStatus;
-import io.raftactors.raft.NodeStatus;
-import io.raftactors.raft.PathPeers;
-import io.raftactors.raft.RaftNode;
-import io.raftactors.raft.Role;
 import java.io.File;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
-import java.util.concurrent.TimeUnit;
 
 /**
  * {@code raft-kv local}: a 3-node cluster on this machine, reachable with any Redis client on
@@ -30,45 +17,17 @@ public final class LocalMain {
   private LocalMain() {}
 
   public static int embedded(Path dataDir, int basePort) throws Exception {
-    ActorSystem<SpawnProtocol.Command> system = ActorSystem.create(SpawnProtocol.create(), NodeConfig.SYSTEM,
-        ConfigFactory.parseString("akka.actor.provider = local").withFallback(NodeConfig.loadConfig()));
-    List<String> members = List.of("n1", "n2", "n3");
-    Map<String, String> paths = new LinkedHashMap<>();
-    for (String id : members) paths.put(id, "akka://" + NodeConfig.SYSTEM + "/user/kv-" + id + "/raft");
-    PathPeers peers = new PathPeers(system, paths);
-    RespSettings defaults = RespSettings.fromRoot(system.settings().config());
-    List<RunningNode> nodes = new ArrayList<>();
-    for (int i = 0; i < members.size(); i++) {
-      String id = members.get(i);
-      RespSettings resp = new RespSettings(defaults.host(), basePort + i, defaults.password(),
-          defaults.maxBulkLength(), defaults.maxMultibulkLength(), defaults.maxConnections(),
-          defaults.idleTimeout(), defaults.pipelineDepth(), defaults.requestTimeout());
-      RunningNode node = RunningNode.start(system, "kv-" + id, id, members, peers, dataDir.resolve(id), resp);
-      nodes.add(node);
-      System.out.println(id + ": RESP " + resp.host() + ":" + node.respAddress().getPort() + ", data "
-          + dataDir.resolve(id));
+    LocalCluster cluster = LocalCluster.start(3, dataDir, basePort, ConfigFactory.empty());
+    for (RunningNode node : cluster.nodes()) {
+      System.out.println(node.nodeId() + ": RESP " + node.respAddress().getHostString() + ":"
+          + node.respAddress().getPort() + ", data " + dataDir.resolve(node.nodeId()));
     }
-    String leader = awaitLeader(system, paths);
-    System.out.println(leader == null ? "no leader yet" : "leader: " + leader);
+    System.out.println(cluster.awaitLeader(Duration.ofSeconds(15))
+        .map(s -> "leader: " + s.nodeId() + " (term " + s.term() + ")").orElse("no leader yet"));
     System.out.println("try: redis-cli -p " + basePort + " SET greeting hello;  redis-cli -p " + (basePort + 1)
         + " GET greeting;  redis-cli -p " + basePort + " INFO raft   (Ctrl-C stops the cluster)");
-    for (RunningNode n : nodes) n.stopped().toCompletableFuture().join();
-    system.getWhenTerminated().toCompletableFuture().join();
+    cluster.awaitStopped();
     return 0;
-  }
-
-  private static String awaitLeader(ActorSystem<?> system, Map<String, String> paths) throws Exception {
-    ActorRefResolver resolver = ActorRefResolver.get(system);
-    long deadline = System.nanoTime() + Duration.ofSeconds(15).toNanos();
-    while (System.nanoTime() < deadline) {
-      for (String path : paths.values()) {
-        NodeStatus s = AskPattern.<RaftNode.Command, NodeStatus>ask(resolver.resolveActorRef(path), GetStatus::new,
-            Duration.ofSeconds(2), system.scheduler()).toCompletableFuture().get(3, TimeUnit.SECONDS);
-        if (s.role() == Role.LEADER) return s.nodeId() + " (term " + s.term() + ")";
-      }
-      Thread.sleep(100);
-    }
-    return null;
   }
 
   /** Three node JVMs from {@code conf/node1.conf} .. {@code conf/node3.conf}; Ctrl-C stops them. */
