@@ -33,6 +33,7 @@ public final class NodeMain {
     }
     ActorSystem<SpawnProtocol.Command> system =
         ActorSystem.create(SpawnProtocol.create(), NodeConfig.SYSTEM, node.config());
+    shutDownOnSigterm(system, node.nodeId());
     try {
       RunningNode running = RunningNode.start(system, "kv", node.nodeId(), node.memberIds(),
           new PathPeers(system, node.raftPaths()), node.dataDir(), node.resp());
@@ -57,7 +58,20 @@ public final class NodeMain {
       return 1;
     }
     system.getWhenTerminated().toCompletableFuture().join();
+    LOG.info("node {} stopped cleanly", node.nodeId());
     return 0;
+  }
+
+  /**
+   * SIGTERM runs CoordinatedShutdown (RESP listener unbound, replica and journal stopped) and the
+   * process then exits with 0, rather than the JVM's 143 for a signal-terminated process.
+   */
+  @SuppressWarnings("sunapi")
+  private static void shutDownOnSigterm(ActorSystem<?> system, String nodeId) {
+    sun.misc.Signal.handle(new sun.misc.Signal("TERM"), signal -> {
+      LOG.info("node {}: SIGTERM, shutting down", nodeId);
+      akka.actor.CoordinatedShutdown.get(system).run(akka.actor.CoordinatedShutdown.jvmExitReason());
+    });
   }
 
   private static void resolvable(String address) {

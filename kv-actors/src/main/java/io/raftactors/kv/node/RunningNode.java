@@ -60,6 +60,8 @@ public final class RunningNode {
         return Behaviors.stopped();
       }).build();
     }), name + "-watch");
+    // The watcher stops with the system, perhaps before it heard of the replica's end.
+    system.getWhenTerminated().thenRun(() -> stopped.complete(null));
     String raftPath = replica.path().child("raft").toString();
     ActorRefResolver resolver = ActorRefResolver.get(system);
     Tcp.ServerBinding binding = RespServer.start(system, resp, () -> RespBackend.of(replica,

@@ -1,0 +1,129 @@
+package io.raftactors.kv.node;
+
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import redis.clients.jedis.Jedis;
+
+/**
+ * A raft-kv node in a JVM of its own, started from {@code kv-actors/target/raft-kv.jar} with a
+ * {@code conf/nodeN.conf} file and {@code -D} overrides, as an operator would start it. Its
+ * output goes to a log file per incarnation.
+ */
+final class NodeProcess {
+  final String id;
+  final int raftPort;
+  final int respPort;
+  private final List<String> command;
+  private final Path logDir;
+  private int incarnation;
+  private Process process;
+
+  NodeProcess(String id, Path conf, String members, int raftPort, int respPort, Path dataDir, Path logDir,
+      List<String> extraOptions) {
+    this.id = id;
+    this.raftPort = raftPort;
+    this.respPort = respPort;
+    this.logDir = logDir;
+    String java = ProcessHandle.current().info().command().orElse("java");
+    command = new ArrayList<>(List.of(java, "-Xms64m", "-Xmx384m",
+        "-Dconfig.file=" + conf.toAbsolutePath(),
+        "-Draft.members=" + members,
+        "-Dakka.remote.artery.canonical.port=" + raftPort,
+        "-Dkv.resp.port=" + respPort,
+        "-Draft.data-dir=" + dataDir.toAbsolutePath()));
+    command.addAll(extraOptions);
+    command.addAll(List.of("-jar", jar().toString()));
+  }
+
+  static Path jar() {
+    Path jar = Path.of(System.getProperty("raft.kv.jar", "target/raft-kv.jar"));
+    if (!Files.isRegularFile(jar)) throw new IllegalStateException(jar.toAbsolutePath() + " missing: run `mvn package`");
+    return jar;
+  }
+
+  static int freePort() throws IOException {
+    try (ServerSocket s = new ServerSocket(0)) {
+      return s.getLocalPort();
+    }
+  }
+
+  void start() throws IOException {
+    incarnation++;
+    Files.createDirectories(logDir);
+    Path log = logDir.resolve(id + "-" + incarnation + ".log");
+    process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+  }
+
+  Path log() {
+    return logDir.resolve(id + "-" + incarnation + ".log");
+  }
+
+  long pid() {
+    return process.pid();
+  }
+
+  boolean alive() {
+    return process != null && process.isAlive();
+  }
+
+  /** kill -9. */
+  void kill() throws InterruptedException {
+    process.destroyForcibly();
+    process.waitFor(30, TimeUnit.SECONDS);
+  }
+
+  /** SIGTERM; the exit code, or -1 if it did not exit in time (then it is killed). */
+  int terminate(Duration timeout) throws InterruptedException {
+    process.destroy();
+    if (process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) return process.exitValue();
+    process.destroyForcibly();
+    return -1;
+  }
+
+  void signal(String signal) throws IOException, InterruptedException {
+    Process kill = new ProcessBuilder("kill", "-" + signal, Long.toString(process.pid())).inheritIO().start();
+    if (kill.waitFor() != 0) throw new IllegalStateException("kill -" + signal + " failed");
+  }
+
+  Jedis client() {
+    return new Jedis("127.0.0.1", respPort, 10_000);
+  }
+
+  /** Waits until the RESP listener answers PING. */
+  void awaitServing(Duration timeout) throws Exception {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    Exception last = null;
+    while (System.nanoTime() < deadline) {
+      if (!process.isAlive()) throw new IllegalStateException(id + " exited: " + Files.readString(log()));
+      try (Jedis j = new Jedis("127.0.0.1", respPort, 2_000)) {
+        if ("PONG".equals(j.ping())) return;
+      } catch (Exception e) {
+        last = e;
+      }
+      Thread.sleep(100);
+    }
+    throw new AssertionError(id + " not serving RESP after " + timeout + ": " + last + "\n" + Files.readString(log()));
+  }
+
+  /** {@code INFO raft} as a map, or an empty map when the node does not answer. */
+  Map<String, String> infoRaft() {
+    Map<String, String> fields = new HashMap<>();
+    try (Jedis j = new Jedis("127.0.0.1", respPort, 2_000)) {
+      for (String line : j.info("raft").split("\r\n")) {
+        int colon = line.indexOf(':');
+        if (colon > 0) fields.put(line.substring(0, colon), line.substring(colon + 1));
+      }
+    } catch (Exception e) {
+      // not answering
+    }
+    return fields;
+  }
+}
