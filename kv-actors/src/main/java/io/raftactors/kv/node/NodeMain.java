@@ -5,6 +5,7 @@ import akka.actor.typed.SpawnProtocol;
 import com.typesafe.config.Config;
 import io.raftactors.raft.PathPeers;
 import java.net.InetAddress;
+import java.time.Duration;
 import java.net.UnknownHostException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -30,13 +31,19 @@ public final class NodeMain {
     } catch (IllegalArgumentException e) {
       System.err.println("raft-kv: " + e.getMessage());
       return 2;
+    } catch (com.typesafe.config.ConfigException e) {
+      System.err.println("raft-kv: cannot read the configuration: " + e.getMessage());
+      return 2;
     }
     ActorSystem<SpawnProtocol.Command> system =
         ActorSystem.create(SpawnProtocol.create(), NodeConfig.SYSTEM, node.config());
     shutDownOnSigterm(system, node.nodeId());
     try {
-      RunningNode running = RunningNode.start(system, "kv", node.nodeId(), node.memberIds(),
-          new PathPeers(system, node.raftPaths()), node.dataDir(), node.resp());
+      PathPeers peers = new PathPeers(system, node.raftPaths());
+      RunningNode running = RunningNode.start(system, "kv", node.nodeId(), node.memberIds(), peers,
+          node.dataDir(), node.resp());
+      RunningNode.spawn(system, MemberWatch.create(node.nodeId(), node.members(), peers, Duration.ofSeconds(5),
+          Duration.ofSeconds(2)), "member-watch");
       String artery = node.members().get(node.nodeId());
       LOG.info("node {} up: raft at {}, RESP at {}, data in {}, members {}", node.nodeId(), artery,
           running.respAddress(), node.dataDir().toAbsolutePath(), node.members());

@@ -34,10 +34,12 @@ public record RespSettings(
 
   public static RespSettings fromRoot(Config root) {
     try {
-      Config c = root.getConfig("kv.resp");
-      return new RespSettings(c.getString("host"), c.getInt("port"), c.getString("password"),
-          c.getBytes("max-bulk-length"), c.getInt("max-multibulk-length"), c.getInt("max-connections"),
-          c.getDuration("idle-timeout"), c.getInt("pipeline-depth"), root.getDuration("kv.request-timeout"));
+      // Full paths, so that an error names the key as the user wrote it.
+      String p = "kv.resp.";
+      return new RespSettings(root.getString(p + "host"), root.getInt(p + "port"), root.getString(p + "password"),
+          root.getBytes(p + "max-bulk-length"), root.getInt(p + "max-multibulk-length"),
+          root.getInt(p + "max-connections"), root.getDuration(p + "idle-timeout"), root.getInt(p + "pipeline-depth"),
+          root.getDuration("kv.request-timeout"));
     } catch (ConfigException e) {
       throw new IllegalArgumentException("invalid kv configuration: " + e.getMessage(), e);
     }
