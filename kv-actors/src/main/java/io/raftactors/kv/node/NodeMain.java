@@ -44,7 +44,8 @@ public final class NodeMain {
           node.dataDir(), node.resp());
       RunningNode.spawn(system, MemberWatch.create(node.nodeId(), node.members(), peers, Duration.ofSeconds(5),
           Duration.ofSeconds(2)), "member-watch");
-      String artery = node.members().get(node.nodeId());
+      String artery = node.members().get(node.nodeId()) + " ("
+          + node.config().getString("akka.remote.artery.transport") + ")";
       LOG.info("node {} up: raft at {}, RESP at {}, data in {}, members {}", node.nodeId(), artery,
           running.respAddress(), node.dataDir().toAbsolutePath(), node.members());
       System.out.println("raft-kv node " + node.nodeId() + ": raft " + artery + ", RESP "

@@ -23,7 +23,9 @@ final class NodeProcess {
   final int respPort;
   private final List<String> command;
   private final Path logDir;
-  private int incarnation;
+  private final Map<String, String> environment = new HashMap<>();
+  private static final java.util.concurrent.atomic.AtomicInteger STARTS = new java.util.concurrent.atomic.AtomicInteger();
+  private String logName;
   private Process process;
 
   NodeProcess(String id, Path conf, String members, int raftPort, int respPort, Path dataDir, Path logDir,
@@ -56,14 +58,22 @@ final class NodeProcess {
   }
 
   void start() throws IOException {
-    incarnation++;
+    logName = id + "-" + STARTS.incrementAndGet() + ".log";
     Files.createDirectories(logDir);
-    Path log = logDir.resolve(id + "-" + incarnation + ".log");
-    process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+    Path log = logDir.resolve(logName);
+    ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
+    builder.environment().putAll(environment);
+    process = builder.start();
+  }
+
+  /** An environment variable for the next start. */
+  NodeProcess env(String name, String value) {
+    environment.put(name, value);
+    return this;
   }
 
   Path log() {
-    return logDir.resolve(id + "-" + incarnation + ".log");
+    return logDir.resolve(logName);
   }
 
   long pid() {
