@@ -45,10 +45,49 @@ public final class LocalMain {
       }
       children.add(new ProcessBuilder(java, "-Dconfig.file=" + conf, "-jar", jar).inheritIO().start());
     }
+    List<Integer> ports = new ArrayList<>();
+    for (int i = 1; i <= 3; i++) {
+      ports.add(NodeConfig.from(ConfigFactory.parseFile(confDir.resolve("node" + i + ".conf").toFile())
+          .withFallback(NodeConfig.loadConfig())).resp().port());
+    }
     System.out.println("started 3 node JVMs (pids " + children.stream().map(p -> Long.toString(p.pid())).toList()
-        + "); RESP on 127.0.0.1:7001-7003; try: redis-cli -p 7001 INFO raft");
+        + "); RESP on 127.0.0.1 ports " + ports);
+    String leader = null;
+    long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+    while (leader == null && System.nanoTime() < deadline && children.stream().allMatch(Process::isAlive)) {
+      for (int port : ports) {
+        String info = infoRaft(port);
+        if (info.contains("role:leader")) leader = "port " + port + ": " + info.lines()
+            .filter(l -> l.startsWith("node_id:") || l.startsWith("term:")).toList();
+      }
+      Thread.sleep(200);
+    }
+    System.out.println(leader == null ? "no leader yet" : "leader at " + leader);
+    System.out.println("try: redis-cli -p " + ports.get(0) + " INFO raft   (Ctrl-C stops the nodes)");
     int exit = 0;
     for (Process p : children) exit = Math.max(exit, p.waitFor());
     return exit;
+  }
+
+  /** {@code INFO raft} of the node at RESP {@code port}, or "" while it does not answer. */
+  private static String infoRaft(int port) {
+    try (java.net.Socket s = new java.net.Socket("127.0.0.1", port)) {
+      s.setSoTimeout(2000);
+      s.getOutputStream().write("INFO raft\r\n".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+      var in = new java.io.BufferedReader(new java.io.InputStreamReader(s.getInputStream(),
+          java.nio.charset.StandardCharsets.UTF_8));
+      String header = in.readLine();
+      if (header == null || !header.startsWith("$")) return "";
+      char[] body = new char[Integer.parseInt(header.substring(1))];
+      int read = 0;
+      while (read < body.length) {
+        int n = in.read(body, read, body.length - read);
+        if (n < 0) break;
+        read += n;
+      }
+      return new String(body, 0, read);
+    } catch (java.io.IOException | NumberFormatException e) {
+      return "";
+    }
   }
 }
