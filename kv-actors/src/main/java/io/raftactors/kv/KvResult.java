@@ -12,6 +12,7 @@ public sealed interface KvResult
         KvResult.AppendResult,
         KvResult.RangeResult,
         KvResult.TxnResult,
+        KvResult.BatchResult,
         KvResult.TouchResult,
         KvResult.TtlResult,
         KvResult.CountResult,
@@ -41,6 +42,9 @@ public sealed interface KvResult
 
   /** @param results one per operation of the branch taken */
   record TxnResult(long revision, boolean succeeded, List<KvResult> results) implements KvResult {}
+
+  /** The result of each write of a {@link KvWrite.Batch}, in order (a failure affects only its own). */
+  record BatchResult(List<KvResult> results) implements KvResult {}
 
   /**
    * @param found false when the key does not exist

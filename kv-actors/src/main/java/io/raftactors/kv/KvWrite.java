@@ -13,6 +13,7 @@ public sealed interface KvWrite
         KvWrite.Increment,
         KvWrite.Append,
         KvWrite.Txn,
+        KvWrite.Batch,
         KvWrite.Touch,
         KvWrite.LeaseGrant,
         KvWrite.LeaseKeepAlive,
@@ -63,6 +64,21 @@ public sealed interface KvWrite
    * If every comparison holds, applies {@code success}, else {@code failure}; atomically (etcd
    * Txn). If an operation fails (e.g. an increment of a non-integer), none of them take effect.
    */
+  /**
+   * Independent writes in one log entry: each is applied as if it had an entry of its own (its own
+   * revision, its own result or failure), in order. What a RESP connection's pipelined writes
+   * become, so that N of them cost one proposal, one log entry and one answer. Members are
+   * {@link TxnOp} writes or transactions; not batches, leases or sessions.
+   */
+  record Batch(List<KvWrite> writes) implements KvWrite {
+    public Batch {
+      writes = List.copyOf(writes);
+      for (KvWrite w : writes) {
+        if (!(w instanceof TxnOp || w instanceof Txn)) throw new IllegalArgumentException("not allowed in a batch: " + w);
+      }
+    }
+  }
+
   record Txn(List<Compare> compares, List<TxnOp> success, List<TxnOp> failure) implements KvWrite {
     public Txn {
       compares = List.copyOf(compares);

@@ -29,6 +29,12 @@ public final class RespServer {
   /** A framing error, turned into a reply that closes the connection. */
   private record ProtocolError(String message) {}
 
+  /** Follows the commands of one read from the socket: the session proposes the writes it held back. */
+  private static final Object END_OF_READ = new Object();
+
+  /** The answer to {@link #END_OF_READ}: nothing to send. */
+  private static final RespSession.Reply NO_REPLY = new RespSession.Reply(ByteString.emptyByteString(), false);
+
   /** Binds the listener; completes once it listens. */
   public static CompletionStage<Tcp.ServerBinding> start(ActorSystem<?> system, RespSettings settings,
       Supplier<RespBackend> backend) {
@@ -57,9 +63,18 @@ public final class RespServer {
     if (!settings.idleTimeout().isZero()) in = in.idleTimeout(settings.idleTimeout());
     return in
         .statefulMapConcat(parser(settings))
-        .mapAsync(settings.pipelineDepth(), item -> item instanceof ProtocolError e
-            ? CompletableFuture.completedFuture(new RespSession.Reply(Resp.error("ERR " + e.message()), true))
-            : session.handle(castArgs(item)))
+        .mapAsync(settings.pipelineDepth(), item -> {
+          if (item == END_OF_READ) {
+            session.flush();
+            return CompletableFuture.completedFuture(NO_REPLY);
+          }
+          if (item instanceof ProtocolError e) {
+            session.flush();
+            return CompletableFuture.completedFuture(new RespSession.Reply(Resp.error("ERR " + e.message()), true));
+          }
+          return session.handle(castArgs(item));
+        })
+        .filter(reply -> reply != NO_REPLY)
         .takeWhile(reply -> !reply.close(), true)
         .map(RespSession.Reply::bytes)
         .batchWeighted(256 * 1024, b -> (long) b.size(), b -> b, ByteString::concat);
@@ -77,7 +92,9 @@ public final class RespServer {
       return bytes -> {
         if (failed[0]) return List.of();
         try {
-          return new ArrayList<>(parser.feed(bytes.toArray()));
+          List<Object> items = new ArrayList<>(parser.feed(bytes.toArray()));
+          if (!items.isEmpty()) items.add(END_OF_READ);
+          return items;
         } catch (RespProtocolException e) {
           failed[0] = true;
           return List.of(new ProtocolError(e.getMessage()));

@@ -4,6 +4,7 @@ import akka.util.ByteString;
 import io.raftactors.kv.Bytes;
 import io.raftactors.kv.KvResponse;
 import io.raftactors.kv.KvResult;
+import io.raftactors.kv.KvWrite;
 import io.raftactors.raft.ReadConsistency;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -60,6 +61,8 @@ public final class RespSession {
   private CompletableFuture<Void> readsSettled = CompletableFuture.completedFuture(null);
   /** Completes when the previous write has been sent (writes go out in order, without waiting for answers). */
   private CompletableFuture<Void> lastDispatch = CompletableFuture.completedFuture(null);
+  /** Consecutive writes not yet proposed. */
+  private final WriteBatch batch;
 
   public RespSession(RespBackend backend, RespSettings settings) {
     this.backend = backend;
@@ -68,11 +71,18 @@ public final class RespSession {
     this.strings = new StringCommands(this);
     this.transactions = new Transactions(this, strings);
     this.server = new ServerCommands(this);
+    this.batch = new WriteBatch(settings.pipelineDepth());
   }
 
-  /** The reply to one command (its arguments, the name first). */
+  /**
+   * The reply to one command (its arguments, the name first). Consecutive writes are held back to
+   * go out together: call {@link #flush} once the commands that arrived together were handled.
+   */
   public CompletionStage<Reply> handle(List<byte[]> args) {
     String name = new String(args.get(0), StandardCharsets.ISO_8859_1).toUpperCase(Locale.ROOT);
+    Kind kind = kindOf(name);
+    boolean batched = kind == Kind.WRITE && authenticated && !transactions.queueing();
+    if (!batched) flush();
     if (!authenticated && !BEFORE_AUTH.contains(name)) {
       return done(Resp.error("NOAUTH Authentication required."));
     }
@@ -80,12 +90,11 @@ public final class RespSession {
       return done(transactions.queue(name, args));
     }
     if (name.equals("QUIT")) return CompletableFuture.completedFuture(new Reply(Resp.OK, true));
-    Kind kind = kindOf(name);
     if (kind == null) return done(unknown(name, args));
     return switch (kind) {
       case LOCAL -> done(local(name, args));
       case READ -> read(() -> strings.read(name, args));
-      case WRITE -> write(() -> strings.write(name, args));
+      case WRITE -> write(name, args);
       case BARRIER -> barrier(() -> transactions.barrier(name, args));
     };
   }
@@ -97,21 +106,35 @@ public final class RespSession {
     return replyOf(reply);
   }
 
+  /** A write joins the batch of writes that will be proposed together. */
+  private CompletionStage<Reply> write(String name, List<byte[]> args) {
+    Object plan = strings.plan(name, args);
+    if (plan instanceof ByteString error) return done(error);
+    KvWrite write = WriteBatch.writeOf((Plan) plan);
+    if (!batch.fits(write)) flush();
+    CompletableFuture<ByteString> reply = batch.add((Plan) plan, write);
+    if (batch.full()) flush();
+    return replyOf(reply);
+  }
+
   /**
-   * A write waits for the reads before it (which must not see it) and for the previous write to
-   * be sent, not answered: consecutive writes are proposed in order and pipelined.
+   * Proposes the writes held back. They wait for the reads before them (which must not see them)
+   * and for the previous writes to be sent, not answered: consecutive writes are pipelined.
    */
-  private CompletionStage<Reply> write(Supplier<CompletionStage<ByteString>> command) {
+  public void flush() {
+    if (batch.isEmpty()) return;
+    WriteBatch.Unit unit = batch.take();
     CompletableFuture<Void> sent = new CompletableFuture<>();
-    CompletableFuture<ByteString> reply = readsSettled.thenCombine(lastDispatch, (a, b) -> null)
+    CompletableFuture<Void> answered = readsSettled.thenCombine(lastDispatch, (a, b) -> null)
         .thenCompose(x -> {
-          CompletionStage<ByteString> r = command.get();
-          sent.complete(null);
-          return r;
+          try {
+            return unit.dispatch(backend);
+          } finally {
+            sent.complete(null);
+          }
         });
     lastDispatch = sent;
-    writesSettled = writesSettled.thenCombine(settled(reply), (a, b) -> null);
-    return replyOf(reply);
+    writesSettled = writesSettled.thenCombine(answered.handle((r, e) -> null), (a, b) -> null);
   }
 
   /** WATCH and EXEC see everything before them take effect, and everything after waits for them. */

@@ -38,22 +38,6 @@ final class StringCommands {
 
   // ---- writes -----------------------------------------------------------------------------
 
-  /** Runs a write command: one proposal (a transaction when it touches several keys). */
-  CompletionStage<ByteString> write(String name, List<byte[]> args) {
-    Object plan = plan(name, args);
-    if (plan instanceof ByteString error) return CompletableFuture.completedFuture(error);
-    Plan p = (Plan) plan;
-    KvWrite write = p.ops().size() == 1 && p.ops().get(0) instanceof KvWrite w
-        ? w : new KvWrite.Txn(List.of(), p.ops(), List.of());
-    return session.backend.write(write).thenApply(response -> {
-      if (!(response instanceof KvResponse.Done done)) return RespSession.notDone(response);
-      KvResult result = done.decoded();
-      if (result instanceof KvResult.Failure f) return RespSession.refused(f);
-      List<KvResult> results = write instanceof KvWrite.Txn ? ((KvResult.TxnResult) result).results() : List.of(result);
-      return p.reply().apply(results);
-    });
-  }
-
   /**
    * The command as a {@link Plan}, or the error reply when it cannot be one (wrong arguments, or a
    * command that cannot run inside a transaction).

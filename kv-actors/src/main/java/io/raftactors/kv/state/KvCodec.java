@@ -197,6 +197,10 @@ public final class KvCodec {
       out.writeByte(13);
       writeBytes(out, a.key());
       writeBytes(out, a.suffix());
+    } else if (w instanceof KvWrite.Batch b) {
+      out.writeByte(14);
+      out.writeInt(b.writes().size());
+      for (KvWrite each : b.writes()) writeWrite(out, each);
     } else {
       throw new IllegalArgumentException("unknown write " + w);
     }
@@ -224,6 +228,16 @@ public final class KvCodec {
       case 11 -> new KvWrite.OpenSession(in.readLong());
       case 12 -> new KvWrite.KeepSession();
       case 13 -> new KvWrite.Append(readBytes(in), readBytes(in));
+      case 14 -> {
+        int n = length(in.readInt());
+        List<KvWrite> writes = new ArrayList<>(n);
+        for (int i = 0; i < n; i++) {
+          KvWrite w = readWrite(in);
+          if (!(w instanceof TxnOp || w instanceof KvWrite.Txn)) throw new IOException("not allowed in a batch: " + w);
+          writes.add(w);
+        }
+        yield new KvWrite.Batch(writes);
+      }
       default -> throw new IOException("unknown write type " + type);
     };
   }
@@ -346,6 +360,10 @@ public final class KvCodec {
       out.writeByte(15);
       out.writeLong(a.revision());
       out.writeLong(a.length());
+    } else if (r instanceof KvResult.BatchResult b) {
+      out.writeByte(16);
+      out.writeInt(b.results().size());
+      for (KvResult sub : b.results()) writeResult(out, sub);
     } else if (r instanceof KvResult.Failure f) {
       out.writeByte(13);
       out.writeByte(f.code().ordinal());
@@ -393,6 +411,12 @@ public final class KvCodec {
         yield new KvResult.GetManyResult(revision, java.util.Collections.unmodifiableList(kvs));
       }
       case 15 -> new KvResult.AppendResult(in.readLong(), in.readLong());
+      case 16 -> {
+        int n = length(in.readInt());
+        List<KvResult> results = new ArrayList<>(n);
+        for (int i = 0; i < n; i++) results.add(readResult(in));
+        yield new KvResult.BatchResult(results);
+      }
       default -> throw new IOException("unknown result type " + type);
     };
   }

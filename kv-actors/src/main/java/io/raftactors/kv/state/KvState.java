@@ -95,6 +95,7 @@ public final class KvState {
     if (write instanceof KvWrite.Increment i) return increment(i);
     if (write instanceof KvWrite.Append a) return append(a);
     if (write instanceof KvWrite.Txn t) return txn(t);
+    if (write instanceof KvWrite.Batch b) return batch(index, b);
     if (write instanceof KvWrite.Touch t) return touch(t);
     if (write instanceof KvWrite.LeaseGrant g) return grant(index, g);
     if (write instanceof KvWrite.LeaseKeepAlive k) return keepAlive(k);
@@ -201,6 +202,16 @@ public final class KvState {
     }
     write(a.key(), Bytes.wrap(value), old == null ? 0 : old.lease(), old == null ? 0 : old.expiresAt());
     return new KvResult.AppendResult(revision, value.length);
+  }
+
+  /** Each write as if it had a log entry of its own: a revision of its own, a result of its own. */
+  private KvResult batch(long index, KvWrite.Batch b) {
+    List<KvResult> results = new ArrayList<>(b.writes().size());
+    for (KvWrite w : b.writes()) {
+      changeRevision = 0;
+      results.add(apply(index, w));
+    }
+    return new KvResult.BatchResult(results);
   }
 
   private KvResult txn(KvWrite.Txn t) {

@@ -2,6 +2,7 @@ package io.raftactors.kv.state;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -109,6 +110,28 @@ class KvStateMachineTest {
         ((KvResult.Failure) apply(new KvWrite.Increment(b("max"), 1))).code());
     apply(KvWrite.Put.of(b("min"), b(Long.toString(Long.MIN_VALUE))));
     assertEquals(Long.MIN_VALUE + 1, ((KvResult.IncrementResult) apply(new KvWrite.Increment(b("min"), 1))).value());
+  }
+
+  @Test
+  void aBatchAppliesEachWriteAsIfAlone() {
+    apply(KvWrite.Put.of(b("s"), b("text")));
+    long before = ((KvResult.PutResult) apply(KvWrite.Put.of(b("x"), b("0")))).revision();
+    KvResult.BatchResult r = (KvResult.BatchResult) apply(new KvWrite.Batch(List.of(
+        KvWrite.Put.of(b("x"), b("1")),
+        new KvWrite.Increment(b("s"), 1),            // fails alone
+        new KvWrite.Increment(b("n"), 2),
+        new KvWrite.Txn(List.of(), List.of(KvWrite.Put.of(b("y"), b("1")), KvWrite.Put.of(b("z"), b("1"))), List.of()),
+        new KvWrite.Delete(b("x"), false))));
+    assertEquals(5, r.results().size());
+    assertEquals(before + 1, ((KvResult.PutResult) r.results().get(0)).revision(), "a revision of its own");
+    assertEquals(KvResult.Failure.Code.NOT_INTEGER, ((KvResult.Failure) r.results().get(1)).code());
+    assertEquals(new KvResult.IncrementResult(before + 2, 2), r.results().get(2));
+    assertEquals(before + 3, ((KvResult.TxnResult) r.results().get(3)).revision(), "the transaction: one revision");
+    assertEquals(before + 4, ((KvResult.DeleteResult) r.results().get(4)).revision());
+    assertEquals(null, get("x"));
+    assertEquals(b("1"), get("z").value());
+    assertEquals(b("text"), get("s").value(), "the failed write changed nothing");
+    assertThrows(IllegalArgumentException.class, () -> new KvWrite.Batch(List.of(new KvWrite.LeaseGrant(1000))));
   }
 
   @Test
