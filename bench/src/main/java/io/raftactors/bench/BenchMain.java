@@ -8,7 +8,7 @@ import picocli.CommandLine.Command;
     name = "raft-bench",
     mixinStandardHelpOptions = true,
     description = "Benchmarks of Raft Actors.",
-    subcommands = {RaftCoreBench.class, JournalBench.class, KvBench.class})
+    subcommands = {RaftCoreBench.class, JournalBench.class, KvBench.class, CheckerBench.class})
 public final class BenchMain implements Runnable {
   @Override
   public void run() {
