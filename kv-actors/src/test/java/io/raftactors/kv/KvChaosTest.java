@@ -29,8 +29,9 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
- * Jepsen-style: clients read, write, compare-and-set and increment through every replica while
- * the nemesis partitions, crashes, loses, delays, reorders and duplicates; the recorded history
+ * Jepsen-style: clients read (LINEARIZABLE and LEASE), write, compare-and-set and increment
+ * through every replica while the nemesis partitions, crashes, loses, delays, reorders,
+ * duplicates and skews clocks within the lease drift bound; the recorded history
  * must be linearizable (registers and counters, key by key), and after healing all replicas must
  * hold the same state. Each run prints its seeds; the nemesis log is printed on failure.
  */
@@ -131,8 +132,9 @@ class KvChaosTest {
       int dice = random.nextInt(100);
       if (dice < 35) {
         String key = REGISTERS.get(random.nextInt(REGISTERS.size()));
+        ReadConsistency level = dice < 20 ? ReadConsistency.LINEARIZABLE : ReadConsistency.LEASE;
         record(history.invoke(client, key, new RegisterModel.Get()),
-            kv.get(Bytes.of(key), ReadConsistency.LINEARIZABLE), v -> v.map(x -> x.value().utf8()).orElse(null));
+            kv.get(Bytes.of(key), level), v -> v.map(x -> x.value().utf8()).orElse(null));
       } else if (dice < 55) {
         String key = REGISTERS.get(random.nextInt(REGISTERS.size()));
         String value = client + "-" + n;
@@ -154,7 +156,7 @@ class KvChaosTest {
     }
   }
 
-  private static <T> void record(History.Call call, CompletionStage<T> op, Function<T, Object> output) {
+  static <T> void record(History.Call call, CompletionStage<T> op, Function<T, Object> output) {
     try {
       call.ok(output.apply(op.toCompletableFuture().get(30, TimeUnit.SECONDS)));
     } catch (ExecutionException e) {

@@ -40,6 +40,8 @@ final class ClusterNodes {
   private final Map<String, ActorRef<RaftNode.Command>> running = new ConcurrentHashMap<>();
   private final Map<String, RecordingStateMachine> machines = new ConcurrentHashMap<>();
   private final Map<String, Integer> incarnations = new HashMap<>();
+  /** One per node, kept across restarts (a restart does not fix a machine's clock). */
+  private final Map<String, SkewedClock> clocks = new ConcurrentHashMap<>();
 
   ClusterNodes(ActorTestKit testKit, List<String> ids, RaftSettings settings, long seed,
       TestNetwork network, InvariantObserver observer, MessageTrace trace,
@@ -110,6 +112,10 @@ final class ClusterNodes {
     return m == null ? List.of() : m.applied();
   }
 
+  SkewedClock clock(String id) {
+    return clocks.computeIfAbsent(id, x -> new SkewedClock());
+  }
+
   /** Starts a new incarnation of {@code id} from its journal store. */
   void start(String id) {
     int incarnation = incarnations.merge(id, 1, Integer::sum);
@@ -120,6 +126,7 @@ final class ClusterNodes {
             .settings(settings)
             .peers(out::get)
             .journal(journal(id))
+            .clock(clock(id))
             .stateMachine(() -> {
               RecordingStateMachine m = new RecordingStateMachine(id, stateMachine.apply(id), observer);
               machines.put(id, m);

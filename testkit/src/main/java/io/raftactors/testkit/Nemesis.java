@@ -16,7 +16,9 @@ import java.util.concurrent.locks.LockSupport;
  * which nodes, how long) comes from one seed, so a failing run can be replayed; every action is
  * logged with its time. Faults: isolating the leader, a majority/minority split, a bridge (one
  * node sees both halves), a ring (each node sees only its neighbours), crashing a random node or
- * the leader and restarting it, message loss with delay, reordering, and duplication.
+ * the leader and restarting it, message loss with delay, reordering, duplication, and clock skew
+ * (nodes' interval clocks run slower, by at most {@link #withSlowestClock}: within
+ * {@code raft.read.lease-clock-drift} by default, so LEASE reads must stay linearizable).
  */
 public final class Nemesis implements AutoCloseable {
   public enum Fault {
@@ -28,7 +30,8 @@ public final class Nemesis implements AutoCloseable {
     CRASH_LEADER,
     LOSS_AND_DELAY,
     REORDER,
-    DUPLICATE
+    DUPLICATE,
+    CLOCK_SKEW
   }
 
   private final RaftTestCluster cluster;
@@ -40,6 +43,7 @@ public final class Nemesis implements AutoCloseable {
   private final List<String> log = Collections.synchronizedList(new ArrayList<>());
   private final long start = System.nanoTime();
   private volatile boolean running = true;
+  private double slowestClock;
   private Thread thread;
 
   public Nemesis(RaftTestCluster cluster, long seed, Set<Fault> faults, Duration faultTime, Duration healTime) {
@@ -49,6 +53,13 @@ public final class Nemesis implements AutoCloseable {
     this.faults = new ArrayList<>(EnumSet.copyOf(faults));
     this.faultTime = faultTime;
     this.healTime = healTime;
+    this.slowestClock = 1 - cluster.settings().leaseClockDrift() / 2;
+  }
+
+  /** Clock skew slows clocks down to {@code rate} × real time (beyond the drift bound to show what breaks). */
+  public Nemesis withSlowestClock(double rate) {
+    this.slowestClock = rate;
+    return this;
   }
 
   /** Every fault kind. */
@@ -156,11 +167,21 @@ public final class Nemesis implements AutoCloseable {
         net.duplicate(0.1 + random.nextDouble() * 0.4);
         note("duplicate");
       }
+      case CLOCK_SKEW -> {
+        StringBuilder rates = new StringBuilder();
+        for (String id : ids) {
+          double rate = slowestClock + random.nextDouble() * (1 - slowestClock);
+          cluster.clock(id).setRate(rate);
+          rates.append(String.format(java.util.Locale.ROOT, " %s=%.3f", id, rate));
+        }
+        note("clock rates" + rates);
+      }
     }
   }
 
   private void healEverything() {
     cluster.network().reset();
+    for (String id : cluster.nodeIds()) cluster.clock(id).setRate(1);
     Set<String> restarted = new HashSet<>();
     for (String id : cluster.nodeIds()) {
       if (!cluster.isRunning(id)) {

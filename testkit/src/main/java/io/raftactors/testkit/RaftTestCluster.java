@@ -159,6 +159,11 @@ public final class RaftTestCluster implements AutoCloseable {
     return nodes.localRef(id);
   }
 
+  /** Node {@code id}'s interval clock (leases, check-quorum, timeouts measured by the node). */
+  public SkewedClock clock(String id) {
+    return nodes.clock(id);
+  }
+
   /** The controllable network between the nodes. */
   public TestNetwork network() {
     return network;

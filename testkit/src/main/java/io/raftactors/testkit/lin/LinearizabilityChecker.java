@@ -85,7 +85,32 @@ public final class LinearizabilityChecker {
 
     private record Frame<S>(Node call, S state) {}
 
-    private record Seen<S>(BitSet linearized, S state) {}
+    /**
+     * A memoized (linearized set, state): the set as "every index below {@code hi} except
+     * {@code holes}", which stays small (the concurrent window) however long the history is.
+     */
+    private record Seen<S>(int hi, int[] holes, S state) {
+      @Override
+      public boolean equals(Object o) {
+        return o instanceof Seen<?> s && s.hi == hi && java.util.Arrays.equals(s.holes, holes)
+            && java.util.Objects.equals(s.state, state);
+      }
+
+      @Override
+      public int hashCode() {
+        return (hi * 31 + java.util.Arrays.hashCode(holes)) * 31 + java.util.Objects.hashCode(state);
+      }
+
+      static <S> Seen<S> of(BitSet linearized, S state) {
+        int hi = linearized.length();
+        int count = 0;
+        for (int i = linearized.nextClearBit(0); i < hi; i = linearized.nextClearBit(i + 1)) count++;
+        int[] holes = new int[count];
+        int k = 0;
+        for (int i = linearized.nextClearBit(0); i < hi; i = linearized.nextClearBit(i + 1)) holes[k++] = i;
+        return new Seen<>(hi, holes, state);
+      }
+    }
 
     private final Model<S> model;
     private final String key;
@@ -137,16 +162,15 @@ public final class LinearizabilityChecker {
         if (entry.call) {
           S next = model.step(state, entry.op.input(), entry.op.output());
           if (next != null) {
-            BitSet after = (BitSet) linearized.clone();
-            after.set(entry.index);
-            if (cache.add(new Seen<>(after, next))) {
+            linearized.set(entry.index);
+            if (cache.add(Seen.of(linearized, next))) {
               stack.push(new Frame<>(entry, state));
               state = next;
-              linearized.set(entry.index);
               lift(entry);
               entry = head.next;
               continue;
             }
+            linearized.clear(entry.index);
           }
           entry = entry.next;
         } else {
