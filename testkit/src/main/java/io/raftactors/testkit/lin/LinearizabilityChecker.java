@@ -83,7 +83,8 @@ public final class LinearizabilityChecker {
       }
     }
 
-    private record Frame<S>(Node call, S state) {}
+    /** A linearized call and the state before it; forced: it left the state as it was (see run). */
+    private record Frame<S>(Node call, S state, boolean forced) {}
 
     /**
      * A memoized (linearized set, state): the set as "every index below {@code hi} except
@@ -101,13 +102,14 @@ public final class LinearizabilityChecker {
         return (hi * 31 + java.util.Arrays.hashCode(holes)) * 31 + java.util.Objects.hashCode(state);
       }
 
-      static <S> Seen<S> of(BitSet linearized, S state) {
+      /** {@code first}: the lowest index not linearized (everything below it is). */
+      static <S> Seen<S> of(BitSet linearized, int first, S state) {
         int hi = linearized.length();
         int count = 0;
-        for (int i = linearized.nextClearBit(0); i < hi; i = linearized.nextClearBit(i + 1)) count++;
+        for (int i = first; i < hi; i = linearized.nextClearBit(i + 1)) count++;
         int[] holes = new int[count];
         int k = 0;
-        for (int i = linearized.nextClearBit(0); i < hi; i = linearized.nextClearBit(i + 1)) holes[k++] = i;
+        for (int i = first; i < hi; i = linearized.nextClearBit(i + 1)) holes[k++] = i;
         return new Seen<>(hi, holes, state);
       }
     }
@@ -145,6 +147,7 @@ public final class LinearizabilityChecker {
     Result run() {
       S state = model.init();
       BitSet linearized = new BitSet(ops.size());
+      int first = 0; // every index below it is linearized
       Set<Seen<S>> cache = new HashSet<>();
       Deque<Frame<S>> stack = new ArrayDeque<>();
       List<Operation> best = List.of();
@@ -163,14 +166,16 @@ public final class LinearizabilityChecker {
           S next = model.step(state, entry.op.input(), entry.op.output());
           if (next != null) {
             linearized.set(entry.index);
-            if (cache.add(Seen.of(linearized, next))) {
-              stack.push(new Frame<>(entry, state));
+            first = linearized.nextClearBit(first);
+            if (cache.add(Seen.of(linearized, first, next))) {
+              stack.push(new Frame<>(entry, state, next.equals(state)));
               state = next;
               lift(entry);
               entry = head.next;
               continue;
             }
             linearized.clear(entry.index);
+            first = Math.min(first, entry.index);
           }
           entry = entry.next;
         } else {
@@ -178,11 +183,18 @@ public final class LinearizabilityChecker {
             best = prefix(stack);
             stuckAt = entry;
           }
-          if (stack.isEmpty()) return violation(best, stuckAt);
-          Frame<S> top = stack.pop();
-          state = top.state();
-          linearized.clear(top.call().index);
-          unlift(top.call());
+          // An operation that fit without changing the state could have gone first in any order
+          // that works (moving it earlier changes no one's view), so there is no point trying to
+          // put it later: backtrack past it. This prunes the 2^k orders of k concurrent reads.
+          Frame<S> top;
+          do {
+            if (stack.isEmpty()) return violation(best, stuckAt);
+            top = stack.pop();
+            state = top.state();
+            linearized.clear(top.call().index);
+            first = Math.min(first, top.call().index);
+            unlift(top.call());
+          } while (top.forced());
           entry = top.call().next;
         }
       }
