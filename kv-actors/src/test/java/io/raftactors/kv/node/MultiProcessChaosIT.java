@@ -56,12 +56,7 @@ class MultiProcessChaosIT {
   void historiesOverRespUnderKillsAndPausesAreLinearizable() throws Exception {
     long seed = Long.getLong("raft.chaos.seed", new Random().nextLong());
     System.out.println("multi-process chaos seed " + seed + " (-Draft.chaos.seed=" + seed + " to replay the schedule)");
-    int[] raft = {NodeProcess.freePort(), NodeProcess.freePort(), NodeProcess.freePort()};
-    String members = "n1@127.0.0.1:" + raft[0] + ",n2@127.0.0.1:" + raft[1] + ",n3@127.0.0.1:" + raft[2];
-    for (int i = 0; i < 3; i++) {
-      nodes.add(new NodeProcess("n" + (i + 1), Path.of("..", "conf", "node" + (i + 1) + ".conf"), members, raft[i],
-          NodeProcess.freePort(), dir.resolve("n" + (i + 1)), Path.of("target", "it-logs", "chaos"), List.of()));
-    }
+    nodes.addAll(NodeProcess.threeNodes(dir, Path.of("target", "it-logs", "chaos")));
     for (NodeProcess n : nodes) n.start();
     for (NodeProcess n : nodes) n.awaitServing(Duration.ofSeconds(60));
 

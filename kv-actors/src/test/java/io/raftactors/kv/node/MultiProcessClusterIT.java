@@ -53,16 +53,10 @@ class MultiProcessClusterIT {
 
   @Test
   void survivesLeaderKillRestartAndPauseWithoutLosingAcknowledgedWrites() throws Exception {
-    int[] raft = {NodeProcess.freePort(), NodeProcess.freePort(), NodeProcess.freePort()};
-    String members = "n1@127.0.0.1:" + raft[0] + ",n2@127.0.0.1:" + raft[1] + ",n3@127.0.0.1:" + raft[2];
-    Path logs = Path.of("target", "it-logs", "multi-process");
-    for (int i = 0; i < 3; i++) {
-      nodes.add(new NodeProcess("n" + (i + 1), Path.of("..", "conf", "node" + (i + 1) + ".conf"), members, raft[i],
-          NodeProcess.freePort(), dir.resolve("n" + (i + 1)), logs, List.of()));
-    }
+    nodes.addAll(NodeProcess.threeNodes(dir, Path.of("target", "it-logs", "multi-process")));
     for (NodeProcess n : nodes) n.start();
     for (NodeProcess n : nodes) n.awaitServing(Duration.ofSeconds(60));
-    String leader = awaitLeader(nodes, null, Duration.ofSeconds(30));
+    String leader = NodeProcess.awaitLeader(nodes, null, Duration.ofSeconds(30));
     System.out.println("leader: " + leader);
 
     // A write through each node, read back through the others.
@@ -86,7 +80,7 @@ class MultiProcessClusterIT {
     long killedAt = System.nanoTime();
     killed.kill();
     List<NodeProcess> survivors = nodes.stream().filter(n -> n != killed).toList();
-    String newLeader = awaitLeader(survivors, oldTerm, Duration.ofSeconds(10));
+    String newLeader = NodeProcess.awaitLeader(survivors, oldTerm, Duration.ofSeconds(10));
     long electedMs = (System.nanoTime() - killedAt) / 1_000_000;
     System.out.println("after kill -9 of " + leader + ": " + newLeader + " leads, " + electedMs + " ms later");
     assertTrue(electedMs < 5_000, "new leader after " + electedMs + " ms");
@@ -99,11 +93,11 @@ class MultiProcessClusterIT {
     System.out.println(killed.id + " restarted and caught up: " + killed.infoRaft());
 
     // Pause the current leader with SIGSTOP, then resume it: it must rejoin as a follower.
-    NodeProcess paused = node(awaitLeader(nodes, null, Duration.ofSeconds(10)));
+    NodeProcess paused = node(NodeProcess.awaitLeader(nodes, null, Duration.ofSeconds(10)));
     long pausedTerm = Long.parseLong(paused.infoRaft().get("term"));
     paused.signal("STOP");
     List<NodeProcess> others = nodes.stream().filter(n -> n != paused).toList();
-    String leaderWhilePaused = awaitLeader(others, pausedTerm, Duration.ofSeconds(10));
+    String leaderWhilePaused = NodeProcess.awaitLeader(others, pausedTerm, Duration.ofSeconds(10));
     awaitProgress("writes continue while " + paused.id + " is paused");
     paused.signal("CONT");
     awaitCaughtUp(paused, Duration.ofSeconds(30));
@@ -126,7 +120,7 @@ class MultiProcessClusterIT {
     }
     for (NodeProcess n : nodes) n.start();
     for (NodeProcess n : nodes) n.awaitServing(Duration.ofSeconds(60));
-    awaitLeader(nodes, null, Duration.ofSeconds(30));
+    NodeProcess.awaitLeader(nodes, null, Duration.ofSeconds(30));
     checkNoAcknowledgedWriteLost();
   }
 
@@ -208,23 +202,6 @@ class MultiProcessClusterIT {
             "counter " + counter + " outside [" + incrAcked.get() + ", " + incrAttempted.get() + "]");
       }
     }
-  }
-
-  /** A leader all answering {@code candidates} agree on, with a term above {@code aboveTerm} if given. */
-  private static String awaitLeader(List<NodeProcess> candidates, Long aboveTerm, Duration timeout)
-      throws InterruptedException {
-    long deadline = System.nanoTime() + timeout.toNanos();
-    while (System.nanoTime() < deadline) {
-      for (NodeProcess n : candidates) {
-        Map<String, String> info = n.infoRaft();
-        if ("leader".equals(info.get("role"))
-            && (aboveTerm == null || Long.parseLong(info.get("term")) > aboveTerm)) {
-          return n.id;
-        }
-      }
-      Thread.sleep(50);
-    }
-    throw new AssertionError("no leader among " + candidates.stream().map(n -> n.id).toList() + " within " + timeout);
   }
 
   /** Waits until {@code n} applied everything the leader had committed when we started waiting. */

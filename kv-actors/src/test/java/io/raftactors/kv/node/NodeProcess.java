@@ -51,6 +51,38 @@ final class NodeProcess {
     return jar;
   }
 
+  /**
+   * Nodes n1..n3 from {@code conf/node1..3.conf} on free loopback ports, data under
+   * {@code dataDir/nN}, logs in {@code logDir}; not started yet.
+   */
+  static List<NodeProcess> threeNodes(Path dataDir, Path logDir) throws IOException {
+    int[] raft = {freePort(), freePort(), freePort()};
+    String members = "n1@127.0.0.1:" + raft[0] + ",n2@127.0.0.1:" + raft[1] + ",n3@127.0.0.1:" + raft[2];
+    List<NodeProcess> nodes = new ArrayList<>();
+    for (int i = 0; i < 3; i++) {
+      nodes.add(new NodeProcess("n" + (i + 1), Path.of("..", "conf", "node" + (i + 1) + ".conf"), members, raft[i],
+          freePort(), dataDir.resolve("n" + (i + 1)), logDir, List.of()));
+    }
+    return nodes;
+  }
+
+  /** A leader among {@code candidates}, with a term above {@code aboveTerm} if given. */
+  static String awaitLeader(List<NodeProcess> candidates, Long aboveTerm, Duration timeout)
+      throws InterruptedException {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    while (System.nanoTime() < deadline) {
+      for (NodeProcess n : candidates) {
+        Map<String, String> info = n.infoRaft();
+        if ("leader".equals(info.get("role"))
+            && (aboveTerm == null || Long.parseLong(info.get("term")) > aboveTerm)) {
+          return n.id;
+        }
+      }
+      Thread.sleep(50);
+    }
+    throw new AssertionError("no leader among " + candidates.stream().map(n -> n.id).toList() + " within " + timeout);
+  }
+
   static int freePort() throws IOException {
     try (ServerSocket s = new ServerSocket(0)) {
       return s.getLocalPort();

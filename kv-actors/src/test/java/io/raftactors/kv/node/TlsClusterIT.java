@@ -75,7 +75,7 @@ class TlsClusterIT {
     n2.start();
     n1.awaitServing(Duration.ofSeconds(60));
     n2.awaitServing(Duration.ofSeconds(60));
-    String leader = awaitLeader(List.of(n1, n2));
+    String leader = NodeProcess.awaitLeader(List.of(n1, n2), null, Duration.ofSeconds(30));
     try (Jedis j1 = n1.client(); Jedis j2 = n2.client()) {
       assertEquals("OK", j1.set("tls:a", "1"));
       assertEquals("1", j2.get("tls:a"));
@@ -121,14 +121,5 @@ class TlsClusterIT {
       j3.sendCommand(() -> "READCONSISTENCY".getBytes(), "stale");
       assertEquals("2", j3.get("tls:b"), "n3's own state has the writes made before it joined");
     }
-  }
-
-  private static String awaitLeader(List<NodeProcess> nodes) throws InterruptedException {
-    long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-    while (System.nanoTime() < deadline) {
-      for (NodeProcess n : nodes) if ("leader".equals(n.infoRaft().get("role"))) return n.id;
-      Thread.sleep(100);
-    }
-    throw new AssertionError("no leader");
   }
 }
