@@ -8,6 +8,7 @@ import io.raftactors.testkit.Nemesis;
 import io.raftactors.testkit.RaftClusterExtension;
 import io.raftactors.testkit.TestClusters;
 import io.raftactors.testkit.lin.CounterModel;
+import io.raftactors.testkit.lin.ExpiringRegisterModel;
 import io.raftactors.testkit.lin.History;
 import io.raftactors.testkit.lin.LinearizabilityChecker;
 import io.raftactors.testkit.lin.Model;
@@ -20,30 +21,29 @@ import java.util.Map;
 import java.util.SplittableRandom;
 import java.util.TreeMap;
 import java.util.concurrent.CompletionStage;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.function.Function;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
- * Jepsen-style: clients read (LINEARIZABLE and LEASE), write, compare-and-set and increment
- * through every replica while the nemesis partitions, crashes, loses, delays, reorders,
- * duplicates and skews clocks within the lease drift bound; the recorded history
- * must be linearizable (registers and counters, key by key), and after healing all replicas must
- * hold the same state. Each run prints its seeds; the nemesis log is printed on failure.
+ * Jepsen-style: clients read (LINEARIZABLE and LEASE), write, compare-and-set and increment,
+ * write keys with TTLs and keys on leases they keep alive, revoke or abandon ({@link
+ * ChaosWorkload}), through every replica while the nemesis partitions, crashes, pauses, loses,
+ * delays, reorders, duplicates and skews clocks within the lease drift bound; the recorded history
+ * must be linearizable (registers, counters, expiring registers; key by key), and after healing
+ * all replicas must hold the same state, with every TTL key and abandoned lease expired. Each run prints its seeds; the nemesis log is printed on failure.
  */
 @ExtendWith(RaftClusterExtension.class)
 class KvChaosTest {
-  static final Duration RUN = Duration.ofSeconds(Long.getLong("raft.chaos.seconds", 8));
-  static final List<String> REGISTERS = List.of("r0", "r1", "r2", "r3");
-  static final List<String> COUNTERS = List.of("c0", "c1");
+  static final Duration RUN = Duration.ofSeconds(Long.getLong("raft.chaos.seconds", 6));
+  /** How much earlier than the history's clock a TTL may end (millisecond stamps, two clocks). */
+  static final long EXPIRY_SLACK_MS = 5;
 
-  /** Runs in `mvn verify`: 4; with -Pchaos (or -Draft.chaos.runs=N): many more. */
+  /** Runs in `mvn verify`: 20 seeds; with -Pchaos (or -Draft.chaos.runs=N): many more. */
   static java.util.stream.IntStream runs() {
-    return java.util.stream.IntStream.rangeClosed(1, Integer.getInteger("raft.chaos.runs", 4));
+    return java.util.stream.IntStream.rangeClosed(1, Integer.getInteger("raft.chaos.runs", 20));
   }
 
   @ParameterizedTest(name = "run {0}")
@@ -60,9 +60,8 @@ class KvChaosTest {
     for (int client = 0; client < 6; client++) {
       KvClient kv = client % 2 == 0 ? c.client() : c.clientOf(c.raft.nodeIds().get(client % 5));
       kvClients.add(kv);
-      int id = client;
-      SplittableRandom random = new SplittableRandom(seed * 1000 + client);
-      clients.add(new Thread(() -> work(id, kv, random, history, stop), "chaos-client-" + client));
+      ChaosWorkload workload = new ChaosWorkload(client, kv, new SplittableRandom(seed * 1000 + client), history);
+      clients.add(new Thread(() -> workload.run(stop), "chaos-client-" + client));
     }
     Nemesis nemesis = new Nemesis(c.raft, seed, Nemesis.all(), Duration.ofMillis(800), Duration.ofMillis(400));
     clients.forEach(Thread::start);
@@ -78,11 +77,33 @@ class KvChaosTest {
     String report = "seed " + seed + "\nnemesis:\n  " + String.join("\n  ", nemesis.log());
     long ok = ops.stream().filter(o -> !o.unknown()).count();
     System.out.println("chaos run " + run + ": " + ops.size() + " operations (" + ok + " completed, "
-        + (ops.size() - ok) + " unknown), " + nemesis.log().size() + " nemesis actions");
+        + (ops.size() - ok) + " unknown), " + nemesis.log().size() + " nemesis actions; " + expiryStats(ops));
     assertTrue(ok > 200, "only " + ok + " operations completed\n" + report);
-    check(ops, REGISTERS, new RegisterModel(), report);
-    check(ops, COUNTERS, new CounterModel(), report);
+    check(ops, ChaosWorkload.REGISTERS, new RegisterModel(), report);
+    check(ops, ChaosWorkload.COUNTERS, new CounterModel(), report);
+    List<String> expiring = new ArrayList<>(ChaosWorkload.TTL_KEYS);
+    expiring.addAll(ChaosWorkload.LEASE_KEYS);
+    check(ops, expiring, new ExpiringRegisterModel(EXPIRY_SLACK_MS), report);
     assertConverged(c, report);
+  }
+
+  /** How much of the run exercised expiry: operations on expiring keys, and what expired under them. */
+  private static String expiryStats(List<Operation> ops) {
+    long onExpiring = ops.stream().filter(o -> ChaosWorkload.TTL_KEYS.contains(o.key())
+        || ChaosWorkload.LEASE_KEYS.contains(o.key())).count();
+    long grants = ops.stream().filter(o -> o.input() instanceof ExpiringRegisterModel.Grant).count();
+    long leaseGone = ops.stream().filter(o -> (o.input() instanceof ExpiringRegisterModel.KeepAlive
+        || o.input() instanceof ExpiringRegisterModel.PutWithLease) && Boolean.FALSE.equals(o.output())).count();
+    long expiredReads = 0;
+    Map<String, String> written = new java.util.HashMap<>();
+    for (Operation o : ops.stream().sorted(java.util.Comparator.comparingLong(Operation::invoked)).toList()) {
+      if (o.input() instanceof ExpiringRegisterModel.Put p) written.put(o.key(), p.value());
+      if (o.input() instanceof ExpiringRegisterModel.Get && o.output() == null && written.remove(o.key()) != null) {
+        expiredReads++;
+      }
+    }
+    return onExpiring + " on TTL/lease keys, " + expiredReads + " reads saw a TTL value gone, " + grants
+        + " leases granted, " + leaseGone + " keep-alives/puts found their lease expired";
   }
 
   private static <S> void check(List<Operation> ops, List<String> keys, Model<S> model, String report) {
@@ -91,10 +112,20 @@ class KvChaosTest {
     assertTrue(r.linearizable(), r.explain() + "\n" + report);
   }
 
-  /** After healing, every replica applies the same writes: the same values everywhere. */
+  /**
+   * After healing, every replica applies the same writes: the same values everywhere; and every
+   * TTL key and lease key is gone (no more writes or keep-alives: each TTL and abandoned lease
+   * must end, however many leaders came and went).
+   */
   private static void assertConverged(KvCluster c, String report) {
-    List<String> keys = new ArrayList<>(REGISTERS);
-    keys.addAll(COUNTERS);
+    List<String> keys = new ArrayList<>(ChaosWorkload.REGISTERS);
+    keys.addAll(ChaosWorkload.COUNTERS);
+    keys.addAll(ChaosWorkload.TTL_KEYS);
+    keys.addAll(ChaosWorkload.LEASE_KEYS);
+    keys.add("converge-marker");
+    Map<String, String> gone = new TreeMap<>();
+    for (String k : ChaosWorkload.TTL_KEYS) gone.put(k, null);
+    for (String k : ChaosWorkload.LEASE_KEYS) gone.put(k, null);
     try (KvClient any = c.client()) {
       await(any.put("converge-marker", "x")); // committed by the current leader, with everything before
     }
@@ -108,14 +139,13 @@ class KvChaosTest {
           for (String k : keys) {
             view.put(k, await(kv.get(Bytes.of(k), ReadConsistency.STALE)).map(v -> v.value().utf8()).orElse(null));
           }
-          view.put("converge-marker", await(kv.get(Bytes.of("converge-marker"), ReadConsistency.STALE))
-              .map(v -> v.value().utf8()).orElse(null));
         } catch (RuntimeException e) {
           view.put("error", e.toString());
         }
         views.put(id, view);
       }
-      if (views.values().stream().distinct().count() == 1 || System.nanoTime() > deadline) break;
+      boolean expired = views.values().stream().allMatch(v -> gone.keySet().stream().allMatch(k -> v.get(k) == null));
+      if (expired && views.values().stream().distinct().count() == 1 || System.nanoTime() > deadline) break;
       try {
         Thread.sleep(200);
       } catch (InterruptedException e) {
@@ -123,47 +153,9 @@ class KvChaosTest {
       }
     }
     assertEquals(1, views.values().stream().distinct().count(), "replicas differ: " + views + "\n" + report);
-  }
-
-  private static void work(int client, KvClient kv, SplittableRandom random, History history, AtomicBoolean stop) {
-    long n = 0;
-    while (!stop.get()) {
-      n++;
-      int dice = random.nextInt(100);
-      if (dice < 35) {
-        String key = REGISTERS.get(random.nextInt(REGISTERS.size()));
-        ReadConsistency level = dice < 20 ? ReadConsistency.LINEARIZABLE : ReadConsistency.LEASE;
-        record(history.invoke(client, key, new RegisterModel.Get()),
-            kv.get(Bytes.of(key), level), v -> v.map(x -> x.value().utf8()).orElse(null));
-      } else if (dice < 55) {
-        String key = REGISTERS.get(random.nextInt(REGISTERS.size()));
-        String value = client + "-" + n;
-        record(history.invoke(client, key, new RegisterModel.Put(value)), kv.put(key, value), r -> "OK");
-      } else if (dice < 70) {
-        String key = REGISTERS.get(random.nextInt(REGISTERS.size()));
-        String expected = random.nextInt(4) == 0 ? null : random.nextInt(6) + "-" + random.nextInt((int) n + 1);
-        String value = client + "-" + n;
-        record(history.invoke(client, key, new RegisterModel.Cas(expected, value)),
-            kv.compareAndSet(key, expected, value), b -> b);
-      } else if (dice < 88) {
-        String key = COUNTERS.get(random.nextInt(COUNTERS.size()));
-        record(history.invoke(client, key, new CounterModel.Add(1)), kv.increment(key, 1), v -> v);
-      } else {
-        String key = COUNTERS.get(random.nextInt(COUNTERS.size()));
-        record(history.invoke(client, key, new CounterModel.Read()),
-            kv.get(Bytes.of(key), ReadConsistency.LINEARIZABLE), v -> v.map(x -> Long.parseLong(x.value().utf8())).orElse(0L));
-      }
-    }
-  }
-
-  static <T> void record(History.Call call, CompletionStage<T> op, Function<T, Object> output) {
-    try {
-      call.ok(output.apply(op.toCompletableFuture().get(30, TimeUnit.SECONDS)));
-    } catch (ExecutionException e) {
-      if (e.getCause() instanceof KvException.NotApplied || e.getCause() instanceof KvException.Refused) call.failed();
-      else call.unknown();
-    } catch (Exception e) {
-      call.unknown();
+    Map<String, String> view = views.values().iterator().next();
+    for (String k : gone.keySet()) {
+      assertEquals(null, view.get(k), k + " did not expire within 20 s of the end: " + views + "\n" + report);
     }
   }
 

@@ -49,11 +49,11 @@ final class KvCluster {
   private KvCluster(RaftTestCluster raft, Map<String, HubSink> sinks) {
     this.raft = raft;
     for (String id : raft.nodeIds()) {
-      ActorRef<WatchHub.Command> hub = raft.spawn(WatchHub.create(
+      ActorRef<WatchHub.Command> hub = raft.spawnOn(id, WatchHub.create(
           settings.watchHistoryEvents(), settings.watchMaxUnackedEvents()), "watch-" + id);
       sinks.get(id).attach(hub);
       ActorRef<io.raftactors.raft.RaftNode.Command> node = raft.localRef(id);
-      replicas.put(id, raft.spawn(KvService.create(id, () -> node, hub, settings), "kv-" + id));
+      replicas.put(id, raft.spawnOn(id, KvService.create(id, () -> node, hub, settings), "kv-" + id));
     }
   }
 

@@ -53,7 +53,7 @@ class KvTxnChaosTest {
           n++;
           String a = KEYS.get(random.nextInt(KEYS.size()));
           if (random.nextInt(3) == 0) {
-            KvChaosTest.record(history.invoke(client, null, new KvMapModel.Get(a)),
+            ChaosWorkload.record(history.invoke(client, null, new KvMapModel.Get(a)),
                 kv.get(Bytes.of(a), ReadConsistency.LINEARIZABLE), v -> {
                   String value = v.map(x -> x.value().utf8()).orElse(null);
                   seen.put(a, value);
@@ -71,7 +71,7 @@ class KvTxnChaosTest {
             KvWrite.Txn txn = new KvWrite.Txn(List.of(cmp),
                 List.of(KvWrite.Put.of(Bytes.of(a), Bytes.of(value)), KvWrite.Put.of(Bytes.of(b), Bytes.of(value))),
                 List.of());
-            KvChaosTest.record(history.invoke(client, null, new KvMapModel.Txn(expect, puts)), kv.txn(txn), r -> {
+            ChaosWorkload.record(history.invoke(client, null, new KvMapModel.Txn(expect, puts)), kv.txn(txn), r -> {
               if (r.succeeded()) {
                 seen.put(a, value);
                 seen.put(b, value);

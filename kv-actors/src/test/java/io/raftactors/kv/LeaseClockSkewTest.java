@@ -60,7 +60,7 @@ class LeaseClockSkewTest {
       int writerId = client++;
       threads.add(new Thread(() -> {
         while (!stop.get()) {
-          KvChaosTest.record(history.invoke(readerId, "r", new RegisterModel.Get()),
+          ChaosWorkload.record(history.invoke(readerId, "r", new RegisterModel.Get()),
               reader.get(Bytes.of("r"), ReadConsistency.LEASE), v -> v.map(x -> x.value().utf8()).orElse(null));
           java.util.concurrent.locks.LockSupport.parkNanos(500_000);
         }
@@ -69,7 +69,7 @@ class LeaseClockSkewTest {
         long n = 0;
         while (!stop.get()) {
           String value = writerId + "-" + n++;
-          KvChaosTest.record(history.invoke(writerId, "r", new RegisterModel.Put(value)), writer.put("r", value),
+          ChaosWorkload.record(history.invoke(writerId, "r", new RegisterModel.Put(value)), writer.put("r", value),
               x -> "OK");
           java.util.concurrent.locks.LockSupport.parkNanos(2_000_000);
         }

@@ -26,6 +26,8 @@ import java.util.concurrent.ConcurrentHashMap;
 final class ClusterNodes {
   private final ActorTestKit testKit;
   private final List<String> ids;
+  /** Each node's actors run on a dispatcher of their own that this gate can pause. */
+  private final Map<String, NodeExecutor.Gate> gates;
   private final RaftSettings settings;
   private final long seed;
   private final TestNetwork network;
@@ -43,13 +45,15 @@ final class ClusterNodes {
   /** One per node, kept across restarts (a restart does not fix a machine's clock). */
   private final Map<String, SkewedClock> clocks = new ConcurrentHashMap<>();
 
-  ClusterNodes(ActorTestKit testKit, List<String> ids, RaftSettings settings, long seed,
+  ClusterNodes(ActorTestKit testKit, List<String> ids, Map<String, NodeExecutor.Gate> gates,
+      RaftSettings settings, long seed,
       TestNetwork network, InvariantObserver observer, MessageTrace trace,
       java.util.function.Function<String, StateMachine> stateMachine, Duration journalSyncDelay,
       Path fileJournals,
       Map<String, MemoryJournalStore> initialJournals) {
     this.testKit = testKit;
     this.ids = ids;
+    this.gates = gates;
     this.settings = settings;
     this.seed = seed;
     this.network = network;
@@ -134,7 +138,7 @@ final class ClusterNodes {
             })
             .randomSeed(seed * 1_000_003L + id.hashCode() * 31L + incarnation)
             .build();
-    ActorRef<RaftNode.Command> ref = testKit.spawn(node, id + "-" + incarnation);
+    ActorRef<RaftNode.Command> ref = testKit.spawn(node, id + "-" + incarnation, onNode(id));
     running.put(id, ref);
     network.setLive(id, ref);
   }
@@ -147,11 +151,43 @@ final class ClusterNodes {
   /** Small segments, so that test runs cross segment boundaries; real fsyncs. */
   static final FileJournalSettings FILE_SETTINGS = new FileJournalSettings(256 * 1024, true, true);
 
+  /** Props that put an actor on node {@code id}'s dispatcher, so that it pauses with the node. */
+  static akka.actor.typed.Props onNode(String id) {
+    return akka.actor.typed.DispatcherSelector.fromConfig(NodeExecutor.dispatcherId(id));
+  }
+
+  void pause(String id) {
+    if (!running.containsKey(id)) throw new IllegalStateException(id + " is not running");
+    trace.add("PAUSE " + id);
+    gates.get(id).pause();
+  }
+
+  void resume(String id) {
+    if (gates.get(id).isPaused()) trace.add("RESUME " + id);
+    gates.get(id).resume();
+  }
+
+  boolean isPaused(String id) {
+    return gates.get(id).isPaused();
+  }
+
+  void resumeAll() {
+    gates.values().forEach(NodeExecutor.Gate::resume);
+  }
+
+  /** Unregisters the gates, when the cluster has closed. */
+  void releaseGates() {
+    gates.values().forEach(NodeExecutor.Gate::unregister);
+  }
+
   void crash(String id) {
     ActorRef<RaftNode.Command> ref = running.remove(id);
     if (ref == null) throw new IllegalStateException(id + " is not running");
     network.setLive(id, null);
     trace.add("CRASH " + id);
+    // Stopping needs the node's actors to run, so a paused node resumes to stop: it may handle a
+    // few queued messages first, as a node that resumed and crashed a moment later would.
+    gates.get(id).resume();
     testKit.stop(ref, Duration.ofSeconds(10));
   }
 

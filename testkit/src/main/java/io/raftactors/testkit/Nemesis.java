@@ -16,7 +16,8 @@ import java.util.concurrent.locks.LockSupport;
  * which nodes, how long) comes from one seed, so a failing run can be replayed; every action is
  * logged with its time. Faults: isolating the leader, a majority/minority split, a bridge (one
  * node sees both halves), a ring (each node sees only its neighbours), crashing a random node or
- * the leader and restarting it, message loss with delay, reordering, duplication, and clock skew
+ * the leader and restarting it, pausing a random node or the leader (SIGSTOP-like: it runs nothing
+ * until resumed, then handles what queued up), message loss with delay, reordering, duplication, and clock skew
  * (nodes' interval clocks run slower, by at most {@link #withSlowestClock}: within
  * {@code raft.read.lease-clock-drift} by default, so LEASE reads must stay linearizable).
  */
@@ -28,6 +29,8 @@ public final class Nemesis implements AutoCloseable {
     RING,
     CRASH_RANDOM,
     CRASH_LEADER,
+    PAUSE_RANDOM,
+    PAUSE_LEADER,
     LOSS_AND_DELAY,
     REORDER,
     DUPLICATE,
@@ -152,6 +155,13 @@ public final class Nemesis implements AutoCloseable {
           note("crash " + victim + (victim.equals(leader) ? " (leader)" : ""));
         }
       }
+      case PAUSE_RANDOM, PAUSE_LEADER -> {
+        String victim = fault == Fault.PAUSE_LEADER ? leader : ids.get(0);
+        if (cluster.isRunning(victim)) {
+          cluster.pause(victim);
+          note("pause " + victim + (victim.equals(leader) ? " (leader)" : ""));
+        }
+      }
       case LOSS_AND_DELAY -> {
         double loss = 0.05 + random.nextDouble() * 0.25;
         Duration delay = Duration.ofMillis(5 + random.nextInt(60));
@@ -183,13 +193,21 @@ public final class Nemesis implements AutoCloseable {
     cluster.network().reset();
     for (String id : cluster.nodeIds()) cluster.clock(id).setRate(1);
     Set<String> restarted = new HashSet<>();
+    Set<String> resumed = new HashSet<>();
+    for (String id : cluster.nodeIds()) {
+      if (cluster.isPaused(id)) {
+        cluster.resume(id);
+        resumed.add(id);
+      }
+    }
     for (String id : cluster.nodeIds()) {
       if (!cluster.isRunning(id)) {
         cluster.restart(id);
         restarted.add(id);
       }
     }
-    note("heal" + (restarted.isEmpty() ? "" : ", restart " + restarted));
+    note("heal" + (resumed.isEmpty() ? "" : ", resume " + resumed)
+        + (restarted.isEmpty() ? "" : ", restart " + restarted));
   }
 
   private Duration jitter(Duration d) {

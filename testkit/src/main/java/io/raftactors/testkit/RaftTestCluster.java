@@ -82,9 +82,13 @@ public final class RaftTestCluster implements AutoCloseable {
     this.random = new Random(seed);
     this.ids = new ArrayList<>();
     for (int i = 1; i <= b.nodes; i++) ids.add("n" + i);
+    String gatePrefix = b.name + "@" + java.util.UUID.randomUUID() + "/";
+    StringBuilder dispatchers = new StringBuilder();
+    for (String id : ids) dispatchers.append(NodeExecutor.dispatcherConfig(id, gatePrefix + id));
     Config config =
         ConfigFactory.parseString(b.overrides)
             .withFallback(ConfigFactory.parseString(TEST_TIMING))
+            .withFallback(ConfigFactory.parseString(dispatchers.toString()))
             .withFallback(ConfigFactory.parseString("akka.loglevel = INFO"))
             .withFallback(ConfigFactory.load());
     this.settings = RaftSettings.fromRoot(config);
@@ -106,7 +110,9 @@ public final class RaftTestCluster implements AutoCloseable {
 
     LoggerFactory.getLogger(RaftTestCluster.class)
         .info("starting {} nodes as '{}' with seed {}", ids.size(), b.name, seed);
-    this.nodes = new ClusterNodes(testKit, ids, settings, seed, network, observer, trace,
+    Map<String, NodeExecutor.Gate> gates = new HashMap<>();
+    for (String id : ids) gates.put(id, NodeExecutor.register(gatePrefix + id));
+    this.nodes = new ClusterNodes(testKit, ids, gates, settings, seed, network, observer, trace,
         b.stateMachine, b.journalSyncDelay, b.fileJournals, b.initialJournals);
     for (String id : ids) nodes.start(id);
 
@@ -148,6 +154,16 @@ public final class RaftTestCluster implements AutoCloseable {
   /** Starts an actor in the cluster's actor system. */
   public <T> ActorRef<T> spawn(akka.actor.typed.Behavior<T> behavior, String name) {
     return testKit.spawn(behavior, name);
+  }
+
+  /**
+   * Starts an actor that belongs to node {@code id}: it runs on that node's dispatcher, so it
+   * pauses when the node is {@linkplain #pause paused} (a service of the node's process). It is
+   * not stopped by a crash.
+   */
+  public <T> ActorRef<T> spawnOn(String id, akka.actor.typed.Behavior<T> behavior, String name) {
+    if (!ids.contains(id)) throw new IllegalArgumentException("no node " + id);
+    return testKit.spawn(behavior, name, ClusterNodes.onNode(id));
   }
 
   /**
@@ -223,6 +239,7 @@ public final class RaftTestCluster implements AutoCloseable {
   public Optional<String> leader() {
     Map<String, NodeStatus> statuses = new HashMap<>();
     for (String id : runningNodeIds()) {
+      if (nodes.isPaused(id)) continue;
       try {
         statuses.put(id, status(id));
       } catch (RuntimeException e) {
@@ -362,6 +379,26 @@ public final class RaftTestCluster implements AutoCloseable {
     nodes.restart(id);
   }
 
+  /**
+   * Pauses node {@code id} as SIGSTOP or a long GC pause would: none of its actors runs (nor those
+   * {@linkplain #spawnOn spawned on it}), so it sends nothing; messages to it, including its own
+   * timers, wait and are handled on {@link #resume}, in order. Its clock keeps running, as a
+   * process's monotonic clock does. Queries such as {@link #status} to a paused node time out;
+   * {@link #leader()} and the invariant checks skip it. Crashing a paused node resumes it first.
+   */
+  public void pause(String id) {
+    nodes.pause(id);
+  }
+
+  /** Lets a paused node run again; no-op if it is not paused. */
+  public void resume(String id) {
+    nodes.resume(id);
+  }
+
+  public boolean isPaused(String id) {
+    return nodes.isPaused(id);
+  }
+
   // ---- invariants -------------------------------------------------------------------------
 
   /** The observer checking this cluster. */
@@ -397,6 +434,7 @@ public final class RaftTestCluster implements AutoCloseable {
   private Map<String, RaftNode.LogSnapshot> snapshotLogs() {
     Map<String, RaftNode.LogSnapshot> logs = new HashMap<>();
     for (String id : runningNodeIds()) {
+      if (nodes.isPaused(id)) continue;
       try {
         logs.put(id, log(id));
       } catch (RuntimeException e) {
@@ -415,6 +453,8 @@ public final class RaftTestCluster implements AutoCloseable {
       sb.append("  ").append(id).append(": ");
       if (!nodes.isRunning(id)) {
         sb.append("crashed");
+      } else if (nodes.isPaused(id)) {
+        sb.append("paused");
       } else {
         try {
           sb.append(status(id));
@@ -441,7 +481,12 @@ public final class RaftTestCluster implements AutoCloseable {
     if (closed) return;
     closed = true;
     checker.shutdownNow();
-    testKit.shutdownTestKit();
+    nodes.resumeAll();
+    try {
+      testKit.shutdownTestKit();
+    } finally {
+      nodes.releaseGates();
+    }
   }
 
   private ActorRef<RaftNode.Command> ref(String id) {

@@ -1,6 +1,7 @@
 package io.raftactors.raft.node;
 
 import akka.actor.typed.ActorRef;
+import akka.actor.typed.DispatcherSelector;
 import akka.actor.typed.Behavior;
 import akka.actor.typed.javadsl.ReceiveBuilder;
 import io.raftactors.raft.Propose;
@@ -92,7 +93,8 @@ final class Leader extends RoleBehavior {
               "replicator-"
                   + URLEncoder.encode(peer, StandardCharsets.UTF_8)
                   + "-"
-                  + ctx.currentTerm);
+                  + ctx.currentTerm,
+              DispatcherSelector.sameAsParent());
       replicators.put(peer, replicator);
     }
     ctx.timers.startTimerWithFixedDelay(

@@ -80,7 +80,9 @@ public final class Recovering extends AbstractBehavior<RaftNode.Command> {
         new JournalWriter(
             journal, ctx.messageAdapter(Journal.Ack.class, a -> new Internal.JournalAcked(a.seq())));
     String dispatcher = setup.settings().applierDispatcher();
-    Props props = dispatcher.isEmpty() ? Props.empty() : DispatcherSelector.fromConfig(dispatcher);
+    Props props = dispatcher.isEmpty()
+        ? DispatcherSelector.sameAsParent()
+        : DispatcherSelector.fromConfig(dispatcher);
     ActorRef<Applier.Command> applier =
         ctx.spawn(
             Applier.create(setup.stateMachine().get(), ctx.getSelf(),
