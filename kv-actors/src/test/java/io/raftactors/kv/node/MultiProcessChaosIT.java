@@ -2,8 +2,10 @@ package io.raftactors.kv.node;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
 
 import io.raftactors.testkit.lin.CounterModel;
+import io.raftactors.testkit.lin.ExpiringRegisterModel;
 import io.raftactors.testkit.lin.History;
 import io.raftactors.testkit.lin.LinearizabilityChecker;
 import io.raftactors.testkit.lin.Model;
@@ -29,14 +31,17 @@ import redis.clients.jedis.exceptions.JedisDataException;
 import redis.clients.jedis.params.SetParams;
 
 /**
- * The Jepsen-style workload over RESP against three node JVMs: clients GET, SET, SET NX, DEL and
- * INCR through every node while a seeded nemesis kills nodes with SIGKILL (and restarts them) and
+ * The Jepsen-style workload over RESP against three node JVMs: clients GET, SET, SET NX, DEL,
+ * INCR, and SET PX / SET NX PX on a key that expires, through every node while a seeded nemesis kills nodes with SIGKILL (and restarts them) and
  * pauses them with SIGSTOP/SIGCONT. The recorded history must be linearizable and the nodes must
- * agree afterwards. -TRYAGAIN counts as "not applied", -TIMEOUT and lost connections as "unknown".
+ * agree afterwards, with the TTL key gone. -TRYAGAIN counts as "not applied", -TIMEOUT and lost connections as "unknown".
  */
 class MultiProcessChaosIT {
   static final List<String> REGISTERS = List.of("r0", "r1", "r2");
   static final List<String> COUNTERS = List.of("c0");
+  static final List<String> TTL_KEYS = List.of("t0");
+  /** Entry times come from the leader's wall clock, the history's from this JVM's nanoTime. */
+  static final long EXPIRY_SLACK_MS = 20;
   @TempDir Path dir;
   private final List<NodeProcess> nodes = new ArrayList<>();
   private final List<String> nemesisLog = Collections.synchronizedList(new ArrayList<>());
@@ -85,6 +90,7 @@ class MultiProcessChaosIT {
     assertTrue(done > 200, "only " + done + " completed\n" + report);
     check(ops, REGISTERS, new RegisterModel(), report);
     check(ops, COUNTERS, new CounterModel(), report);
+    check(ops, TTL_KEYS, new ExpiringRegisterModel(EXPIRY_SLACK_MS), report);
     assertConverged(report);
   }
 
@@ -132,17 +138,27 @@ class MultiProcessChaosIT {
       String counter = COUNTERS.get(0);
       String value = client + "-" + n;
       boolean ok;
-      if (dice < 35) {
+      String ttlKey = TTL_KEYS.get(0);
+      long ttl = 100 + random.nextInt(1100);
+      if (dice < 30) {
         ok = record(history.invoke(client, register, new RegisterModel.Get()), () -> j.get(register));
-      } else if (dice < 55) {
+      } else if (dice < 48) {
         ok = record(history.invoke(client, register, new RegisterModel.Put(value)), () -> j.set(register, value));
-      } else if (dice < 65) {
+      } else if (dice < 56) {
         ok = record(history.invoke(client, register, new RegisterModel.PutIfAbsent(value)),
             () -> "OK".equals(j.set(register, value, SetParams.setParams().nx())));
-      } else if (dice < 70) {
+      } else if (dice < 60) {
         ok = record(history.invoke(client, register, new RegisterModel.Delete()), () -> j.del(register) == 1);
-      } else if (dice < 90) {
+      } else if (dice < 76) {
         ok = record(history.invoke(client, counter, new CounterModel.Add(1)), () -> j.incr(counter));
+      } else if (dice < 82) {
+        ok = record(history.invoke(client, ttlKey, new ExpiringRegisterModel.Get()), () -> j.get(ttlKey));
+      } else if (dice < 83) { // about every 300 ms: values live to their TTL as often as not
+        ok = random.nextBoolean()
+            ? record(history.invoke(client, ttlKey, new ExpiringRegisterModel.Put(value, ttl)),
+                () -> j.set(ttlKey, value, SetParams.setParams().px(ttl)))
+            : record(history.invoke(client, ttlKey, new ExpiringRegisterModel.PutIfAbsent(value, ttl)),
+                () -> "OK".equals(j.set(ttlKey, value, SetParams.setParams().nx().px(ttl))));
       } else {
         ok = record(history.invoke(client, counter, new CounterModel.Read()), () -> {
           String v = j.get(counter);
@@ -200,6 +216,7 @@ class MultiProcessChaosIT {
     }
     List<String> keys = new ArrayList<>(REGISTERS);
     keys.addAll(COUNTERS);
+    keys.addAll(TTL_KEYS);
     keys.add("converge-marker");
     Map<String, Map<String, String>> views = new TreeMap<>();
     long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
@@ -213,10 +230,12 @@ class MultiProcessChaosIT {
         }
         views.put(n.id, view);
       }
-      if (views.values().stream().distinct().count() == 1) return;
+      boolean expired = views.values().stream().allMatch(v -> TTL_KEYS.stream().allMatch(k -> v.get(k) == null));
+      if (expired && views.values().stream().distinct().count() == 1) return;
       Thread.sleep(200);
     } while (System.nanoTime() < deadline);
     assertEquals(1, views.values().stream().distinct().count(), "nodes differ: " + views + "\n" + report);
+    fail("the TTL keys did not expire within 30 s of the end: " + views + "\n" + report);
   }
 
   private static void pause(long ms) {
