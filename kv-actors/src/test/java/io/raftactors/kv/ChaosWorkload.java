@@ -16,7 +16,8 @@ import java.util.function.Function;
 
 /**
  * What one chaos client does, and how its operations are recorded: reads at LINEARIZABLE and
- * LEASE, puts, compare-and-sets and increments on plain keys; TTL writes (SET PX, SET NX PX),
+ * LEASE (in the history) and STALE (kept apart: they may lag, but never show a value nobody
+ * wrote), puts, compare-and-sets and increments on plain keys; TTL writes (SET PX, SET NX PX),
  * reads and deletes on keys that expire; and on lease keys, a lease's life (grant, put attached,
  * keep-alives, revoke or abandon). Each key family has its own model.
  */
@@ -37,8 +38,14 @@ final class ChaosWorkload {
   private long lease;
   private final String leaseKey;
 
-  ChaosWorkload(int client, KvClient kv, SplittableRandom random, History history) {
+  /** A STALE read's answer and when it arrived. */
+  record StaleRead(int client, String key, String value, long completed) {}
+
+  private final List<StaleRead> staleReads;
+
+  ChaosWorkload(int client, KvClient kv, SplittableRandom random, History history, List<StaleRead> staleReads) {
     this.client = client;
+    this.staleReads = staleReads;
     this.kv = kv;
     this.random = random;
     this.history = history;
@@ -49,7 +56,9 @@ final class ChaosWorkload {
     while (!stop.get()) {
       n++;
       int dice = random.nextInt(100);
-      if (dice < 28) registerRead(dice < 16 ? ReadConsistency.LINEARIZABLE : ReadConsistency.LEASE);
+      if (dice < 16) registerRead(ReadConsistency.LINEARIZABLE);
+      else if (dice < 25) registerRead(ReadConsistency.LEASE);
+      else if (dice < 28) staleRead();
       else if (dice < 44) registerPut();
       else if (dice < 56) registerCas();
       else if (dice < 70) increment();
@@ -71,6 +80,18 @@ final class ChaosWorkload {
     String key = pick(REGISTERS);
     record(history.invoke(client, key, new RegisterModel.Get()),
         kv.get(Bytes.of(key), level), v -> v.map(x -> x.value().utf8()).orElse(null));
+  }
+
+  /** A STALE read: not linearizable, so not in the history; checked for values nobody wrote. */
+  private void staleRead() {
+    String key = pick(REGISTERS);
+    try {
+      String value = kv.get(Bytes.of(key), ReadConsistency.STALE).toCompletableFuture().get(30, TimeUnit.SECONDS)
+          .map(x -> x.value().utf8()).orElse(null);
+      staleReads.add(new StaleRead(client, key, value, System.nanoTime()));
+    } catch (Exception e) {
+      // no answer: nothing to check
+    }
   }
 
   private void registerPut() {

@@ -54,13 +54,14 @@ class KvChaosTest {
     long seed = c.raft.seed() * 31 + run;
     System.out.println("chaos run " + run + ": nemesis seed " + seed + ", cluster seed " + c.raft.seed());
     History history = new History();
+    List<ChaosWorkload.StaleRead> staleReads = java.util.Collections.synchronizedList(new ArrayList<>());
     AtomicBoolean stop = new AtomicBoolean();
     List<Thread> clients = new ArrayList<>();
     List<KvClient> kvClients = new ArrayList<>();
     for (int client = 0; client < 6; client++) {
       KvClient kv = client % 2 == 0 ? c.client() : c.clientOf(c.raft.nodeIds().get(client % 5));
       kvClients.add(kv);
-      ChaosWorkload workload = new ChaosWorkload(client, kv, new SplittableRandom(seed * 1000 + client), history);
+      ChaosWorkload workload = new ChaosWorkload(client, kv, new SplittableRandom(seed * 1000 + client), history, staleReads);
       clients.add(new Thread(() -> workload.run(stop), "chaos-client-" + client));
     }
     Nemesis nemesis = new Nemesis(c.raft, seed, Nemesis.all(), Duration.ofMillis(800), Duration.ofMillis(400));
@@ -79,12 +80,49 @@ class KvChaosTest {
     System.out.println("chaos run " + run + ": " + ops.size() + " operations (" + ok + " completed, "
         + (ops.size() - ok) + " unknown), " + nemesis.log().size() + " nemesis actions; " + expiryStats(ops));
     assertTrue(ok > 200, "only " + ok + " operations completed\n" + report);
-    check(ops, ChaosWorkload.REGISTERS, new RegisterModel(), report);
-    check(ops, ChaosWorkload.COUNTERS, new CounterModel(), report);
+    assertStaleReadsWereWritten(ops, staleReads, report);
+    // The state the replicas converge to, read after everything else, is part of the history:
+    // every acknowledged write must be accounted for in it.
+    Map<String, String> end = assertConverged(c, report);
+    List<Operation> all = new ArrayList<>(ops);
+    long t = System.nanoTime();
+    for (Map.Entry<String, String> e : end.entrySet()) {
+      String k = e.getKey();
+      Object read = ChaosWorkload.REGISTERS.contains(k) ? new RegisterModel.Get()
+          : ChaosWorkload.COUNTERS.contains(k) ? new CounterModel.Read()
+          : ChaosWorkload.TTL_KEYS.contains(k) || ChaosWorkload.LEASE_KEYS.contains(k) ? new ExpiringRegisterModel.Get()
+          : null;
+      if (read == null) continue;
+      Object value = read instanceof CounterModel.Read ? (Object) (e.getValue() == null ? 0L : Long.parseLong(e.getValue()))
+          : e.getValue();
+      all.add(new Operation(all.size(), -1, k, read, value, t, t));
+    }
+    check(all, ChaosWorkload.REGISTERS, new RegisterModel(), report);
+    check(all, ChaosWorkload.COUNTERS, new CounterModel(), report);
     List<String> expiring = new ArrayList<>(ChaosWorkload.TTL_KEYS);
     expiring.addAll(ChaosWorkload.LEASE_KEYS);
-    check(ops, expiring, new ExpiringRegisterModel(EXPIRY_SLACK_MS), report);
-    assertConverged(c, report);
+    check(all, expiring, new ExpiringRegisterModel(EXPIRY_SLACK_MS), report);
+  }
+
+  /** A STALE read may lag, but its value was written by an operation invoked before it returned. */
+  private static void assertStaleReadsWereWritten(List<Operation> ops, List<ChaosWorkload.StaleRead> reads,
+      String report) {
+    Map<String, Long> firstWrite = new java.util.HashMap<>();
+    for (Operation o : ops) {
+      String v = o.input() instanceof RegisterModel.Put p ? p.value()
+          : o.input() instanceof RegisterModel.Cas cas ? cas.value() : null;
+      if (v != null) firstWrite.merge(o.key() + "=" + v, o.invoked(), Math::min);
+    }
+    synchronized (reads) {
+      for (ChaosWorkload.StaleRead r : reads) {
+        if (r.value() == null) continue;
+        Long written = firstWrite.get(r.key() + "=" + r.value());
+        assertTrue(written != null && written <= r.completed(),
+            "a STALE read by client " + r.client() + " of " + r.key() + " returned " + r.value()
+                + (written == null ? ", which nobody wrote" : ", written only after it returned") + "\n" + report);
+      }
+      System.out.println("  " + reads.size() + " STALE reads, each of a written value");
+    }
   }
 
   /** How much of the run exercised expiry: operations on expiring keys, and what expired under them. */
@@ -117,7 +155,7 @@ class KvChaosTest {
    * TTL key and lease key is gone (no more writes or keep-alives: each TTL and abandoned lease
    * must end, however many leaders came and went).
    */
-  private static void assertConverged(KvCluster c, String report) {
+  private static Map<String, String> assertConverged(KvCluster c, String report) {
     List<String> keys = new ArrayList<>(ChaosWorkload.REGISTERS);
     keys.addAll(ChaosWorkload.COUNTERS);
     keys.addAll(ChaosWorkload.TTL_KEYS);
@@ -157,6 +195,7 @@ class KvChaosTest {
     for (String k : gone.keySet()) {
       assertEquals(null, view.get(k), k + " did not expire within 20 s of the end: " + views + "\n" + report);
     }
+    return view;
   }
 
   static <T> T await(CompletionStage<T> stage) {
