@@ -1,10 +1,8 @@
 package io.raftactors.testkit.lin;
 
-import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.BitSet;
 import java.util.Comparator;
-import java.util.Deque;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -83,8 +81,12 @@ public final class LinearizabilityChecker {
       }
     }
 
-    /** A linearized call and the state before it; forced: it left the state as it was (see run). */
-    private record Frame<S>(Node call, S state, boolean forced) {}
+    /**
+     * A linearized call and the state before it; forced: it left the state as it was (see run).
+     * The stack is a list linked through {@code below}, so that remembering the longest order
+     * so far costs a reference, not a copy.
+     */
+    private record Frame<S>(Node call, S state, boolean forced, Frame<S> below, int depth) {}
 
     /**
      * A memoized (linearized set, state): the set as "every index below {@code hi} except
@@ -149,8 +151,8 @@ public final class LinearizabilityChecker {
       BitSet linearized = new BitSet(ops.size());
       int first = 0; // every index below it is linearized
       Set<Seen<S>> cache = new HashSet<>();
-      Deque<Frame<S>> stack = new ArrayDeque<>();
-      List<Operation> best = List.of();
+      Frame<S> stack = null;
+      Frame<S> best = null;
       Node stuckAt = null;
       Node entry = head.next;
       long steps = 0;
@@ -168,7 +170,7 @@ public final class LinearizabilityChecker {
             linearized.set(entry.index);
             first = linearized.nextClearBit(first);
             if (cache.add(Seen.of(linearized, first, next))) {
-              stack.push(new Frame<>(entry, state, next.equals(state)));
+              stack = new Frame<>(entry, state, next.equals(state), stack, depth(stack) + 1);
               state = next;
               lift(entry);
               entry = head.next;
@@ -179,8 +181,8 @@ public final class LinearizabilityChecker {
           }
           entry = entry.next;
         } else {
-          if (stuckAt == null || stack.size() > best.size()) {
-            best = prefix(stack);
+          if (stuckAt == null || depth(stack) > depth(best)) {
+            best = stack;
             stuckAt = entry;
           }
           // An operation that fit without changing the state could have gone first in any order
@@ -188,8 +190,9 @@ public final class LinearizabilityChecker {
           // put it later: backtrack past it. This prunes the 2^k orders of k concurrent reads.
           Frame<S> top;
           do {
-            if (stack.isEmpty()) return violation(best, stuckAt);
-            top = stack.pop();
+            if (stack == null) return violation(prefix(best), stuckAt);
+            top = stack;
+            stack = top.below();
             state = top.state();
             linearized.clear(top.call().index);
             first = Math.min(first, top.call().index);
@@ -230,9 +233,15 @@ public final class LinearizabilityChecker {
       if (call.next != null) call.next.prev = call;
     }
 
-    private List<Operation> prefix(Deque<Frame<S>> stack) {
-      List<Operation> order = new ArrayList<>(stack.size());
-      stack.descendingIterator().forEachRemaining(f -> order.add(f.call().op));
+    private static int depth(Frame<?> f) {
+      return f == null ? 0 : f.depth();
+    }
+
+    /** The calls of a stack, bottom first. */
+    private List<Operation> prefix(Frame<S> top) {
+      List<Operation> order = new ArrayList<>(depth(top));
+      for (Frame<S> f = top; f != null; f = f.below()) order.add(f.call().op);
+      java.util.Collections.reverse(order);
       return order;
     }
 
