@@ -85,6 +85,7 @@ class KvChaosTest {
     // every acknowledged write must be accounted for in it.
     Map<String, String> end = assertConverged(c, report);
     List<Operation> all = new ArrayList<>(ops);
+    int id = ops.stream().mapToInt(Operation::id).max().orElse(0);
     long t = System.nanoTime();
     for (Map.Entry<String, String> e : end.entrySet()) {
       String k = e.getKey();
@@ -95,7 +96,7 @@ class KvChaosTest {
       if (read == null) continue;
       Object value = read instanceof CounterModel.Read ? (Object) (e.getValue() == null ? 0L : Long.parseLong(e.getValue()))
           : e.getValue();
-      all.add(new Operation(all.size(), -1, k, read, value, t, t));
+      all.add(new Operation(++id, -1, k, read, value, t, t));
     }
     check(all, ChaosWorkload.REGISTERS, new RegisterModel(), report);
     check(all, ChaosWorkload.COUNTERS, new CounterModel(), report);
@@ -110,7 +111,7 @@ class KvChaosTest {
     Map<String, Long> firstWrite = new java.util.HashMap<>();
     for (Operation o : ops) {
       String v = o.input() instanceof RegisterModel.Put p ? p.value()
-          : o.input() instanceof RegisterModel.Cas cas ? cas.value() : null;
+          : o.input() instanceof RegisterModel.Cas cas && !Boolean.FALSE.equals(o.output()) ? cas.value() : null;
       if (v != null) firstWrite.merge(o.key() + "=" + v, o.invoked(), Math::min);
     }
     synchronized (reads) {

@@ -21,6 +21,11 @@ public final class CounterModel implements Model<Long> {
   }
 
   @Override
+  public boolean readOnly(Object input, Object output) {
+    return input instanceof Read;
+  }
+
+  @Override
   public Long init() {
     return 0L;
   }

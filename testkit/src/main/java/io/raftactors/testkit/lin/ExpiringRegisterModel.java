@@ -100,8 +100,23 @@ public final class ExpiringRegisterModel implements Model<Set<ExpiringRegisterMo
    * @param lease the lease the value is attached to, 0 for none
    * @param notBefore the earliest time the value may expire ({@link Long#MAX_VALUE}: never)
    * @param leases the leases that may be alive and are used by a later operation: id → lease
+   * @param floor the latest "not before" of the expiries this order has used: an expiry is an
+   *     event at some real time, so every operation ordered after it must complete after that
    */
-  public record State(String value, long lease, long notBefore, Map<Long, Lease> leases) {}
+  public record State(String value, long lease, long notBefore, Map<Long, Lease> leases, long floor) {
+    State with(String value, long lease, long notBefore) {
+      return new State(value, lease, notBefore, leases, floor);
+    }
+
+    State withLeases(Map<Long, Lease> leases) {
+      return new State(value, lease, notBefore, Map.copyOf(leases), floor);
+    }
+
+    /** This state after an expiry event that happens no earlier than {@code at}. */
+    State after(long at) {
+      return new State(value, lease, notBefore, leases, Math.max(floor, at));
+    }
+  }
 
   /** A lease as the model knows it: its TTL and the earliest time it may expire. */
   public record Lease(long ttlNanos, long notBefore) {}
@@ -114,7 +129,8 @@ public final class ExpiringRegisterModel implements Model<Set<ExpiringRegisterMo
     }
   }
 
-  private static final State ABSENT = new State(null, 0, Long.MAX_VALUE, Map.of());
+  private static final long NEVER = Long.MAX_VALUE;
+  private static final State ABSENT = new State(null, 0, NEVER, Map.of(), 0);
 
   private final long slackNanos;
 
@@ -128,24 +144,38 @@ public final class ExpiringRegisterModel implements Model<Set<ExpiringRegisterMo
     return Set.of(ABSENT);
   }
 
-  /** Gives each operation its times and the leases it is the last to use. */
+  /**
+   * Gives each operation its times and the leases it is certainly the last to use: the latest
+   * invoked operation on a lease, if every other one on it returned before that was invoked
+   * (then no order can put one of them after it). Other leases are kept to the end.
+   */
   @Override
   public List<Operation> prepare(List<Operation> ops) {
-    Map<Long, Integer> last = new HashMap<>();
-    for (int i = 0; i < ops.size(); i++) {
-      Long lease = leaseOf(ops.get(i));
-      if (lease != null) last.put(lease, i);
+    Map<Long, List<Operation>> byLease = new HashMap<>();
+    for (Operation op : ops) {
+      Long lease = leaseOf(op);
+      if (lease != null) byLease.computeIfAbsent(lease, l -> new ArrayList<>()).add(op);
+    }
+    Map<Integer, Set<Long>> lastUse = new HashMap<>();
+    for (Map.Entry<Long, List<Operation>> e : byLease.entrySet()) {
+      Operation latest = e.getValue().stream().max(java.util.Comparator.comparingLong(Operation::invoked)).orElseThrow();
+      boolean certainlyLast = e.getValue().stream()
+          .allMatch(o -> o == latest || o.completed() < latest.invoked());
+      if (certainlyLast) lastUse.computeIfAbsent(latest.id(), id -> new HashSet<>()).add(e.getKey());
     }
     List<Operation> out = new ArrayList<>(ops.size());
-    for (int i = 0; i < ops.size(); i++) {
-      Operation op = ops.get(i);
-      Set<Long> lastUse = new HashSet<>();
-      for (Map.Entry<Long, Integer> e : last.entrySet()) if (e.getValue() == i) lastUse.add(e.getKey());
+    for (Operation op : ops) {
       out.add(new Operation(op.id(), op.client(), op.key(),
-          new Timed(op.input(), op.invoked(), op.completed(), Set.copyOf(lastUse)), op.output(),
-          op.invoked(), op.completed()));
+          new Timed(op.input(), op.invoked(), op.completed(), Set.copyOf(lastUse.getOrDefault(op.id(), Set.of()))),
+          op.output(), op.invoked(), op.completed()));
     }
     return out;
+  }
+
+  /** A read that returned a value only narrows the possible states (it cannot expire anything). */
+  @Override
+  public boolean readOnly(Object input, Object output) {
+    return input instanceof Timed t && t.input() instanceof Get && output != null && output != Operation.UNKNOWN;
   }
 
   private static Long leaseOf(Operation op) {
@@ -163,6 +193,7 @@ public final class ExpiringRegisterModel implements Model<Set<ExpiringRegisterMo
     Set<State> next = new HashSet<>();
     for (State s : states) {
       for (State before : expiries(s, t)) {
+        if (t.completed() < before.floor()) continue; // it returned before an expiry ordered ahead of it
         State after = apply(before, t, output);
         if (after != null) next.add(forget(after, t.lastUse()));
       }
@@ -174,12 +205,14 @@ public final class ExpiringRegisterModel implements Model<Set<ExpiringRegisterMo
   private List<State> expiries(State s, Timed t) {
     List<State> out = new ArrayList<>(4);
     out.add(s);
-    if (s.value() != null && t.completed() >= s.notBefore()) out.add(expireValue(s));
+    if (s.value() != null && s.notBefore() != NEVER && t.completed() >= s.notBefore()) {
+      out.add(expireValue(s).after(s.notBefore()));
+    }
     Long lease = referencedLease(t.input());
     if (lease != null) {
       for (State x : List.copyOf(out)) {
         Lease l = x.leases().get(lease);
-        if (l != null && t.completed() >= l.notBefore()) out.add(expireLease(x, lease));
+        if (l != null && t.completed() >= l.notBefore()) out.add(expireLease(x, lease).after(l.notBefore()));
       }
     }
     return out;
@@ -193,7 +226,7 @@ public final class ExpiringRegisterModel implements Model<Set<ExpiringRegisterMo
   }
 
   private static State expireValue(State s) {
-    return s.lease() != 0 ? expireLease(s, s.lease()) : new State(null, 0, Long.MAX_VALUE, s.leases());
+    return s.lease() != 0 ? expireLease(s, s.lease()) : s.with(null, 0, NEVER);
   }
 
   /** The lease ends; its key goes with it. */
@@ -201,9 +234,8 @@ public final class ExpiringRegisterModel implements Model<Set<ExpiringRegisterMo
     Map<Long, Lease> leases = new HashMap<>(s.leases());
     leases.remove(lease);
     boolean attached = s.value() != null && s.lease() == lease;
-    return attached
-        ? new State(null, 0, Long.MAX_VALUE, Map.copyOf(leases))
-        : new State(s.value(), s.lease(), s.notBefore(), Map.copyOf(leases));
+    State left = s.withLeases(leases);
+    return attached ? left.with(null, 0, NEVER) : left;
   }
 
   private State apply(State s, Timed t, Object output) {
@@ -213,16 +245,16 @@ public final class ExpiringRegisterModel implements Model<Set<ExpiringRegisterMo
       return any || Objects.equals(output, s.value()) ? s : null;
     }
     if (in instanceof Put p) {
-      return new State(p.value(), 0, expiresAt(t, p.ttlMillis()), s.leases());
+      return s.with(p.value(), 0, expiresAt(t, p.ttlMillis()));
     }
     if (in instanceof PutIfAbsent p) {
       boolean sets = s.value() == null;
       if (!any && !Objects.equals(output, sets)) return null;
-      return sets ? new State(p.value(), 0, expiresAt(t, p.ttlMillis()), s.leases()) : s;
+      return sets ? s.with(p.value(), 0, expiresAt(t, p.ttlMillis())) : s;
     }
     if (in instanceof Delete) {
       if (!any && !Objects.equals(output, s.value() != null)) return null;
-      return new State(null, 0, Long.MAX_VALUE, s.leases());
+      return s.with(null, 0, NEVER);
     }
     if (in instanceof Grant g) {
       if (!(output instanceof Long id)) return s; // unknown: nobody can refer to that lease
@@ -230,13 +262,13 @@ public final class ExpiringRegisterModel implements Model<Set<ExpiringRegisterMo
       Map<Long, Lease> leases = new HashMap<>(s.leases());
       long ttl = g.ttlMillis() * 1_000_000;
       leases.put(id, new Lease(ttl, t.invoked() + ttl - slackNanos));
-      return new State(s.value(), s.lease(), s.notBefore(), Map.copyOf(leases));
+      return s.withLeases(leases);
     }
     if (in instanceof PutWithLease p) {
       Lease l = s.leases().get(p.lease());
       boolean alive = l != null;
       if (!any && !Objects.equals(output, alive)) return null;
-      return alive ? new State(p.value(), p.lease(), l.notBefore(), s.leases()) : s;
+      return alive ? s.with(p.value(), p.lease(), l.notBefore()) : s;
     }
     if (in instanceof KeepAlive k) {
       Lease l = s.leases().get(k.lease());
@@ -247,7 +279,7 @@ public final class ExpiringRegisterModel implements Model<Set<ExpiringRegisterMo
       Map<Long, Lease> leases = new HashMap<>(s.leases());
       leases.put(k.lease(), extended);
       boolean attached = s.value() != null && s.lease() == k.lease();
-      return new State(s.value(), s.lease(), attached ? extended.notBefore() : s.notBefore(), Map.copyOf(leases));
+      return s.withLeases(leases).with(s.value(), s.lease(), attached ? extended.notBefore() : s.notBefore());
     }
     if (in instanceof Revoke r) {
       boolean alive = s.leases().containsKey(r.lease());
@@ -260,7 +292,7 @@ public final class ExpiringRegisterModel implements Model<Set<ExpiringRegisterMo
   }
 
   private long expiresAt(Timed t, long ttlMillis) {
-    return ttlMillis > 0 ? t.invoked() + ttlMillis * 1_000_000 - slackNanos : Long.MAX_VALUE;
+    return ttlMillis > 0 ? t.invoked() + ttlMillis * 1_000_000 - slackNanos : NEVER;
   }
 
   /** Drops leases no later operation names; the value keeps its own expiry time. */
@@ -268,6 +300,6 @@ public final class ExpiringRegisterModel implements Model<Set<ExpiringRegisterMo
     if (lastUse.isEmpty() || s.leases().keySet().stream().noneMatch(lastUse::contains)) return s;
     Map<Long, Lease> leases = new HashMap<>(s.leases());
     leases.keySet().removeAll(lastUse);
-    return new State(s.value(), s.lease(), s.notBefore(), Map.copyOf(leases));
+    return s.withLeases(leases);
   }
 }

@@ -45,6 +45,11 @@ public final class KvMapModel implements Model<Map<String, String>> {
   }
 
   @Override
+  public boolean readOnly(Object input, Object output) {
+    return input instanceof Get || Boolean.FALSE.equals(output) && (input instanceof Delete || input instanceof Txn);
+  }
+
+  @Override
   public Map<String, String> init() {
     return Map.of();
   }

@@ -82,7 +82,7 @@ public final class LinearizabilityChecker {
     }
 
     /**
-     * A linearized call and the state before it; forced: it left the state as it was (see run).
+     * A linearized call and the state before it; forced: it is read-only (see run).
      * The stack is a list linked through {@code below}, so that remembering the longest order
      * so far costs a reference, not a copy.
      */
@@ -170,7 +170,8 @@ public final class LinearizabilityChecker {
             linearized.set(entry.index);
             first = linearized.nextClearBit(first);
             if (cache.add(Seen.of(linearized, first, next))) {
-              stack = new Frame<>(entry, state, next.equals(state), stack, depth(stack) + 1);
+              boolean readOnly = model.readOnly(entry.op.input(), entry.op.output()) && next.equals(state);
+              stack = new Frame<>(entry, state, readOnly, stack, depth(stack) + 1);
               state = next;
               lift(entry);
               entry = head.next;
@@ -185,9 +186,9 @@ public final class LinearizabilityChecker {
             best = stack;
             stuckAt = entry;
           }
-          // An operation that fit without changing the state could have gone first in any order
-          // that works (moving it earlier changes no one's view), so there is no point trying to
-          // put it later: backtrack past it. This prunes the 2^k orders of k concurrent reads.
+          // A read-only operation (Model.readOnly) that fit here could have gone here in any
+          // order that works (moving it earlier changes no one's view), so there is no point
+          // trying it later: backtrack past it. This prunes the 2^k orders of k concurrent reads.
           Frame<S> top;
           do {
             if (stack == null) return violation(prefix(best), stuckAt);

@@ -97,6 +97,13 @@ public final class RegisterModel implements Model<Optional<String>> {
   }
 
   @Override
+  public boolean readOnly(Object input, Object output) {
+    return input instanceof Get
+        || Boolean.FALSE.equals(output)
+            && (input instanceof PutIfAbsent || input instanceof Cas || input instanceof Delete);
+  }
+
+  @Override
   public Optional<String> init() {
     return Optional.empty();
   }

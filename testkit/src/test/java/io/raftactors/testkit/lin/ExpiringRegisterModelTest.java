@@ -142,4 +142,43 @@ class ExpiringRegisterModelTest {
     op(3, new Get(), "c", 300, 301);
     assertTrue(linearizable());
   }
+
+  /** An expiry is an event in time: whatever is ordered after it must return after its earliest time. */
+  @Test
+  void aSlowOrUnknownObserverDoesNotLetOthersSeeAnEarlyExpiry() {
+    op(1, new Put("x", 100), "OK", 0, 1);
+    op(2, new Get(), null, 2, 200); // slow: may legitimately see it gone
+    op(3, new Get(), null, 3, 5); // but this one returned long before it could expire
+    assertFalse(linearizable());
+
+    ops.clear();
+    op(1, new Put("x", 100), "OK", 0, 1);
+    op(2, new Get(), null, 2, -1);
+    op(3, new Get(), null, 3, 5);
+    assertFalse(linearizable());
+
+    ops.clear();
+    op(1, new Grant(1000), 7L, 0, 1);
+    op(1, new PutWithLease("v", 7), null, 2, -1);
+    op(1, new KeepAlive(7), false, 3, 5);
+    assertFalse(linearizable());
+  }
+
+  @Test
+  void aValueWithoutTtlNeverExpires() {
+    op(1, new Put("x", 0), "OK", 0, 1);
+    op(2, new Get(), null, 2, -1);
+    op(3, new Get(), null, 3, 5);
+    assertFalse(linearizable());
+  }
+
+  /** The last operation in the list on a lease need not be the last in every order. */
+  @Test
+  void overlappingOperationsOnALeaseMayGoInEitherOrder() {
+    op(1, new Grant(1000), 7L, 0, 1);
+    op(1, new Revoke(7), 1L, 20, 100);
+    op(2, new PutWithLease("v", 7), true, 30, 40);
+    op(3, new Get(), null, 101, 102);
+    assertTrue(linearizable());
+  }
 }

@@ -128,4 +128,30 @@ class LinearizabilityCheckerTest {
           "seed " + seed + " round " + round + ": mutation of #" + victim + " passed");
     }
   }
+
+  /**
+   * Operations that change nothing where they first fit may still have to go later: a put of the
+   * value the register holds, an unknown delete of an absent key, an unknown failed-looking CAS.
+   * Only read-only operations (Model.readOnly) may be pinned to their first place.
+   */
+  @Test
+  void aWriteThatChangesNothingWhereItFirstFitsMayHaveToGoLater() {
+    op(1, "k", new RegisterModel.Put("v"), "OK", 0, 1);
+    op(1, "k", new RegisterModel.Put("v"), "OK", 2, 20);
+    op(2, "k", new RegisterModel.Put("w"), "OK", 3, 4);
+    op(3, "k", new RegisterModel.Get(), "v", 5, 6);
+    assertTrue(check(new RegisterModel()).linearizable());
+
+    ops.clear();
+    op(1, "k", new RegisterModel.Delete(), U, 0, INF);
+    op(2, "k", new RegisterModel.PutIfAbsent("z"), true, 1, 2);
+    op(3, "k", new RegisterModel.Get(), null, 3, 4);
+    assertTrue(check(new RegisterModel()).linearizable());
+
+    ops.clear();
+    op(1, "k", new RegisterModel.Cas("b", "c"), U, 0, INF);
+    op(2, "k", new RegisterModel.Put("b"), "OK", 1, 2);
+    op(3, "k", new RegisterModel.Get(), "c", 3, 4);
+    assertTrue(check(new RegisterModel()).linearizable());
+  }
 }
