@@ -60,7 +60,7 @@ record MetaFile(String nodeId, long term, String votedFor, long logStart, long l
       ch.force(true);
     }
     Files.move(tmp, dir.resolve(NAME), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-    Segments.fsyncDirectory(dir);
+    io.raftactors.raft.io.Durable.fsyncDirectory(dir);
   }
 
   /** Reads the metadata of {@code dir}; null when there is none. A damaged file is corruption. */

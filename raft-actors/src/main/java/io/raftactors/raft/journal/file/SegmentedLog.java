@@ -237,7 +237,7 @@ final class SegmentedLog implements AutoCloseable {
     // Never wait for a preallocation still running (writes faster than zeros can be laid down):
     // this segment grows as it is written instead, and the prepared one serves the next roll.
     if (!prepared) Segments.allocate(path, preallocation == null ? size : Segments.HEADER);
-    Segments.fsyncDirectory(dir);
+    io.raftactors.raft.io.Durable.fsyncDirectory(dir);
     Segment s = new Segment(path, start);
     s.openForWriting();
     segments.add(s);
@@ -287,7 +287,7 @@ final class SegmentedLog implements AutoCloseable {
         gone.close();
         Files.deleteIfExists(gone.path);
       }
-      Segments.fsyncDirectory(dir);
+      io.raftactors.raft.io.Durable.fsyncDirectory(dir);
       active = keep;
       active.openForWriting();
     }
@@ -332,7 +332,7 @@ final class SegmentedLog implements AutoCloseable {
       gone.close();
       Files.deleteIfExists(gone.path);
     }
-    Segments.fsyncDirectory(dir);
+    io.raftactors.raft.io.Durable.fsyncDirectory(dir);
     return newStart;
   }
 

@@ -76,9 +76,4 @@ final class Segments {
   }
 
   /** Makes creations, renames and deletions of files in {@code dir} durable. */
-  static void fsyncDirectory(Path dir) throws IOException {
-    try (FileChannel ch = FileChannel.open(dir, StandardOpenOption.READ)) {
-      ch.force(true);
-    }
-  }
 }

@@ -1,0 +1,315 @@
+package io.raftactors.raft.snapshot;
+
+import java.io.BufferedInputStream;
+import java.io.BufferedOutputStream;
+import java.io.DataInputStream;
+import java.io.EOFException;
+import java.io.FilterOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Optional;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.zip.CRC32C;
+import io.raftactors.raft.io.Durable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Snapshot files in one directory, each the state after applying the log up to {@code index}
+ * (of term {@code term}), named {@code snapshot-<index>-<term>.snap}. A snapshot is written to a
+ * temporary file, fsynced, renamed into place and the directory fsynced, so a crash leaves
+ * either the whole snapshot or none (temporary files are removed on open).
+ *
+ * <pre>
+ *   "RASNAP01" | long index | long term | body ... | long bodyLength | int crc32c(header + body) | "RASNAPOK"
+ * </pre>
+ *
+ * Blocking file I/O: use it from a dedicated I/O dispatcher, never from an Akka default one.
+ */
+public final class SnapshotStore {
+  private static final Logger LOG = LoggerFactory.getLogger(SnapshotStore.class);
+  private static final byte[] MAGIC = "RASNAP01".getBytes(StandardCharsets.US_ASCII);
+  private static final byte[] END = "RASNAPOK".getBytes(StandardCharsets.US_ASCII);
+  private static final int HEADER = MAGIC.length + 16;
+  private static final int TRAILER = 8 + 4 + END.length;
+  private static final Pattern NAME = Pattern.compile("snapshot-(\\d{20})-(\\d{20})\\.snap");
+  private static final String TMP_SUFFIX = ".tmp";
+
+  /** A snapshot file: the log position it covers and its size. */
+  public record Meta(long index, long term, Path path, long bytes) {}
+
+  private final Path dir;
+
+  /** Opens (creating if needed) the snapshot directory; removes temporary files of writes a crash interrupted. */
+  public SnapshotStore(Path dir) throws IOException {
+    this.dir = dir;
+    Files.createDirectories(dir);
+    try (DirectoryStream<Path> files = Files.newDirectoryStream(dir, "*" + TMP_SUFFIX)) {
+      for (Path tmp : files) {
+        LOG.warn("removing {}, a snapshot whose write did not finish", tmp);
+        Files.delete(tmp);
+      }
+    }
+  }
+
+  public Path directory() {
+    return dir;
+  }
+
+  static String fileName(long index, long term) {
+    return String.format("snapshot-%020d-%020d.snap", index, term);
+  }
+
+  /** Starts writing the snapshot of {@code (index, term)}: write the body, then {@link Writer#commit}. */
+  public Writer begin(long index, long term) throws IOException {
+    if (index < 1 || term < 1) throw new IllegalArgumentException("snapshot of index " + index + ", term " + term);
+    return new Writer(index, term);
+  }
+
+  /** The snapshot files, newest (highest index) first, unverified. */
+  public List<Meta> list() throws IOException {
+    List<Meta> out = new ArrayList<>();
+    try (DirectoryStream<Path> files = Files.newDirectoryStream(dir, "snapshot-*.snap")) {
+      for (Path p : files) {
+        Matcher m = NAME.matcher(p.getFileName().toString());
+        if (!m.matches()) continue;
+        out.add(new Meta(Long.parseLong(m.group(1)), Long.parseLong(m.group(2)), p, Files.size(p)));
+      }
+    }
+    out.sort(Comparator.comparingLong(Meta::index).reversed());
+    return out;
+  }
+
+  /** The newest snapshot, if any, whatever its state: {@link #verify} before trusting it. */
+  public Optional<Meta> newest() throws IOException {
+    return list().stream().findFirst();
+  }
+
+  /**
+   * Reads the whole file and checks it: header matching its name, checksum, length, end marker.
+   *
+   * @throws SnapshotCorruptedException naming the file and what is wrong
+   */
+  public void verify(Meta meta) throws IOException {
+    try (InputStream in = new BufferedInputStream(Files.newInputStream(meta.path()), 1 << 16)) {
+      CRC32C crc = new CRC32C();
+      long size = meta.bytes();
+      if (size < HEADER + TRAILER) throw corrupt(meta, "truncated to " + size + " bytes");
+      byte[] header = in.readNBytes(HEADER);
+      checkHeader(meta, header);
+      crc.update(header);
+      long body = size - HEADER - TRAILER;
+      byte[] buf = new byte[1 << 16];
+      long left = body;
+      while (left > 0) {
+        int n = in.read(buf, 0, (int) Math.min(buf.length, left));
+        if (n < 0) throw corrupt(meta, "truncated");
+        crc.update(buf, 0, n);
+        left -= n;
+      }
+      DataInputStream trailer = new DataInputStream(in);
+      long length = trailer.readLong();
+      int stored = trailer.readInt();
+      byte[] end = trailer.readNBytes(END.length);
+      if (!java.util.Arrays.equals(end, END)) throw corrupt(meta, "no end marker (the write did not finish)");
+      if (length != body) throw corrupt(meta, "body length " + length + " recorded, " + body + " present");
+      if (stored != (int) crc.getValue()) throw corrupt(meta, "checksum mismatch");
+    } catch (EOFException e) {
+      throw corrupt(meta, "truncated");
+    }
+  }
+
+  /**
+   * The newest snapshot that verifies, skipping (and logging) damaged newer ones; the caller
+   * decides whether the log still covers the gap an older one leaves.
+   */
+  public Optional<Meta> newestValid() throws IOException {
+    for (Meta m : list()) {
+      try {
+        verify(m);
+        return Optional.of(m);
+      } catch (SnapshotCorruptedException e) {
+        LOG.error("skipping a damaged snapshot: {}", e.getMessage());
+      }
+    }
+    return Optional.empty();
+  }
+
+  /** The body of a snapshot (verify it first): exactly the bytes the state machine wrote. */
+  public InputStream openBody(Meta meta) throws IOException {
+    InputStream in = new BufferedInputStream(Files.newInputStream(meta.path()), 1 << 16);
+    try {
+      checkHeader(meta, in.readNBytes(HEADER));
+    } catch (IOException e) {
+      in.close();
+      throw e;
+    }
+    return new BoundedInputStream(in, meta.bytes() - HEADER - TRAILER);
+  }
+
+  /** Deletes all but the newest {@code keep} snapshots. */
+  public void retain(int keep) throws IOException {
+    List<Meta> all = list();
+    for (Meta m : all.subList(Math.min(keep, all.size()), all.size())) {
+      Files.deleteIfExists(m.path());
+      LOG.info("deleted snapshot {} (keeping the newest {})", m.path().getFileName(), keep);
+    }
+  }
+
+  private void checkHeader(Meta meta, byte[] header) throws IOException {
+    if (header.length < HEADER) throw corrupt(meta, "truncated header");
+    if (!java.util.Arrays.equals(java.util.Arrays.copyOf(header, MAGIC.length), MAGIC)) {
+      throw corrupt(meta, "not a snapshot file (bad magic)");
+    }
+    java.nio.ByteBuffer b = java.nio.ByteBuffer.wrap(header, MAGIC.length, 16);
+    long index = b.getLong();
+    long term = b.getLong();
+    if (index != meta.index() || term != meta.term()) {
+      throw corrupt(meta, "header says index " + index + ", term " + term + ", unlike its name");
+    }
+  }
+
+  private static SnapshotCorruptedException corrupt(Meta meta, String what) {
+    return new SnapshotCorruptedException(meta.path(), what);
+  }
+
+  /** Writes one snapshot: the body through {@link #body()}, then {@link #commit} or {@link #abort}. */
+  public final class Writer implements AutoCloseable {
+    private final long index;
+    private final long term;
+    private final Path tmp;
+    private final FileChannel channel;
+    private final CRC32C crc = new CRC32C();
+    private final OutputStream file;
+    private final CountingOutput body;
+    private boolean done;
+
+    private Writer(long index, long term) throws IOException {
+      this.index = index;
+      this.term = term;
+      this.tmp = dir.resolve(fileName(index, term) + TMP_SUFFIX);
+      this.channel = FileChannel.open(tmp, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
+          StandardOpenOption.TRUNCATE_EXISTING);
+      this.file = new BufferedOutputStream(java.nio.channels.Channels.newOutputStream(channel), 1 << 16);
+      java.nio.ByteBuffer header = java.nio.ByteBuffer.allocate(HEADER);
+      header.put(MAGIC).putLong(index).putLong(term);
+      file.write(header.array());
+      crc.update(header.array());
+      this.body = new CountingOutput(file, crc);
+    }
+
+    /** Where the state machine writes the snapshot's body. Closing it does nothing. */
+    public OutputStream body() {
+      return body;
+    }
+
+    /** Bytes of body written so far. */
+    public long bodyBytes() {
+      return body.count;
+    }
+
+    /** Ends the file, makes it durable and puts it in place; returns it. */
+    public Meta commit() throws IOException {
+      if (done) throw new IllegalStateException("already committed or aborted");
+      java.nio.ByteBuffer trailer = java.nio.ByteBuffer.allocate(TRAILER);
+      trailer.putLong(body.count).putInt((int) crc.getValue()).put(END);
+      file.write(trailer.array());
+      file.flush();
+      channel.force(true);
+      channel.close();
+      Path target = dir.resolve(fileName(index, term));
+      Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+      Durable.fsyncDirectory(dir);
+      done = true;
+      return new Meta(index, term, target, Files.size(target));
+    }
+
+    /** Forgets the partial file. */
+    public void abort() throws IOException {
+      if (done) return;
+      done = true;
+      channel.close();
+      Files.deleteIfExists(tmp);
+    }
+
+    /** Aborts unless committed. */
+    @Override
+    public void close() throws IOException {
+      abort();
+    }
+  }
+
+  /** Counts and checksums what passes through; close does not close the file. */
+  private static final class CountingOutput extends FilterOutputStream {
+    private final CRC32C crc;
+    long count;
+
+    CountingOutput(OutputStream out, CRC32C crc) {
+      super(out);
+      this.crc = crc;
+    }
+
+    @Override
+    public void write(int b) throws IOException {
+      out.write(b);
+      crc.update(b);
+      count++;
+    }
+
+    @Override
+    public void write(byte[] b, int off, int len) throws IOException {
+      out.write(b, off, len);
+      crc.update(b, off, len);
+      count += len;
+    }
+
+    @Override
+    public void close() throws IOException {
+      flush();
+    }
+  }
+
+  /** Reads at most {@code limit} bytes, then end of stream. */
+  private static final class BoundedInputStream extends InputStream {
+    private final InputStream in;
+    private long left;
+
+    BoundedInputStream(InputStream in, long limit) {
+      this.in = in;
+      this.left = limit;
+    }
+
+    @Override
+    public int read() throws IOException {
+      if (left <= 0) return -1;
+      int b = in.read();
+      if (b >= 0) left--;
+      return b;
+    }
+
+    @Override
+    public int read(byte[] b, int off, int len) throws IOException {
+      if (left <= 0) return -1;
+      int n = in.read(b, off, (int) Math.min(len, left));
+      if (n > 0) left -= n;
+      return n;
+    }
+
+    @Override
+    public void close() throws IOException {
+      in.close();
+    }
+  }
+}
