@@ -35,4 +35,39 @@ public interface StateMachine {
   default Object read(Object query) {
     throw new UnsupportedOperationException(getClass().getName() + " answers no queries");
   }
+
+  /**
+   * Starts a snapshot of the state as it is now, after the last applied command. Called between
+   * applies; the snapshot is then written out in parts ({@link Snapshot#writeNext}), also between
+   * applies, while commands keep being applied: it must keep showing the state of this moment
+   * (copy-on-write, or MVCC as the KV store does), so that a big snapshot never stops the node.
+   * Starting a new snapshot abandons an unfinished one.
+   *
+   * @return null if this state machine takes no snapshots (the default)
+   */
+  default Snapshot snapshot() {
+    return null;
+  }
+
+  /**
+   * Replaces the whole state with one a {@link Snapshot} wrote (the concatenation of its parts).
+   * Called before any apply of the incarnation, or between applies when a leader sends one.
+   */
+  default void restore(java.io.InputStream in) throws java.io.IOException {
+    throw new UnsupportedOperationException(getClass().getName() + " takes no snapshots");
+  }
+
+  /** A point-in-time view of a state machine's state, written out in parts. */
+  interface Snapshot {
+    /**
+     * Writes the next part of the snapshot, about {@code maxBytes} (a single item may exceed it),
+     * to {@code out}. Called between applies, on the applier's thread.
+     *
+     * @return true while there is more to write; false once the end has been written
+     */
+    boolean writeNext(java.io.OutputStream out, int maxBytes) throws java.io.IOException;
+
+    /** Ends the snapshot early (or after the last part): releases what it holds. */
+    default void close() {}
+  }
 }

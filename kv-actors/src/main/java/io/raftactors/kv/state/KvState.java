@@ -60,6 +60,8 @@ public final class KvState {
   /** The revision of the command being applied, once it changed something; 0 before. */
   private long changeRevision;
   private List<WatchEvent> events = new ArrayList<>();
+  /** The snapshot being written, if any: it must see the keys as they were when it started. */
+  private PointInTimeView view;
 
   public long revision() {
     return revision;
@@ -135,6 +137,7 @@ public final class KvState {
         ? new KeyValue(key, value, r, r, 1, lease, expiresAt)
         : new KeyValue(key, value, old.createRevision(), r, old.version() + 1, lease, expiresAt);
     unindex(old);
+    if (view != null) view.preserve(key, old);
     data.put(key, kv);
     index(kv);
     events.add(new WatchEvent(WatchEvent.Type.PUT, r, kv, old));
@@ -145,6 +148,7 @@ public final class KvState {
   private KeyValue remove(Bytes key) {
     KeyValue old = data.remove(key);
     if (old == null) return null;
+    if (view != null) view.preserve(key, old);
     long r = rev();
     unindex(old);
     events.add(new WatchEvent(WatchEvent.Type.DELETE, r,
@@ -243,6 +247,7 @@ public final class KvState {
       unindex(kv);
       KeyValue updated = new KeyValue(kv.key(), kv.value(), kv.createRevision(), kv.modRevision(),
           kv.version(), kv.lease(), expiresAt);
+      if (view != null) view.preserve(kv.key(), kv);
       data.put(kv.key(), updated);
       index(updated);
     }
@@ -342,7 +347,18 @@ public final class KvState {
 
   // ---- snapshot ---------------------------------------------------------------------------
 
-  void writeTo(DataOutputStream out) throws IOException {
+  /**
+   * Starts a point-in-time view of the keys (abandoning an unfinished one); {@code header} is
+   * written first (what {@link #writeHeader} and the sessions wrote at this moment).
+   */
+  PointInTimeView startView(byte[] header) {
+    if (view != null) view.close();
+    view = new PointInTimeView(data, header);
+    return view;
+  }
+
+  /** The store revision, clock and leases. The keys follow, each after a 1; a 0 ends them. */
+  void writeHeader(DataOutputStream out) throws IOException {
     out.writeLong(revision);
     out.writeLong(now);
     out.writeInt(leases.size());
@@ -351,19 +367,22 @@ public final class KvState {
       out.writeLong(l.ttlMillis);
       out.writeLong(l.expiresAt);
     }
-    out.writeInt(data.size());
-    for (KeyValue kv : data.values()) {
-      KvCodec.writeBytes(out, kv.key());
-      KvCodec.writeBytes(out, kv.value());
-      out.writeLong(kv.createRevision());
-      out.writeLong(kv.modRevision());
-      out.writeLong(kv.version());
-      out.writeLong(kv.lease());
-      out.writeLong(kv.expiresAt());
-    }
   }
 
-  void readFrom(DataInputStream in) throws IOException {
+  static void writeKey(DataOutputStream out, KeyValue kv) throws IOException {
+    KvCodec.writeBytes(out, kv.key());
+    KvCodec.writeBytes(out, kv.value());
+    out.writeLong(kv.createRevision());
+    out.writeLong(kv.modRevision());
+    out.writeLong(kv.version());
+    out.writeLong(kv.lease());
+    out.writeLong(kv.expiresAt());
+  }
+
+  /** Replaces the state's header part; {@link #readKeys} must follow. */
+  void readHeader(DataInputStream in) throws IOException {
+    if (view != null) view.close();
+    view = null;
     data.clear();
     leases.clear();
     due.clear();
@@ -375,10 +394,18 @@ public final class KvState {
       leases.put(l.id, l);
       due.add(new Due(l.expiresAt, null, l.id));
     }
-    int keys = in.readInt();
-    for (int i = 0; i < keys; i++) {
+  }
+
+  void readKeys(DataInputStream in) throws IOException {
+    while (true) {
+      byte marker = in.readByte();
+      if (marker == 0) return;
+      if (marker != 1) throw new IOException("malformed KV snapshot: key marker " + marker);
       KeyValue kv = new KeyValue(KvCodec.readBytes(in), KvCodec.readBytes(in), in.readLong(), in.readLong(),
           in.readLong(), in.readLong(), in.readLong());
+      if (kv.lease() != 0 && !leases.containsKey(kv.lease())) {
+        throw new IOException("malformed KV snapshot: key on lease " + kv.lease() + ", which it does not hold");
+      }
       data.put(kv.key(), kv);
       index(kv);
     }

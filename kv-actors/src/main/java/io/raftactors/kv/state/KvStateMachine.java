@@ -90,21 +90,58 @@ public final class KvStateMachine implements StateMachine {
     return state.revision();
   }
 
-  /** Writes the whole state (keys, leases, sessions, revision, clock). */
-  public void writeSnapshot(OutputStream out) throws IOException {
-    DataOutputStream data = new DataOutputStream(out);
-    data.writeInt(1);
-    state.writeTo(data);
-    sessions.writeTo(data);
-    data.flush();
+  /**
+   * A point-in-time snapshot of the whole state (revision, clock, leases, sessions, keys): the
+   * small parts are copied now, the keys are written a part at a time by a {@link
+   * PointInTimeView} while writes go on.
+   */
+  @Override
+  public Snapshot snapshot() {
+    java.io.ByteArrayOutputStream header = new java.io.ByteArrayOutputStream();
+    try {
+      DataOutputStream out = new DataOutputStream(header);
+      out.writeInt(SNAPSHOT_VERSION);
+      state.writeHeader(out);
+      sessions.writeTo(out);
+      out.flush();
+    } catch (IOException e) {
+      throw new java.io.UncheckedIOException(e); // a byte array does not fail
+    }
+    PointInTimeView view = state.startView(header.toByteArray());
+    return new Snapshot() {
+      @Override
+      public boolean writeNext(OutputStream out, int maxBytes) throws IOException {
+        DataOutputStream data = new DataOutputStream(out);
+        boolean more = view.writeNext(data, maxBytes);
+        data.flush();
+        return more;
+      }
+
+      @Override
+      public void close() {
+        view.close();
+      }
+    };
   }
 
-  /** Replaces the whole state with a snapshot written by {@link #writeSnapshot}. */
-  public void restoreSnapshot(InputStream in) throws IOException {
+  private static final int SNAPSHOT_VERSION = 2;
+
+  /** Writes a whole snapshot at once (the state does not change meanwhile). */
+  public void writeSnapshot(OutputStream out) throws IOException {
+    Snapshot s = snapshot();
+    while (s.writeNext(out, Integer.MAX_VALUE)) {
+      // one call writes it all
+    }
+  }
+
+  /** Replaces the whole state with a snapshot's. */
+  @Override
+  public void restore(InputStream in) throws IOException {
     DataInputStream data = new DataInputStream(in);
     int version = data.readInt();
-    if (version != 1) throw new IOException("unknown KV snapshot version " + version);
-    state.readFrom(data);
+    if (version != SNAPSHOT_VERSION) throw new IOException("unknown KV snapshot version " + version);
+    state.readHeader(data);
     sessions.readFrom(data);
+    state.readKeys(data);
   }
 }

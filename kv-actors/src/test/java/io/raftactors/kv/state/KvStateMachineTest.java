@@ -304,7 +304,7 @@ class KvStateMachineTest {
         ByteArrayOutputStream snapshot = new ByteArrayOutputStream();
         sm.writeSnapshot(snapshot);
         other = new KvStateMachine(e -> {});
-        other.restoreSnapshot(new ByteArrayInputStream(snapshot.toByteArray()));
+        other.restore(new ByteArrayInputStream(snapshot.toByteArray()));
       }
     }
     for (int i = 0; i < results.size(); i++) assertArrayEquals(results.get(i), otherResults.get(i), "result " + (i + 1));

@@ -1,0 +1,90 @@
+package io.raftactors.kv.state;
+
+import io.raftactors.kv.Bytes;
+import io.raftactors.kv.KeyValue;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.util.Map;
+import java.util.NavigableMap;
+import java.util.TreeMap;
+
+/**
+ * The keys of a {@link KvState} as they were when a snapshot started, written out in key order,
+ * a part at a time, while writes go on (MVCC instead of a copy): before a key that the view has
+ * not reached yet changes, the state hands the view its old value ({@link #preserve}); the view
+ * then writes that instead of the live one. Keys it has passed need nothing, so the memory it
+ * holds is the old values of keys changed ahead of it, and nothing when no one writes.
+ * Single-threaded: used on the applier's thread, between applies.
+ */
+final class PointInTimeView {
+  /** Marks a key that did not exist when the view started. */
+  private static final KeyValue ABSENT = new KeyValue(Bytes.EMPTY, Bytes.EMPTY, 0, 0, 0, 0, 0);
+
+  private final NavigableMap<Bytes, KeyValue> live;
+  private final TreeMap<Bytes, KeyValue> preserved = new TreeMap<>();
+  private final byte[] header;
+  private boolean headerWritten;
+  private Bytes last;
+  private boolean done;
+
+  /** @param header what precedes the keys (revision, clock, leases, sessions), as of the start */
+  PointInTimeView(NavigableMap<Bytes, KeyValue> live, byte[] header) {
+    this.live = live;
+    this.header = header;
+  }
+
+  /** The state is about to change {@code key}, which holds {@code old} (null: absent). */
+  void preserve(Bytes key, KeyValue old) {
+    if (done || last != null && key.compareTo(last) <= 0) return;
+    preserved.putIfAbsent(key, old == null ? ABSENT : old);
+  }
+
+  boolean done() {
+    return done;
+  }
+
+  /** Writes the next keys, about {@code maxBytes} of them; false once the end marker is written. */
+  boolean writeNext(DataOutputStream out, int maxBytes) throws IOException {
+    if (done) return false;
+    int start = out.size();
+    if (!headerWritten) {
+      out.write(header);
+      headerWritten = true;
+    }
+    while (out.size() - start < maxBytes) {
+      Bytes next = next();
+      if (next == null) {
+        out.writeByte(0);
+        done = true;
+        preserved.clear();
+        return false;
+      }
+      KeyValue kv = preserved.containsKey(next) ? preserved.remove(next) : live.get(next);
+      last = next;
+      if (kv != ABSENT && kv != null) {
+        out.writeByte(1);
+        KvState.writeKey(out, kv);
+      }
+    }
+    return true;
+  }
+
+  /** The smallest key after {@code last} among the live and the preserved ones. */
+  private Bytes next() {
+    Bytes a = last == null ? firstKey(live) : live.higherKey(last);
+    Bytes b = preserved.isEmpty() ? null : preserved.firstKey(); // all preserved keys are after last
+    if (a == null) return b;
+    if (b == null) return a;
+    return a.compareTo(b) <= 0 ? a : b;
+  }
+
+  private static Bytes firstKey(NavigableMap<Bytes, KeyValue> map) {
+    Map.Entry<Bytes, KeyValue> e = map.firstEntry();
+    return e == null ? null : e.getKey();
+  }
+
+  void close() {
+    done = true;
+    preserved.clear();
+  }
+}
