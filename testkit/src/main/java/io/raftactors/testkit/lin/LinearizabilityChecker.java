@@ -1,7 +1,6 @@
 package io.raftactors.testkit.lin;
 
 import java.util.ArrayList;
-import java.util.BitSet;
 import java.util.Comparator;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -89,32 +88,13 @@ public final class LinearizabilityChecker {
     private record Frame<S>(Node call, S state, boolean forced, Frame<S> below, int depth) {}
 
     /**
-     * A memoized (linearized set, state): the set as "every index below {@code hi} except
-     * {@code holes}", which stays small (the concurrent window) however long the history is.
+     * A memoized (linearized set, state), the set by two independent Zobrist hashes kept up to
+     * date as operations are linearized and undone: O(1) per step and a few words per entry,
+     * however many operations stay pending (unknown outcomes never return). Two different sets
+     * share both hashes with odds of about 2^-128 per pair; and a wrong "seen" could only prune,
+     * so it could never turn a violation into a pass.
      */
-    private record Seen<S>(int hi, int[] holes, S state) {
-      @Override
-      public boolean equals(Object o) {
-        return o instanceof Seen<?> s && s.hi == hi && java.util.Arrays.equals(s.holes, holes)
-            && java.util.Objects.equals(s.state, state);
-      }
-
-      @Override
-      public int hashCode() {
-        return (hi * 31 + java.util.Arrays.hashCode(holes)) * 31 + java.util.Objects.hashCode(state);
-      }
-
-      /** {@code first}: the lowest index not linearized (everything below it is). */
-      static <S> Seen<S> of(BitSet linearized, int first, S state) {
-        int hi = linearized.length();
-        int count = 0;
-        for (int i = first; i < hi; i = linearized.nextClearBit(i + 1)) count++;
-        int[] holes = new int[count];
-        int k = 0;
-        for (int i = first; i < hi; i = linearized.nextClearBit(i + 1)) holes[k++] = i;
-        return new Seen<>(hi, holes, state);
-      }
-    }
+    private record Seen<S>(long h1, long h2, S state) {}
 
     private final Model<S> model;
     private final String key;
@@ -148,8 +128,15 @@ public final class LinearizabilityChecker {
 
     Result run() {
       S state = model.init();
-      BitSet linearized = new BitSet(ops.size());
-      int first = 0; // every index below it is linearized
+      java.util.SplittableRandom zobrist = new java.util.SplittableRandom(0x5eed);
+      long[] z1 = new long[ops.size()];
+      long[] z2 = new long[ops.size()];
+      for (int i = 0; i < z1.length; i++) {
+        z1[i] = zobrist.nextLong();
+        z2[i] = zobrist.nextLong();
+      }
+      long h1 = 0;
+      long h2 = 0;
       Set<Seen<S>> cache = new HashSet<>();
       Frame<S> stack = null;
       Frame<S> best = null;
@@ -167,9 +154,9 @@ public final class LinearizabilityChecker {
         if (entry.call) {
           S next = model.step(state, entry.op.input(), entry.op.output());
           if (next != null) {
-            linearized.set(entry.index);
-            first = linearized.nextClearBit(first);
-            if (cache.add(Seen.of(linearized, first, next))) {
+            h1 ^= z1[entry.index];
+            h2 ^= z2[entry.index];
+            if (cache.add(new Seen<>(h1, h2, next))) {
               boolean readOnly = model.readOnly(entry.op.input(), entry.op.output()) && next.equals(state);
               stack = new Frame<>(entry, state, readOnly, stack, depth(stack) + 1);
               state = next;
@@ -177,8 +164,8 @@ public final class LinearizabilityChecker {
               entry = head.next;
               continue;
             }
-            linearized.clear(entry.index);
-            first = Math.min(first, entry.index);
+            h1 ^= z1[entry.index];
+            h2 ^= z2[entry.index];
           }
           entry = entry.next;
         } else {
@@ -195,8 +182,8 @@ public final class LinearizabilityChecker {
             top = stack;
             stack = top.below();
             state = top.state();
-            linearized.clear(top.call().index);
-            first = Math.min(first, top.call().index);
+            h1 ^= z1[top.call().index];
+            h2 ^= z2[top.call().index];
             unlift(top.call());
           } while (top.forced());
           entry = top.call().next;
