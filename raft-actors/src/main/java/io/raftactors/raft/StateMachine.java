@@ -51,7 +51,8 @@ public interface StateMachine {
 
   /**
    * Replaces the whole state with one a {@link Snapshot} wrote (the concatenation of its parts).
-   * Called before any apply of the incarnation, or between applies when a leader sends one.
+   * Called before any apply of the incarnation, or between applies when a leader sends one. All
+   * or nothing: if it throws, the state is as before.
    */
   default void restore(java.io.InputStream in) throws java.io.IOException {
     throw new UnsupportedOperationException(getClass().getName() + " takes no snapshots");
@@ -64,6 +65,8 @@ public interface StateMachine {
      * to {@code out}. Called between applies, on the applier's thread.
      *
      * @return true while there is more to write; false once the end has been written
+     * @throws IllegalStateException if the snapshot was abandoned ({@link #close}, a newer
+     *     snapshot, a restore) before its end was written: what was written is not a snapshot
      */
     boolean writeNext(java.io.OutputStream out, int maxBytes) throws java.io.IOException;
 

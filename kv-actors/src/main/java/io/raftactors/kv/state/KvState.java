@@ -379,10 +379,15 @@ public final class KvState {
     out.writeLong(kv.expiresAt());
   }
 
-  /** Replaces the state's header part; {@link #readKeys} must follow. */
-  void readHeader(DataInputStream in) throws IOException {
+  /** Abandons the snapshot being written, if any. */
+  void closeView() {
     if (view != null) view.close();
     view = null;
+  }
+
+  /** Replaces the state's header part; {@link #readKeys} must follow. */
+  void readHeader(DataInputStream in) throws IOException {
+    closeView();
     data.clear();
     leases.clear();
     due.clear();

@@ -21,8 +21,8 @@ import java.util.function.Consumer;
  * command gets an INVALID result on every replica; it never stops the node.
  */
 public final class KvStateMachine implements StateMachine {
-  private final KvState state = new KvState();
-  private final Sessions sessions = new Sessions();
+  private KvState state = new KvState();
+  private Sessions sessions = new Sessions();
   private final Consumer<List<WatchEvent>> watchers;
 
   /** @param watchers receives each write's changes, in order (on the applier's thread) */
@@ -134,14 +134,19 @@ public final class KvStateMachine implements StateMachine {
     }
   }
 
-  /** Replaces the whole state with a snapshot's. */
+  /** Replaces the whole state with a snapshot's; all or nothing (read aside, then swapped in). */
   @Override
   public void restore(InputStream in) throws IOException {
     DataInputStream data = new DataInputStream(in);
     int version = data.readInt();
     if (version != SNAPSHOT_VERSION) throw new IOException("unknown KV snapshot version " + version);
-    state.readHeader(data);
-    sessions.readFrom(data);
-    state.readKeys(data);
+    KvState restored = new KvState();
+    Sessions restoredSessions = new Sessions();
+    restored.readHeader(data);
+    restoredSessions.readFrom(data);
+    restored.readKeys(data);
+    state.closeView();
+    state = restored;
+    sessions = restoredSessions;
   }
 }

@@ -26,6 +26,7 @@ final class PointInTimeView {
   private boolean headerWritten;
   private Bytes last;
   private boolean done;
+  private boolean abandoned;
 
   /** @param header what precedes the keys (revision, clock, leases, sessions), as of the start */
   PointInTimeView(NavigableMap<Bytes, KeyValue> live, byte[] header) {
@@ -45,6 +46,7 @@ final class PointInTimeView {
 
   /** Writes the next keys, about {@code maxBytes} of them; false once the end marker is written. */
   boolean writeNext(DataOutputStream out, int maxBytes) throws IOException {
+    if (abandoned) throw new IllegalStateException("snapshot abandoned before its end was written");
     if (done) return false;
     int start = out.size();
     if (!headerWritten) {
@@ -83,7 +85,9 @@ final class PointInTimeView {
     return e == null ? null : e.getKey();
   }
 
+  /** Ends the view; unless it was complete, what it wrote is not a snapshot and it says so. */
   void close() {
+    if (!done) abandoned = true;
     done = true;
     preserved.clear();
   }

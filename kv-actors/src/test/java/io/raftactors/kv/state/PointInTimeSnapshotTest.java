@@ -2,6 +2,7 @@ package io.raftactors.kv.state;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.raftactors.kv.Bytes;
@@ -36,7 +37,7 @@ class PointInTimeSnapshotTest {
   private CommittedCommand next() {
     clock += random.nextInt(40);
     String key = "k" + random.nextInt(300);
-    KvWrite w = switch (random.nextInt(10)) {
+    KvWrite w = switch (random.nextInt(11)) {
       case 0 -> new KvWrite.Delete(b(key), false);
       case 1 -> new KvWrite.Increment(b("n" + random.nextInt(20)), random.nextInt(9) - 4);
       case 2 -> new KvWrite.Put(b(key), b("t" + index), 0, 1 + random.nextInt(3000), false, KvWrite.Condition.ALWAYS, false);
@@ -44,6 +45,9 @@ class PointInTimeSnapshotTest {
       case 4 -> lease == 0 ? new KvWrite.LeaseGrant(2000) : new KvWrite.LeaseKeepAlive(lease);
       case 5 -> new KvWrite.Put(b(key), b("l" + index), lease, 0, false, KvWrite.Condition.ALWAYS, false);
       case 6 -> random.nextInt(20) == 0 ? new KvWrite.DeleteRange(b("k" + random.nextInt(10))) : new KvWrite.Touch(b(key), random.nextInt(3000));
+      case 7 -> random.nextInt(10) == 0 && lease != 0 ? new KvWrite.LeaseRevoke(lease)
+          : new KvWrite.Txn(List.of(io.raftactors.kv.Compare.version(b(key), io.raftactors.kv.Compare.Relation.GREATER, 0)),
+              List.of(KvWrite.Put.of(b(key), b("x" + index))), List.of(new KvWrite.Delete(b(key), false)));
       default -> KvWrite.Put.of(b(key), b("v" + index));
     };
     return new CommittedCommand(++index, 1, clock, KvCodec.encode(new KvCodec.Command(null, w)));
@@ -72,6 +76,11 @@ class PointInTimeSnapshotTest {
       StateMachine.Snapshot snapshot = sm.snapshot();
       ByteArrayOutputStream parts = new ByteArrayOutputStream();
       List<CommittedCommand> after = new ArrayList<>();
+      for (int k = random.nextInt(20); k > 0; k--) { // writes before the first part, too
+        CommittedCommand c = next();
+        after.add(c);
+        apply(sm, c);
+      }
       boolean more = true;
       int calls = 0;
       while (more) {
@@ -111,6 +120,17 @@ class PointInTimeSnapshotTest {
       apply(sm, next());
     }
     assertArrayEquals(expected, out.toByteArray());
-    assertFalse(first.writeNext(new ByteArrayOutputStream(), 100), "the abandoned one is closed");
+    // The abandoned one must not look finished: what it wrote is not a snapshot.
+    assertThrows(IllegalStateException.class, () -> first.writeNext(new ByteArrayOutputStream(), 100));
+  }
+
+  @Test
+  void aFailedRestoreLeavesTheStateAsItWas() throws IOException {
+    KvStateMachine sm = new KvStateMachine(e -> {});
+    for (int i = 0; i < 500; i++) apply(sm, next());
+    byte[] before = whole(sm);
+    byte[] cut = java.util.Arrays.copyOf(before, before.length / 2);
+    assertThrows(IOException.class, () -> sm.restore(new ByteArrayInputStream(cut)));
+    assertArrayEquals(before, whole(sm));
   }
 }

@@ -85,7 +85,11 @@ public final class SnapshotStore {
       for (Path p : files) {
         Matcher m = NAME.matcher(p.getFileName().toString());
         if (!m.matches()) continue;
-        out.add(new Meta(Long.parseLong(m.group(1)), Long.parseLong(m.group(2)), p, Files.size(p)));
+        try {
+          out.add(new Meta(Long.parseLong(m.group(1)), Long.parseLong(m.group(2)), p, Files.size(p)));
+        } catch (NumberFormatException e) {
+          LOG.warn("ignoring {}: not a position a snapshot can have", p);
+        }
       }
     }
     out.sort(Comparator.comparingLong(Meta::index).reversed());
@@ -159,12 +163,18 @@ public final class SnapshotStore {
     return new BoundedInputStream(in, meta.bytes() - HEADER - TRAILER);
   }
 
-  /** Deletes all but the newest {@code keep} snapshots. */
+  /**
+   * Keeps the newest valid snapshot and the {@code keep - 1} below it; deletes older ones. Never
+   * deletes the newest valid snapshot, whatever damaged files lie above it (they stay for a look).
+   */
   public void retain(int keep) throws IOException {
-    List<Meta> all = list();
-    for (Meta m : all.subList(Math.min(keep, all.size()), all.size())) {
+    if (keep < 1) throw new IllegalArgumentException("keep at least one snapshot");
+    Optional<Meta> valid = newestValid();
+    if (valid.isEmpty()) return;
+    List<Meta> older = list().stream().filter(m -> m.index() <= valid.get().index()).toList();
+    for (Meta m : older.subList(Math.min(keep, older.size()), older.size())) {
       Files.deleteIfExists(m.path());
-      LOG.info("deleted snapshot {} (keeping the newest {})", m.path().getFileName(), keep);
+      LOG.info("deleted snapshot {} (keeping {} up to index {})", m.path().getFileName(), keep, valid.get().index());
     }
   }
 
@@ -199,9 +209,9 @@ public final class SnapshotStore {
     private Writer(long index, long term) throws IOException {
       this.index = index;
       this.term = term;
-      this.tmp = dir.resolve(fileName(index, term) + TMP_SUFFIX);
-      this.channel = FileChannel.open(tmp, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
-          StandardOpenOption.TRUNCATE_EXISTING);
+      // A name of its own: two writers of the same snapshot (a resent install) never share a file.
+      this.tmp = Files.createTempFile(dir, fileName(index, term) + ".", TMP_SUFFIX);
+      this.channel = FileChannel.open(tmp, StandardOpenOption.WRITE);
       this.file = new BufferedOutputStream(java.nio.channels.Channels.newOutputStream(channel), 1 << 16);
       java.nio.ByteBuffer header = java.nio.ByteBuffer.allocate(HEADER);
       header.put(MAGIC).putLong(index).putLong(term);
@@ -220,7 +230,11 @@ public final class SnapshotStore {
       return body.count;
     }
 
-    /** Ends the file, makes it durable and puts it in place; returns it. */
+    /**
+     * Ends the file, makes it durable and puts it in place (replacing an equal one); returns it.
+     * If only the final directory fsync fails, the complete snapshot may still be found later;
+     * it is valid, as every file that verifies is.
+     */
     public Meta commit() throws IOException {
       if (done) throw new IllegalStateException("already committed or aborted");
       java.nio.ByteBuffer trailer = java.nio.ByteBuffer.allocate(TRAILER);

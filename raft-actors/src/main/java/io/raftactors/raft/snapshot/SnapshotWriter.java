@@ -90,7 +90,7 @@ public final class SnapshotWriter extends AbstractBehavior<SnapshotWriter.Comman
       SnapshotStore.Meta meta = writer.commit();
       getContext().getLog().info("snapshot at index {} saved: {} bytes", meta.index(), meta.bytes());
       part.replyTo().tell(new Saved(meta));
-    } catch (IOException e) {
+    } catch (IOException | RuntimeException e) {
       getContext().getLog().error("writing a snapshot failed: {}", e.toString());
       part.replyTo().tell(new Failed(e.toString()));
     }

@@ -119,4 +119,38 @@ class SnapshotStoreTest {
     store.retain(2);
     assertEquals(List.of(50L, 40L), store.list().stream().map(SnapshotStore.Meta::index).toList());
   }
+
+  @Test
+  void retainNeverDeletesTheNewestValidSnapshot() throws IOException {
+    SnapshotStore store = new SnapshotStore(dir);
+    write(store, 10, 1, body(100, 1));
+    SnapshotStore.Meta good = write(store, 20, 1, body(100, 2));
+    SnapshotStore.Meta damaged = write(store, 30, 1, body(100, 3));
+    try (RandomAccessFile f = new RandomAccessFile(damaged.path().toFile(), "rw")) {
+      f.setLength(50);
+    }
+    store.retain(1);
+    assertEquals(List.of(30L, 20L), store.list().stream().map(SnapshotStore.Meta::index).toList());
+    assertEquals(20L, store.newestValid().orElseThrow().index());
+    assertArrayEquals(body(100, 2), read(store, good));
+  }
+
+  /** A resent install of the same snapshot must not write into the other writer's file. */
+  @Test
+  void twoWritersOfTheSameSnapshotDoNotShareAFile() throws IOException {
+    SnapshotStore store = new SnapshotStore(dir);
+    byte[] a = body(1000, 8);
+    byte[] b = body(5000, 9);
+    try (SnapshotStore.Writer w1 = store.begin(40, 2); SnapshotStore.Writer w2 = store.begin(40, 2)) {
+      w1.body().write(a);
+      w2.body().write(b, 0, 100);
+      SnapshotStore.Meta first = w1.commit();
+      w2.body().write(b, 100, b.length - 100);
+      assertArrayEquals(a, read(store, first));
+      SnapshotStore.Meta second = w2.commit();
+      store.verify(second);
+      assertArrayEquals(b, read(store, second));
+    }
+    assertEquals(1, store.list().size());
+  }
 }

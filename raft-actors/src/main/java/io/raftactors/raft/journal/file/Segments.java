@@ -74,6 +74,4 @@ final class Segments {
     while (buf.hasRemaining()) written += ch.write(buf, position + written);
     return written;
   }
-
-  /** Makes creations, renames and deletions of files in {@code dir} durable. */
 }
