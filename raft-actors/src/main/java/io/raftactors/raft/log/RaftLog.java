@@ -108,6 +108,50 @@ public final class RaftLog {
     view = new LogView(chunks, base, snapshotIndex, snapshotTerm, lastIndex);
   }
 
+  /**
+   * Forgets the entries up to {@code upTo}, which a snapshot now covers: the log starts at {@code
+   * upTo + 1} and remembers the term of {@code upTo}. Views taken before keep what they saw (only
+   * whole chunks are dropped, from a copy of the chunk directory).
+   */
+  public void compactTo(long upTo) {
+    if (upTo <= snapshotIndex) return;
+    if (upTo > lastIndex) {
+      throw new IllegalArgumentException("cannot compact to " + upTo + ": the log ends at " + lastIndex);
+    }
+    long termAtUpTo = term(upTo);
+    int drop = (int) ((upTo + 1 - base) >>> LogView.CHUNK_BITS);
+    if (drop > 0) {
+      chunks = Arrays.copyOfRange(chunks, drop, chunks.length);
+      base += (long) drop << LogView.CHUNK_BITS;
+    }
+    int shift = (int) (upTo - snapshotIndex);
+    int kept = (int) (lastIndex - upTo);
+    long droppedBytes = cumulative[shift - 1];
+    long[] rebased = new long[Math.max(1024, Integer.highestOneBit(Math.max(1, kept)) * 2)];
+    for (int i = 0; i < kept; i++) rebased[i] = cumulative[shift + i] - droppedBytes;
+    cumulative = rebased;
+    snapshotIndex = upTo;
+    snapshotTerm = termAtUpTo;
+    view = new LogView(chunks, base, snapshotIndex, snapshotTerm, lastIndex);
+  }
+
+  /**
+   * Replaces the whole log by "everything up to {@code index} (of term {@code term}) is in a
+   * snapshot": what a follower does when it installs a snapshot its log does not match.
+   */
+  public void resetTo(long index, long term) {
+    if (index < snapshotIndex) {
+      throw new IllegalArgumentException("cannot reset to " + index + ": already compacted to " + snapshotIndex);
+    }
+    chunks = new LogEntry[0][];
+    base = index + 1;
+    snapshotIndex = index;
+    snapshotTerm = term;
+    lastIndex = index;
+    cumulative = new long[1024];
+    view = new LogView(chunks, base, snapshotIndex, snapshotTerm, lastIndex);
+  }
+
   /** Total {@link LogEntry#sizeInBytes()} of the entries in {@code (after, upTo]}. */
   public long bytesBetween(long after, long upTo) {
     return cumulativeAt(upTo) - cumulativeAt(after);

@@ -85,4 +85,52 @@ class RaftLogTest {
     assertEquals(1, log.view().slice(1, 100, 1).size());
     assertEquals(0, log.view().slice(101, 100, 1 << 20).size());
   }
+
+  @Test
+  void compactionForgetsThePrefixButOldViewsKeepIt() {
+    RaftLog log = new RaftLog();
+    log.append(entries(1, 2000, 1));
+    log.append(entries(2001, 5000, 2));
+    LogView before = log.view();
+    long bytesTail = log.bytesBetween(3000, 5000);
+    log.compactTo(3000);
+    assertEquals(3001, log.firstIndex());
+    assertEquals(2, log.term(3000)); // the snapshot's term
+    assertThrows(IndexOutOfBoundsException.class, () -> log.entry(3000));
+    assertEquals((byte) 3001, log.entry(3001).data()[0]);
+    assertEquals(bytesTail, log.bytesBetween(3000, 5000));
+    assertEquals(log.bytesBetween(3000, 4000), log.bytesBetween(0, 4000)); // nothing before the snapshot
+    for (long i = 1; i <= 5000; i++) assertEquals(i <= 2000 ? 1 : 2, before.term(i), "old view changed at " + i);
+
+    // Appends and truncations go on past chunk boundaries; compacting again, then everything.
+    log.append(entries(5001, 7000, 3));
+    log.truncateFrom(6500);
+    log.append(entries(6500, 6600, 4));
+    log.compactTo(6000);
+    assertEquals(6600, log.lastIndex());
+    assertEquals(4, log.term(6600));
+    assertEquals(3, log.term(6000));
+    assertEquals(log.bytesBetween(6000, 6600), log.bytesBetween(6000, 6599) + log.entry(6600).sizeInBytes());
+    log.compactTo(6600);
+    assertEquals(6600, log.lastIndex());
+    assertEquals(4, log.lastTerm());
+    log.append(entries(6601, 8000, 4));
+    assertEquals((byte) 7777, log.entry(7777).data()[0]);
+    assertThrows(IllegalArgumentException.class, () -> log.compactTo(9000));
+    assertThrows(IllegalArgumentException.class, () -> log.truncateFrom(6600));
+  }
+
+  @Test
+  void resetStartsAnEmptyLogAfterASnapshot() {
+    RaftLog log = new RaftLog();
+    log.append(entries(1, 100, 1));
+    log.resetTo(5000, 3);
+    assertEquals(5000, log.lastIndex());
+    assertEquals(3, log.lastTerm());
+    assertEquals(5001, log.firstIndex());
+    log.append(entries(5001, 6100, 3));
+    assertEquals((byte) 6000, log.entry(6000).data()[0]);
+    assertEquals(0, log.bytesBetween(0, 5000));
+    assertThrows(IllegalArgumentException.class, () -> log.resetTo(10, 1));
+  }
 }
