@@ -19,7 +19,8 @@ import java.util.function.Function;
  * LEASE (in the history) and STALE (kept apart: they may lag, but never show a value nobody
  * wrote), puts, compare-and-sets and increments on plain keys; TTL writes (SET PX, SET NX PX),
  * reads and deletes on keys that expire; and on lease keys, a lease's life (grant, put attached,
- * keep-alives, revoke or abandon). Each key family has its own model.
+ * keep-alives, revoke or abandon). Each key family has its own model. An impatient client waits
+ * only briefly for answers and records the rest as unknown, as a client with a deadline does.
  */
 final class ChaosWorkload {
   static final List<String> REGISTERS = List.of("r0", "r1", "r2", "r3");
@@ -43,8 +44,13 @@ final class ChaosWorkload {
 
   private final List<StaleRead> staleReads;
 
-  ChaosWorkload(int client, KvClient kv, SplittableRandom random, History history, List<StaleRead> staleReads) {
+  /** How long this client waits for an answer before it records "unknown" and moves on. */
+  private final Duration patience;
+
+  ChaosWorkload(int client, KvClient kv, SplittableRandom random, History history, List<StaleRead> staleReads,
+      Duration patience) {
     this.client = client;
+    this.patience = patience;
     this.staleReads = staleReads;
     this.kv = kv;
     this.random = random;
@@ -78,7 +84,7 @@ final class ChaosWorkload {
 
   private void registerRead(ReadConsistency level) {
     String key = pick(REGISTERS);
-    record(history.invoke(client, key, new RegisterModel.Get()),
+    track(history.invoke(client, key, new RegisterModel.Get()),
         kv.get(Bytes.of(key), level), v -> v.map(x -> x.value().utf8()).orElse(null));
   }
 
@@ -97,25 +103,25 @@ final class ChaosWorkload {
   private void registerPut() {
     String key = pick(REGISTERS);
     String value = newValue();
-    record(history.invoke(client, key, new RegisterModel.Put(value)), kv.put(key, value), r -> "OK");
+    track(history.invoke(client, key, new RegisterModel.Put(value)), kv.put(key, value), r -> "OK");
   }
 
   private void registerCas() {
     String key = pick(REGISTERS);
     String expected = random.nextInt(4) == 0 ? null : random.nextInt(6) + "-" + random.nextInt((int) n + 1);
     String value = newValue();
-    record(history.invoke(client, key, new RegisterModel.Cas(expected, value)),
+    track(history.invoke(client, key, new RegisterModel.Cas(expected, value)),
         kv.compareAndSet(key, expected, value), b -> b);
   }
 
   private void increment() {
     String key = pick(COUNTERS);
-    record(history.invoke(client, key, new CounterModel.Add(1)), kv.increment(key, 1), v -> v);
+    track(history.invoke(client, key, new CounterModel.Add(1)), kv.increment(key, 1), v -> v);
   }
 
   private void counterRead() {
     String key = pick(COUNTERS);
-    record(history.invoke(client, key, new CounterModel.Read()),
+    track(history.invoke(client, key, new CounterModel.Read()),
         kv.get(Bytes.of(key), ReadConsistency.LINEARIZABLE),
         v -> v.map(x -> Long.parseLong(x.value().utf8())).orElse(0L));
   }
@@ -133,7 +139,7 @@ final class ChaosWorkload {
     if (dice >= 20) {
       String key = random.nextBoolean() ? pick(TTL_KEYS) : pick(LEASE_KEYS);
       ReadConsistency level = dice < 500 ? ReadConsistency.LINEARIZABLE : ReadConsistency.LEASE;
-      record(history.invoke(client, key, new ExpiringRegisterModel.Get()),
+      track(history.invoke(client, key, new ExpiringRegisterModel.Get()),
           kv.get(Bytes.of(key), level), v -> v.map(x -> x.value().utf8()).orElse(null));
       return;
     }
@@ -142,12 +148,12 @@ final class ChaosWorkload {
     long ttl = ttlMillis();
     if (dice < 10) {
       KvWrite.Put put = new KvWrite.Put(Bytes.of(key), Bytes.of(value), 0, ttl, false, KvWrite.Condition.ALWAYS, false);
-      record(history.invoke(client, key, new ExpiringRegisterModel.Put(value, ttl)), kv.put(put), r -> "OK");
+      track(history.invoke(client, key, new ExpiringRegisterModel.Put(value, ttl)), kv.put(put), r -> "OK");
     } else if (dice < 17) {
-      record(history.invoke(client, key, new ExpiringRegisterModel.PutIfAbsent(value, ttl)),
+      track(history.invoke(client, key, new ExpiringRegisterModel.PutIfAbsent(value, ttl)),
           kv.putIfAbsent(key, value, Duration.ofMillis(ttl)), b -> b);
     } else {
-      record(history.invoke(client, key, new ExpiringRegisterModel.Delete()), kv.delete(key), b -> b);
+      track(history.invoke(client, key, new ExpiringRegisterModel.Delete()), kv.delete(key), b -> b);
     }
   }
 
@@ -160,46 +166,57 @@ final class ChaosWorkload {
     if (lease == 0) {
       long ttl = ttlMillis();
       History.Call call = history.invoke(client, leaseKey, new ExpiringRegisterModel.Grant(ttl));
-      Object granted = record(call, kv.grantLease(Duration.ofMillis(ttl)), id -> id);
+      Object granted = track(call, kv.grantLease(Duration.ofMillis(ttl)), id -> id);
       if (granted instanceof Long id) lease = id; // unknown: nobody may refer to that lease
       return;
     }
     int dice = random.nextInt(100);
     if (dice < 10) {
-      Object alive = recordLease(history.invoke(client, leaseKey, new ExpiringRegisterModel.KeepAlive(lease)),
+      Object alive = trackLease(history.invoke(client, leaseKey, new ExpiringRegisterModel.KeepAlive(lease)),
           kv.keepAlive(lease), r -> true, false);
       if (Boolean.FALSE.equals(alive)) lease = 0;
     } else if (dice < 13) {
       String value = newValue();
       KvWrite.Put put = new KvWrite.Put(Bytes.of(leaseKey), Bytes.of(value), lease, 0, false, KvWrite.Condition.ALWAYS, false);
-      Object set = recordLease(history.invoke(client, leaseKey, new ExpiringRegisterModel.PutWithLease(value, lease)),
+      Object set = trackLease(history.invoke(client, leaseKey, new ExpiringRegisterModel.PutWithLease(value, lease)),
           kv.put(put), r -> true, false);
       if (Boolean.FALSE.equals(set)) lease = 0;
     } else if (dice < 14) {
-      recordLease(history.invoke(client, leaseKey, new ExpiringRegisterModel.Revoke(lease)),
+      trackLease(history.invoke(client, leaseKey, new ExpiringRegisterModel.Revoke(lease)),
           kv.revokeLease(lease), deleted -> deleted, -1L);
       lease = 0;
     } else if (dice < 15) {
       lease = 0; // abandoned: it must expire by itself
     } else {
-      record(history.invoke(client, leaseKey, new ExpiringRegisterModel.Get()),
+      track(history.invoke(client, leaseKey, new ExpiringRegisterModel.Get()),
           kv.get(Bytes.of(leaseKey), ReadConsistency.LINEARIZABLE), v -> v.map(x -> x.value().utf8()).orElse(null));
     }
   }
 
-  /**
-   * Waits for {@code op} and records its answer; a refusal (the write certainly did not apply)
-   * drops the call from the history. Returns the recorded output, or null if none.
-   */
-  static <T> Object record(History.Call call, CompletionStage<T> op, Function<T, Object> output) {
-    return recordLease(call, op, output, null);
+  private <T> Object track(History.Call call, CompletionStage<T> op, Function<T, Object> output) {
+    return record(call, op, output, null, patience);
   }
 
-  /** As {@link #record}, but "lease not found" is an answer: {@code notFound} (unless null). */
-  private static <T> Object recordLease(History.Call call, CompletionStage<T> op, Function<T, Object> output,
-      Object notFound) {
+  private <T> Object trackLease(History.Call call, CompletionStage<T> op, Function<T, Object> output, Object notFound) {
+    return record(call, op, output, notFound, patience);
+  }
+
+  /**
+   * Waits for {@code op} (up to 30 s) and records its answer; a refusal (the write certainly did
+   * not apply) drops the call from the history. Returns the recorded output, or null if none.
+   */
+  static <T> Object record(History.Call call, CompletionStage<T> op, Function<T, Object> output) {
+    return record(call, op, output, null, Duration.ofSeconds(30));
+  }
+
+  /**
+   * As above, waiting at most {@code wait}: past it the outcome is unknown (the operation may
+   * still take effect later). "Lease not found" is an answer: {@code notFound} (unless null).
+   */
+  private static <T> Object record(History.Call call, CompletionStage<T> op, Function<T, Object> output,
+      Object notFound, Duration wait) {
     try {
-      Object out = output.apply(op.toCompletableFuture().get(30, TimeUnit.SECONDS));
+      Object out = output.apply(op.toCompletableFuture().get(wait.toMillis(), TimeUnit.MILLISECONDS));
       call.ok(out);
       return out;
     } catch (ExecutionException e) {

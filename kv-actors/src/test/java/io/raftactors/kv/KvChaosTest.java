@@ -61,7 +61,10 @@ class KvChaosTest {
     for (int client = 0; client < 6; client++) {
       KvClient kv = client % 2 == 0 ? c.client() : c.clientOf(c.raft.nodeIds().get(client % 5));
       kvClients.add(kv);
-      ChaosWorkload workload = new ChaosWorkload(client, kv, new SplittableRandom(seed * 1000 + client), history, staleReads);
+      // Two impatient clients: past 300 ms they record "unknown" and move on (the request goes on).
+      Duration patience = client >= 4 ? Duration.ofMillis(300) : Duration.ofSeconds(30);
+      ChaosWorkload workload = new ChaosWorkload(client, kv, new SplittableRandom(seed * 1000 + client), history,
+          staleReads, patience);
       clients.add(new Thread(() -> workload.run(stop), "chaos-client-" + client));
     }
     Nemesis nemesis = new Nemesis(c.raft, seed, Nemesis.all(), Duration.ofMillis(800), Duration.ofMillis(400));
