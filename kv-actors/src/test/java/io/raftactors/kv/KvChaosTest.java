@@ -87,24 +87,19 @@ class KvChaosTest {
     // The state the replicas converge to, read after everything else, is part of the history:
     // every acknowledged write must be accounted for in it.
     Map<String, String> end = assertConverged(c, report);
+    List<String> expiring = new ArrayList<>(ChaosWorkload.TTL_KEYS);
+    expiring.addAll(ChaosWorkload.LEASE_KEYS);
     List<Operation> all = new ArrayList<>(ops);
     int id = ops.stream().mapToInt(Operation::id).max().orElse(0);
     long t = System.nanoTime();
-    for (Map.Entry<String, String> e : end.entrySet()) {
-      String k = e.getKey();
-      Object read = ChaosWorkload.REGISTERS.contains(k) ? new RegisterModel.Get()
-          : ChaosWorkload.COUNTERS.contains(k) ? new CounterModel.Read()
-          : ChaosWorkload.TTL_KEYS.contains(k) || ChaosWorkload.LEASE_KEYS.contains(k) ? new ExpiringRegisterModel.Get()
-          : null;
-      if (read == null) continue;
-      Object value = read instanceof CounterModel.Read ? (Object) (e.getValue() == null ? 0L : Long.parseLong(e.getValue()))
-          : e.getValue();
-      all.add(new Operation(++id, -1, k, read, value, t, t));
+    for (String k : ChaosWorkload.REGISTERS) all.add(new Operation(++id, -1, k, new RegisterModel.Get(), end.get(k), t, t));
+    for (String k : ChaosWorkload.COUNTERS) {
+      long value = end.get(k) == null ? 0L : Long.parseLong(end.get(k));
+      all.add(new Operation(++id, -1, k, new CounterModel.Read(), value, t, t));
     }
+    for (String k : expiring) all.add(new Operation(++id, -1, k, new ExpiringRegisterModel.Get(), end.get(k), t, t));
     check(all, ChaosWorkload.REGISTERS, new RegisterModel(), report);
     check(all, ChaosWorkload.COUNTERS, new CounterModel(), report);
-    List<String> expiring = new ArrayList<>(ChaosWorkload.TTL_KEYS);
-    expiring.addAll(ChaosWorkload.LEASE_KEYS);
     check(all, expiring, new ExpiringRegisterModel(EXPIRY_SLACK_MS), report);
   }
 

@@ -49,12 +49,7 @@ class MultiProcessChaosIT {
 
   @AfterEach
   void stop() throws Exception {
-    for (NodeProcess n : nodes) {
-      if (n.alive()) {
-        n.signal("CONT");
-        n.kill();
-      }
-    }
+    NodeProcess.killAll(nodes);
   }
 
   @Test

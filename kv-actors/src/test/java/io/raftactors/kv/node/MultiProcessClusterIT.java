@@ -43,12 +43,7 @@ class MultiProcessClusterIT {
   void stopEverything() throws Exception {
     writing.set(false);
     for (Thread w : writers) w.join(15_000);
-    for (NodeProcess n : nodes) {
-      if (n.alive()) {
-        n.signal("CONT");
-        n.kill();
-      }
-    }
+    NodeProcess.killAll(nodes);
   }
 
   @Test

@@ -122,6 +122,16 @@ final class NodeProcess {
     process.waitFor(30, TimeUnit.SECONDS);
   }
 
+  /** Kills every node still running (resuming a paused one first), as a test's clean-up. */
+  static void killAll(List<NodeProcess> nodes) throws IOException, InterruptedException {
+    for (NodeProcess n : nodes) {
+      if (n.alive()) {
+        n.signal("CONT");
+        n.kill();
+      }
+    }
+  }
+
   /** SIGTERM; the exit code, or -1 if it did not exit in time (then it is killed). */
   int terminate(Duration timeout) throws InterruptedException {
     process.destroy();

@@ -179,12 +179,8 @@ public final class ExpiringRegisterModel implements Model<Set<ExpiringRegisterMo
   }
 
   private static Long leaseOf(Operation op) {
-    Object in = op.input();
-    if (in instanceof Grant) return op.output() instanceof Long id ? id : null;
-    if (in instanceof PutWithLease p) return p.lease();
-    if (in instanceof KeepAlive k) return k.lease();
-    if (in instanceof Revoke r) return r.lease();
-    return null;
+    if (op.input() instanceof Grant) return op.output() instanceof Long id ? id : null;
+    return referencedLease(op.input());
   }
 
   @Override
