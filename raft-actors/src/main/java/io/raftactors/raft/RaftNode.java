@@ -60,6 +60,7 @@ public final class RaftNode {
     private RaftClock clock = RaftClock.SYSTEM;
     private Long randomSeed;
     private java.nio.file.Path dataDir;
+    private java.nio.file.Path snapshotDir;
 
     private Builder(String nodeId) {
       if (nodeId == null || nodeId.isBlank()) {
@@ -109,6 +110,16 @@ public final class RaftNode {
       return this;
     }
 
+    /**
+     * Where the node keeps its snapshots, instead of {@code raft.snapshot.dir} (default: {@code
+     * <data-dir>/snapshots} with the file journal; none otherwise, so with a memory or custom
+     * journal the node takes snapshots only when given a directory).
+     */
+    public Builder snapshotDir(java.nio.file.Path dir) {
+      this.snapshotDir = dir;
+      return this;
+    }
+
     public Builder clock(RaftClock clock) {
       this.clock = clock;
       return this;
@@ -133,8 +144,14 @@ public final class RaftNode {
       Behavior<Journal.Command> j =
           journal != null ? journal : Journals.fromPlugin(s.journalPlugin(), nodeId, cfg);
       long seed = randomSeed != null ? randomSeed : System.nanoTime() ^ nodeId.hashCode();
+      java.nio.file.Path snapshots = snapshotDir;
+      if (snapshots == null && !s.snapshotDir().isEmpty()) {
+        snapshots = java.nio.file.Path.of(s.snapshotDir());
+      } else if (snapshots == null && journal == null && s.journalPlugin().equals("file")) {
+        snapshots = java.nio.file.Path.of(cfg.getString("raft.data-dir")).resolve("snapshots");
+      }
       return Recovering.create(
-          new NodeSetup(nodeId, members, s, peers, stateMachine, j, clock, seed));
+          new NodeSetup(nodeId, members, s, peers, stateMachine, j, clock, seed, snapshots));
     }
   }
 }

@@ -35,7 +35,15 @@ public record RaftSettings(
     String journalDispatcher,
     String applierDispatcher,
     int applierMaxBatch,
-    int recoveryStashCapacity) {
+    int recoveryStashCapacity,
+    long snapshotEntries,
+    long snapshotBytes,
+    int snapshotPartBytes,
+    long snapshotKeepTail,
+    int snapshotRetain,
+    String snapshotDir,
+    int installChunkBytes,
+    int installMaxInflightChunks) {
 
   /** Room an AppendEntries needs beyond its entries: term, ids, indexes, framing. */
   public static final int APPEND_HEADER_BYTES = 512;
@@ -73,6 +81,18 @@ public record RaftSettings(
     require(applierMaxBatch >= 1, "raft.applier.max-batch", "must be >= 1");
     require(recoveryStashCapacity >= 1, "raft.recovery-stash-capacity", "must be >= 1");
     require(!journalPlugin.isBlank(), "raft.journal.plugin", "must not be empty");
+    require(snapshotEntries >= 0, "raft.snapshot.entries", "must be >= 0");
+    require(snapshotBytes >= 0, "raft.snapshot.bytes", "must be >= 0");
+    require(snapshotPartBytes >= 1024, "raft.snapshot.part-size", "must be >= 1 KiB");
+    require(snapshotKeepTail >= 0, "raft.snapshot.keep-tail", "must be >= 0");
+    require(snapshotRetain >= 1, "raft.snapshot.retain", "must be >= 1");
+    require(installChunkBytes >= 1024, "raft.snapshot.install.chunk-size", "must be >= 1 KiB");
+    require(installMaxInflightChunks >= 1, "raft.snapshot.install.max-inflight-chunks", "must be >= 1");
+  }
+
+  /** Whether the applier takes snapshots at all (a threshold is set). */
+  public boolean snapshotsEnabled() {
+    return snapshotEntries > 0 || snapshotBytes > 0;
   }
 
   /** The settings of {@code ConfigFactory.load()}. */
@@ -91,6 +111,10 @@ public record RaftSettings(
       long frame = root.getBytes(frameKey);
       require(s.maxBytesPerAppend + APPEND_HEADER_BYTES <= frame,
           "raft.replication.max-bytes-per-append",
+          "plus " + APPEND_HEADER_BYTES + " bytes of header must fit " + frameKey + " (" + frame
+              + " bytes)");
+      require(s.installChunkBytes + APPEND_HEADER_BYTES <= frame,
+          "raft.snapshot.install.chunk-size",
           "plus " + APPEND_HEADER_BYTES + " bytes of header must fit " + frameKey + " (" + frame
               + " bytes)");
     }
@@ -124,7 +148,15 @@ public record RaftSettings(
           c.getString("journal.dispatcher"),
           c.getString("applier.dispatcher"),
           c.getInt("applier.max-batch"),
-          c.getInt("recovery-stash-capacity"));
+          c.getInt("recovery-stash-capacity"),
+          c.getLong("snapshot.entries"),
+          c.getBytes("snapshot.bytes"),
+          Math.toIntExact(c.getBytes("snapshot.part-size")),
+          c.getLong("snapshot.keep-tail"),
+          c.getInt("snapshot.retain"),
+          c.getString("snapshot.dir"),
+          Math.toIntExact(c.getBytes("snapshot.install.chunk-size")),
+          c.getInt("snapshot.install.max-inflight-chunks"));
     } catch (ConfigException e) {
       throw new IllegalArgumentException("invalid raft configuration: " + e.getMessage(), e);
     }

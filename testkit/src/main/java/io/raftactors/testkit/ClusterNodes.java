@@ -37,6 +37,8 @@ final class ClusterNodes {
   private final Map<String, ActorRef<RaftNode.Command>> localRefs = new HashMap<>();
   private final Duration journalSyncDelay;
   private final Path fileJournals;
+  /** Each node's snapshots live in snapshots/<id>; null: nodes take none. */
+  private final Path snapshots;
   private final Map<String, MemoryJournalStore> stores = new LinkedHashMap<>();
   private final Map<String, Map<String, ActorRef<RaftNode.Command>>> links = new HashMap<>();
   private final Map<String, ActorRef<RaftNode.Command>> running = new ConcurrentHashMap<>();
@@ -50,6 +52,7 @@ final class ClusterNodes {
       TestNetwork network, InvariantObserver observer, MessageTrace trace,
       java.util.function.Function<String, StateMachine> stateMachine, Duration journalSyncDelay,
       Path fileJournals,
+      Path snapshots,
       Map<String, MemoryJournalStore> initialJournals) {
     this.testKit = testKit;
     this.ids = ids;
@@ -62,6 +65,7 @@ final class ClusterNodes {
     this.stateMachine = stateMachine;
     this.journalSyncDelay = journalSyncDelay;
     this.fileJournals = fileJournals;
+    this.snapshots = snapshots;
     if (fileJournals != null && !initialJournals.isEmpty()) {
       throw new IllegalArgumentException("initial journals are memory journals; not with file journals");
     }
@@ -137,6 +141,7 @@ final class ClusterNodes {
               return m;
             })
             .randomSeed(seed * 1_000_003L + id.hashCode() * 31L + incarnation)
+            .snapshotDir(snapshots == null ? null : snapshots.resolve(id))
             .build();
     ActorRef<RaftNode.Command> ref = testKit.spawn(node, id + "-" + incarnation, onNode(id));
     running.put(id, ref);
@@ -189,6 +194,28 @@ final class ClusterNodes {
     // few queued messages first, as a node that resumed and crashed a moment later would.
     gates.get(id).resume();
     testKit.stop(ref, Duration.ofSeconds(10));
+  }
+
+  /** Deletes everything a crashed node stored: journal and snapshots, as a replaced disk would. */
+  void wipe(String id) {
+    if (running.containsKey(id)) throw new IllegalStateException(id + " is running; crash it first");
+    trace.add("WIPE " + id);
+    try {
+      if (fileJournals == null) stores.put(id, new MemoryJournalStore());
+      else deleteTree(fileJournals.resolve(id));
+      if (snapshots != null) deleteTree(snapshots.resolve(id));
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
+  }
+
+  static void deleteTree(Path dir) throws java.io.IOException {
+    if (!java.nio.file.Files.exists(dir)) return;
+    try (var paths = java.nio.file.Files.walk(dir)) {
+      for (Path p : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
+        java.nio.file.Files.delete(p);
+      }
+    }
   }
 
   void restart(String id) {

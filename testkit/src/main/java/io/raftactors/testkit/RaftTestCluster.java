@@ -113,7 +113,7 @@ public final class RaftTestCluster implements AutoCloseable {
     Map<String, NodeExecutor.Gate> gates = new HashMap<>();
     for (String id : ids) gates.put(id, NodeExecutor.register(gatePrefix + id));
     this.nodes = new ClusterNodes(testKit, ids, gates, settings, seed, network, observer, trace,
-        b.stateMachine, b.journalSyncDelay, b.fileJournals, b.initialJournals);
+        b.stateMachine, b.journalSyncDelay, b.fileJournals, b.snapshots, b.initialJournals);
     for (String id : ids) nodes.start(id);
 
     this.checker = Executors.newSingleThreadScheduledExecutor(r -> {
@@ -375,6 +375,16 @@ public final class RaftTestCluster implements AutoCloseable {
   }
 
   /** Starts a crashed node again from what its journal made durable. */
+  /**
+   * Erases crashed node {@code id}'s journal and snapshots, as a new disk would: on {@link
+   * #restart} it starts empty and catches up from the cluster (by snapshot, if the log it needs
+   * was compacted). Unsafe in real Raft if the node voted in the current term, as its vote is
+   * forgotten; a test that wipes a node accepts that, like a test of disk replacement.
+   */
+  public void wipe(String id) {
+    nodes.wipe(id);
+  }
+
   public void restart(String id) {
     nodes.restart(id);
   }
@@ -518,8 +528,19 @@ public final class RaftTestCluster implements AutoCloseable {
     private final Map<String, MemoryJournalStore> initialJournals = new HashMap<>();
     private boolean periodicChecks = true;
     private java.nio.file.Path fileJournals;
+    private java.nio.file.Path snapshots;
 
     private Builder() {}
+
+    /**
+     * Lets every node keep snapshots, in {@code dir/<node id>} (files, surviving crashes as the
+     * journal stores do); set how often with {@code raft.snapshot.entries} in {@link #settings}.
+     * Without it, nodes take no snapshots and the log is never compacted.
+     */
+    public Builder snapshots(java.nio.file.Path dir) {
+      this.snapshots = dir;
+      return this;
+    }
 
     /**
      * Starts node {@code id} from this durable state instead of an empty journal (the ids are

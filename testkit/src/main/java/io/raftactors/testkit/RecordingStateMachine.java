@@ -8,12 +8,15 @@ import java.util.List;
 /**
  * Wraps a node's state machine: records what it applied (for {@link RaftTestCluster#applied})
  * and lets the invariant observer compare every applied entry across nodes as it happens.
+ * Snapshots pass through to the wrapped machine (entries a snapshot covers are not in {@code
+ * applied}).
  */
 final class RecordingStateMachine implements StateMachine {
   private final String nodeId;
   private final StateMachine delegate;
   private final InvariantObserver observer;
   private final List<AppliedEntry> applied = new ArrayList<>();
+  private int restores;
 
   RecordingStateMachine(String nodeId, StateMachine delegate, InvariantObserver observer) {
     this.nodeId = nodeId;
@@ -38,6 +41,26 @@ final class RecordingStateMachine implements StateMachine {
   @Override
   public Object read(Object query) {
     return delegate.read(query);
+  }
+
+  @Override
+  public Snapshot snapshot() {
+    return delegate.snapshot();
+  }
+
+  @Override
+  public void restore(java.io.InputStream in) throws java.io.IOException {
+    delegate.restore(in);
+    synchronized (applied) {
+      restores++;
+    }
+  }
+
+  /** How often this incarnation's state was replaced by a snapshot. */
+  int restores() {
+    synchronized (applied) {
+      return restores;
+    }
   }
 
   List<AppliedEntry> applied() {

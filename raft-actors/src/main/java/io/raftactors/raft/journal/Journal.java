@@ -32,13 +32,34 @@ public final class Journal {
    * The durable state found at start.
    *
    * @param votedFor null if the node has not voted in {@code term}
-   * @param entries the log: consecutive entries from index 1, or from a later index when a
-   *     prefix was removed after a snapshot
+   * @param entries the log: consecutive entries from {@code firstIndex}
+   * @param firstIndex the index of the first entry held, or of the next entry to append when
+   *     none is held: 1, or later when a prefix was removed after a snapshot ({@link
+   *     RemovePrefix}, {@link ResetTo})
    */
-  public record Recovered(long term, String votedFor, List<LogEntry> entries) {}
+  public record Recovered(long term, String votedFor, List<LogEntry> entries, long firstIndex) {
+    public Recovered {
+      entries = List.copyOf(entries);
+      if (firstIndex < 1) throw new IllegalArgumentException("firstIndex " + firstIndex);
+      if (!entries.isEmpty() && entries.get(0).index() != firstIndex) {
+        throw new IllegalArgumentException(
+            "entries start at " + entries.get(0).index() + ", not at firstIndex " + firstIndex);
+      }
+    }
+
+    /** The state of a journal that never held anything. */
+    public static Recovered empty() {
+      return new Recovered(0, null, List.of(), 1);
+    }
+
+    /** Index of the last entry held, or {@code firstIndex - 1} when none. */
+    public long lastIndex() {
+      return firstIndex + entries.size() - 1;
+    }
+  }
 
   /** A command that changes durable state; acknowledged by an {@link Ack} to {@code replyTo}. */
-  public sealed interface Write extends Command permits Append, TruncateSuffix, SaveTermVote {
+  public sealed interface Write extends Command permits Append, TruncateSuffix, SaveTermVote, ResetTo {
     long seq();
 
     ActorRef<Ack> replyTo();
@@ -53,6 +74,14 @@ public final class Journal {
   /** Stores the current term and the vote cast in it (null: none), replacing the previous pair. */
   public record SaveTermVote(long seq, long term, String votedFor, ActorRef<Ack> replyTo)
       implements Write {}
+
+  /**
+   * A snapshot of everything up to {@code index} was installed and made durable, and the log held
+   * here does not continue it: every entry is removed, and the next append has index {@code index
+   * + 1}. After a crash the journal holds no entry at or below {@code index} once this was
+   * acknowledged (before: either the old log or none).
+   */
+  public record ResetTo(long seq, long index, ActorRef<Ack> replyTo) implements Write {}
 
   /**
    * The entries up to {@code upTo} are covered by a durable snapshot and may be discarded (log

@@ -100,6 +100,8 @@ public final class MemoryJournal extends AbstractBehavior<Journal.Command> {
       store.truncateFrom(t.fromIndex());
     } else if (write instanceof Journal.SaveTermVote s) {
       store.saveTermVote(s.term(), s.votedFor());
+    } else if (write instanceof Journal.ResetTo r) {
+      store.resetTo(r.index());
     }
   }
 }

@@ -53,7 +53,7 @@ public final class MemoryJournalStore {
   }
 
   synchronized Journal.Recovered recover() {
-    return new Journal.Recovered(term, votedFor, List.copyOf(entries));
+    return new Journal.Recovered(term, votedFor, List.copyOf(entries), firstIndex);
   }
 
   synchronized void saveTermVote(long term, String votedFor) {
@@ -76,6 +76,16 @@ public final class MemoryJournalStore {
       throw new IllegalArgumentException("cannot truncate from " + fromIndex + ": the store starts at " + firstIndex);
     }
     while (!entries.isEmpty() && lastIndex() >= fromIndex) entries.remove(entries.size() - 1);
+  }
+
+  /** The index of the first entry held, or of the next one to append when none is. */
+  public synchronized long firstIndex() {
+    return firstIndex;
+  }
+
+  synchronized void resetTo(long index) {
+    entries.clear();
+    firstIndex = index + 1;
   }
 
   synchronized void removePrefix(long upTo) {

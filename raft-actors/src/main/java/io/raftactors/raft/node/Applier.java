@@ -14,7 +14,10 @@ import io.raftactors.raft.StateMachine;
 import io.raftactors.raft.log.EntryKind;
 import io.raftactors.raft.log.LogEntry;
 import io.raftactors.raft.log.LogView;
+import io.raftactors.raft.RaftSettings;
 import io.raftactors.raft.ReadResult;
+import io.raftactors.raft.snapshot.SnapshotStore;
+import io.raftactors.raft.snapshot.SnapshotWriter;
 import java.util.ArrayDeque;
 import java.util.Comparator;
 import java.util.PriorityQueue;
@@ -24,13 +27,30 @@ import java.util.PriorityQueue;
  * incarnation, off the Raft actor; answers the proposers waiting on them; reports progress to the
  * node. A child of the RaftNode.
  *
+ * <p>With a snapshot store, it also takes snapshots (see {@link SnapshotTaker}) and restores them
+ * ({@link Restore}).
+ *
  * <p>A proposer waits on (index, term): when the entry applied at that index has that term, it
  * gets the state machine's result; when another entry was committed there, its command certainly
  * did not take effect (only one entry is ever committed at an index).
  */
 final class Applier extends AbstractBehavior<Applier.Command> {
 
-  sealed interface Command permits CommitTo, Await, FailPendingAbove, ReadAt, ExpireReads, Continue {}
+  sealed interface Command
+      permits CommitTo, Await, FailPendingAbove, ReadAt, ExpireReads, Continue, Restore, WriterReply,
+          RestoreDone {}
+
+  /**
+   * Replace the state machine's state by snapshot {@code meta} (verified; installed from a leader,
+   * or the node's newest at start). The restore reads the file on the blocking-I/O dispatcher;
+   * meanwhile nothing is applied and no read is served, so no one sees a partly restored state.
+   */
+  record Restore(SnapshotStore.Meta meta) implements Command {}
+
+  private record WriterReply(SnapshotWriter.Reply reply) implements Command {}
+
+  private record RestoreDone(SnapshotStore.Meta meta, Throwable failure, long startNanos)
+      implements Command {}
 
   /** Entries up to {@code commitIndex} are committed; {@code log} holds them. */
   record CommitTo(LogView log, long commitIndex) implements Command {}
@@ -74,23 +94,29 @@ final class Applier extends AbstractBehavior<Applier.Command> {
   private LogView log;
   private long commitIndex;
   private final MonotonicIndex lastApplied = new MonotonicIndex("lastApplied");
+  private long lastAppliedTerm;
   private boolean continueScheduled;
+  /** Snapshots taken and restored; null when the node keeps none. */
+  private final SnapshotTaker snapshots;
+  private boolean restoring;
 
   static Behavior<Command> create(StateMachine stateMachine, ActorRef<RaftNode.Command> node,
-      int maxBatch, java.time.Duration readTimeout) {
+      RaftSettings settings, SnapshotStore store) {
     return Behaviors.setup(ctx -> Behaviors.withTimers(timers -> {
-      timers.startTimerWithFixedDelay(ExpireReads.INSTANCE, readTimeout.dividedBy(4));
-      return new Applier(ctx, stateMachine, node, maxBatch, readTimeout);
+      timers.startTimerWithFixedDelay(ExpireReads.INSTANCE, settings.readTimeout().dividedBy(4));
+      return new Applier(ctx, stateMachine, node, settings, store);
     }));
   }
 
   private Applier(ActorContext<Command> ctx, StateMachine stateMachine, ActorRef<RaftNode.Command> node,
-      int maxBatch, java.time.Duration readTimeout) {
+      RaftSettings settings, SnapshotStore store) {
     super(ctx);
     this.stateMachine = stateMachine;
     this.node = node;
-    this.maxBatch = maxBatch;
-    this.readTimeout = readTimeout;
+    this.maxBatch = settings.applierMaxBatch();
+    this.readTimeout = settings.readTimeout();
+    this.snapshots = store == null ? null : new SnapshotTaker(ctx, stateMachine, store, settings,
+        ctx.messageAdapter(SnapshotWriter.Reply.class, WriterReply::new));
   }
 
   @Override
@@ -102,7 +128,60 @@ final class Applier extends AbstractBehavior<Applier.Command> {
         .onMessage(ReadAt.class, this::onReadAt)
         .onMessageEquals(ExpireReads.INSTANCE, this::onExpireReads)
         .onMessageEquals(Continue.INSTANCE, this::onContinue)
+        .onMessage(WriterReply.class, this::onWriterReply)
+        .onMessage(Restore.class, this::onRestore)
+        .onMessage(RestoreDone.class, this::onRestoreDone)
         .build();
+  }
+
+  private Behavior<Command> onWriterReply(WriterReply w) {
+    SnapshotStore.Meta saved = snapshots.onWriterReply(w.reply());
+    if (saved != null) node.tell(new Internal.SnapshotSaved(saved));
+    return this;
+  }
+
+  private Behavior<Command> onRestore(Restore restore) {
+    SnapshotStore.Meta meta = restore.meta();
+    if (snapshots == null) throw new IllegalStateException("restore without a snapshot store");
+    if (meta.index() <= lastApplied.get()) {
+      throw new IllegalStateException("restore of snapshot " + meta.index() + " at applied index " + lastApplied);
+    }
+    snapshots.abandon("a snapshot is being restored");
+    restoring = true;
+    ActorRef<Command> self = getContext().getSelf();
+    long start = System.nanoTime();
+    getContext().getLog().info("restoring snapshot {} ({} bytes)", meta.path().getFileName(), meta.bytes());
+    java.util.concurrent.CompletableFuture.runAsync(() -> {
+      try (java.io.InputStream in = snapshots.store().openBody(meta)) {
+        stateMachine.restore(in);
+      } catch (java.io.IOException e) {
+        throw new java.io.UncheckedIOException(e);
+      }
+    }, snapshots.blockingIo()).whenComplete((v, e) -> self.tell(new RestoreDone(meta, e, start)));
+    return this;
+  }
+
+  private Behavior<Command> onRestoreDone(RestoreDone done) {
+    if (done.failure() != null) {
+      // The node's log no longer holds what the snapshot replaced: it cannot go on.
+      throw new IllegalStateException(
+          "restoring snapshot " + done.meta().path() + " failed", done.failure());
+    }
+    restoring = false;
+    long index = done.meta().index();
+    getContext().getLog().info("restored snapshot at index {} in {} ms", index,
+        (System.nanoTime() - done.startNanos()) / 1_000_000);
+    lastApplied.advanceTo(index);
+    lastAppliedTerm = done.meta().term();
+    snapshots.restored(index);
+    while (!waiting.isEmpty() && waiting.peek().index() <= index) {
+      waiting.poll().replyTo().tell(new ProposeResult.Unknown(
+          "the state was replaced by a snapshot up to index " + index));
+    }
+    node.tell(new Internal.AppliedUpTo(index));
+    serveReadsUpTo(index);
+    applyBatch();
+    return this;
   }
 
   private Behavior<Command> onCommitTo(CommitTo commit) {
@@ -134,7 +213,7 @@ final class Applier extends AbstractBehavior<Applier.Command> {
   }
 
   private Behavior<Command> onReadAt(ReadAt read) {
-    if (read.index() <= lastApplied.get()) serve(read);
+    if (read.index() <= lastApplied.get() && !restoring) serve(read);
     else reads.add(new WaitingRead(read, System.nanoTime() + readTimeout.toNanos()));
     return this;
   }
@@ -152,6 +231,7 @@ final class Applier extends AbstractBehavior<Applier.Command> {
   }
 
   private void serveReadsUpTo(long applied) {
+    if (restoring) return;
     while (!reads.isEmpty() && reads.peek().read().index() <= applied) serve(reads.poll().read());
   }
 
@@ -176,6 +256,7 @@ final class Applier extends AbstractBehavior<Applier.Command> {
   }
 
   private void applyBatch() {
+    if (restoring) return;
     long end = Math.min(commitIndex, lastApplied.get() + maxBatch);
     if (end <= lastApplied.get()) return;
     for (long i = lastApplied.get() + 1; i <= end; i++) {
@@ -187,10 +268,13 @@ final class Applier extends AbstractBehavior<Applier.Command> {
                 new CommittedCommand(entry.index(), entry.term(), entry.timestamp(), entry.data()));
       }
       lastApplied.advanceTo(i);
+      lastAppliedTerm = entry.term();
+      if (snapshots != null) snapshots.applied(entry);
       answerWaiters(entry, result);
     }
     node.tell(new Internal.AppliedUpTo(lastApplied.get()));
     serveReadsUpTo(lastApplied.get());
+    if (snapshots != null) snapshots.maybeStart(lastApplied.get(), lastAppliedTerm);
     if (commitIndex > lastApplied.get()) {
       continueScheduled = true;
       getContext().getSelf().tell(Continue.INSTANCE);

@@ -6,6 +6,7 @@ import io.raftactors.raft.Propose;
 import io.raftactors.raft.RaftNode;
 import io.raftactors.raft.Role;
 import io.raftactors.raft.protocol.AppendEntries;
+import io.raftactors.raft.protocol.InstallSnapshot;
 import io.raftactors.raft.protocol.RaftMessage;
 import io.raftactors.raft.protocol.RequestVote;
 import io.raftactors.raft.protocol.VoteResponse;
@@ -60,8 +61,8 @@ final class Candidate extends RoleBehavior {
       }
       return maybeWin();
     }
-    if (message instanceof AppendEntries append) {
-      return ctx.roles.becomeFollower(ctx.currentTerm, append.from()).onMessage(append);
+    if (message instanceof AppendEntries || message instanceof InstallSnapshot) {
+      return ctx.roles.becomeFollower(ctx.currentTerm, message.from()).onMessage(message);
     }
     if (message instanceof RequestVote request) Voting.answer(ctx, request);
     return this;

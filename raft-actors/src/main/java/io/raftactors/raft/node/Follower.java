@@ -8,6 +8,7 @@ import io.raftactors.raft.Role;
 import io.raftactors.raft.log.LogEntry;
 import io.raftactors.raft.protocol.AppendEntries;
 import io.raftactors.raft.protocol.AppendResponse;
+import io.raftactors.raft.protocol.InstallSnapshot;
 import io.raftactors.raft.protocol.RaftMessage;
 import io.raftactors.raft.protocol.RequestVote;
 import io.raftactors.raft.rules.AppendRules;
@@ -39,6 +40,13 @@ final class Follower extends RoleBehavior {
   @Override
   Behavior<RaftNode.Command> onMessage(RaftMessage message) {
     if (message instanceof AppendEntries append) return onAppendEntries(append);
+    if (message instanceof InstallSnapshot chunk) {
+      ctx.heardFromLeader(chunk.from());
+      ctx.extendElectionDeadline();
+      ctx.waiting.forwardIfLeaderKnown();
+      ctx.receiver.onChunk(chunk);
+      return this;
+    }
     if (message instanceof RequestVote request && Voting.answer(ctx, request)) {
       ctx.startElectionTimer();
     }

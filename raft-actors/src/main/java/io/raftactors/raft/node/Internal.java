@@ -51,4 +51,27 @@ sealed interface Internal extends RaftNode.Command {
 
   /** A replicator of the leadership in {@code term} learned that {@code follower} matches up to {@code matchIndex}. */
   record ReplicatorProgress(String follower, long term, long matchIndex) implements Internal {}
+
+  /** The applier saved a snapshot (durable, in place): the log before it may be compacted. */
+  record SnapshotSaved(io.raftactors.raft.snapshot.SnapshotStore.Meta meta) implements Internal {}
+
+  /**
+   * A replicator of the leadership in {@code term} started ({@code done = false}) or ended
+   * sending the snapshot of {@code snapshotIndex} to {@code follower}; while it runs, the leader
+   * keeps the log after {@code snapshotIndex}, so the follower can go on from there.
+   */
+  record InstallProgress(String follower, long term, long snapshotIndex, boolean done) implements Internal {}
+
+  /** The writer of a snapshot this node receives from its leader answered. */
+  record ReceivedPart(io.raftactors.raft.snapshot.SnapshotWriter.Reply reply) implements Internal {}
+
+  /**
+   * At start: the snapshot to restore (null: none), chosen once the journal was read, or why the
+   * node cannot start.
+   */
+  record SnapshotChosen(
+      io.raftactors.raft.snapshot.SnapshotStore store,
+      io.raftactors.raft.snapshot.SnapshotStore.Meta meta,
+      Throwable failure)
+      implements Internal {}
 }

@@ -52,6 +52,18 @@ final class JournalWriter {
     unackedLogWrites.add(new LogWrite(seq, fromIndex - 1, fromIndex));
   }
 
+  /** The log is now a snapshot up to {@code index} and nothing after it. */
+  void resetTo(long index) {
+    long seq = ++lastIssued;
+    journal.tell(new Journal.ResetTo(seq, index, ackTo));
+    unackedLogWrites.add(new LogWrite(seq, index, index + 1));
+  }
+
+  /** Lets the journal drop entries up to {@code upTo}, which a durable snapshot covers. */
+  void removePrefix(long upTo) {
+    journal.tell(new Journal.RemovePrefix(upTo));
+  }
+
   /** Issues the write and returns its sequence number. */
   long saveTermVote(long term, String votedFor) {
     long seq = ++lastIssued;

@@ -13,6 +13,8 @@ import io.raftactors.raft.Role;
 import io.raftactors.raft.log.LogEntry;
 import io.raftactors.raft.protocol.AppendEntries;
 import io.raftactors.raft.protocol.AppendResponse;
+import io.raftactors.raft.protocol.InstallSnapshot;
+import io.raftactors.raft.protocol.InstallSnapshotResponse;
 import io.raftactors.raft.protocol.RaftMessage;
 import io.raftactors.raft.protocol.RequestVote;
 import io.raftactors.raft.rules.CommitRules;
@@ -47,6 +49,8 @@ final class Leader extends RoleBehavior {
   /** Highest index each follower acknowledged as durable in this term; only grows. */
   private final Map<String, Long> matchIndex = new HashMap<>();
   private final Map<String, Long> lastHeardNanos = new HashMap<>();
+  /** Followers receiving a snapshot, with its index: the log after it must stay. */
+  private final Map<String, Long> installing = new HashMap<>();
   private final List<Propose> batch = new ArrayList<>();
   private long batchBytes;
   private boolean flushScheduled;
@@ -89,7 +93,8 @@ final class Leader extends RoleBehavior {
                       ctx.clock,
                       ctx.log.view(),
                       ctx.commitIndex.get(),
-                      noopIndex)),
+                      noopIndex,
+                      ctx.latestSnapshot)),
               "replicator-"
                   + URLEncoder.encode(peer, StandardCharsets.UTF_8)
                   + "-"
@@ -114,6 +119,7 @@ final class Leader extends RoleBehavior {
     builder
         .onMessageEquals(Internal.FlushProposals.INSTANCE, this::onFlush)
         .onMessage(Internal.ReplicatorProgress.class, this::onProgress)
+        .onMessage(Internal.InstallProgress.class, this::onInstallProgress)
         .onMessageEquals(Internal.CheckQuorumTick.INSTANCE, this::onCheckQuorum)
         .onMessageEquals(Internal.ReadRoundTick.INSTANCE, () -> {
           reads.onTick();
@@ -132,13 +138,17 @@ final class Leader extends RoleBehavior {
       reads.onEcho(response.from(), response.readRound());
       ActorRef<Replicator.Command> replicator = replicators.get(response.from());
       if (replicator != null) replicator.tell(new Replicator.FollowerResponse(response));
+    } else if (message instanceof InstallSnapshotResponse response) {
+      lastHeardNanos.put(response.from(), ctx.clock.nanoTime());
+      ActorRef<Replicator.Command> replicator = replicators.get(response.from());
+      if (replicator != null) replicator.tell(new Replicator.InstallResponse(response));
     } else if (message instanceof RequestVote request) {
       Voting.answer(ctx, request);
-    } else if (message instanceof AppendEntries append) {
+    } else if (message instanceof AppendEntries || message instanceof InstallSnapshot) {
       ctx.logger()
           .error(
-              "[{}] SAFETY: AppendEntries from {} claims leadership of my term {}",
-              ctx.selfId, append.from(), ctx.currentTerm);
+              "[{}] SAFETY: {} from {} claims leadership of my term {}",
+              ctx.selfId, message.getClass().getSimpleName(), message.from(), ctx.currentTerm);
     }
     return this;
   }
@@ -200,6 +210,26 @@ final class Leader extends RoleBehavior {
     return this;
   }
 
+  private Behavior<RaftNode.Command> onInstallProgress(Internal.InstallProgress progress) {
+    if (progress.term() != ctx.currentTerm) return this;
+    if (progress.done()) installing.remove(progress.follower());
+    else installing.put(progress.follower(), progress.snapshotIndex());
+    return this;
+  }
+
+  @Override
+  long compactionFloor() {
+    return installing.values().stream().mapToLong(Long::longValue).min().orElse(Long.MAX_VALUE);
+  }
+
+  @Override
+  Behavior<RaftNode.Command> onSnapshotSaved(io.raftactors.raft.snapshot.SnapshotStore.Meta meta) {
+    Replicator.SnapshotAvailable available = new Replicator.SnapshotAvailable(meta);
+    for (ActorRef<Replicator.Command> r : replicators.values()) r.tell(available);
+    broadcastLog();
+    return this;
+  }
+
   @Override
   Behavior<RaftNode.Command> onDurable() {
     maybeCommit();
@@ -257,6 +287,7 @@ final class Leader extends RoleBehavior {
     ctx.timers.cancel(NodeContext.CHECK_QUORUM_TIMER);
     ctx.timers.cancel(NodeContext.READ_ROUND_TIMER);
     reads.failAll();
+    installing.clear();
     // Appended but not committed: the outcome is unknown. Committed entries still get their result.
     ctx.applier.tell(
         new Applier.FailPendingAbove(

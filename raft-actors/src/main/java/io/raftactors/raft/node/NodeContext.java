@@ -14,6 +14,7 @@ import io.raftactors.raft.log.LogEntry;
 import io.raftactors.raft.log.RaftLog;
 import io.raftactors.raft.protocol.RaftMessage;
 import io.raftactors.raft.rules.VoteRules;
+import io.raftactors.raft.snapshot.SnapshotStore;
 import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
@@ -48,6 +49,12 @@ final class NodeContext {
   final WaitingProposals waiting;
   final RemoteReads remoteReads;
   final ActorRef<Applier.Command> applier;
+  /** The node's snapshots; null when it keeps none. */
+  final SnapshotStore snapshots;
+  /** The newest snapshot saved or installed (what a leader sends), or null. */
+  SnapshotStore.Meta latestSnapshot;
+  /** Snapshots this node receives from its leader. */
+  final SnapshotReceiver receiver;
 
   final io.raftactors.raft.Peers peers;
   /** Election-timeout randomness; SplittableRandom mixes its seed, so nearby seeds (node ids) still diverge. */
@@ -78,7 +85,8 @@ final class NodeContext {
       TimerScheduler<RaftNode.Command> timers,
       NodeSetup setup,
       JournalWriter journal,
-      ActorRef<Applier.Command> applier) {
+      ActorRef<Applier.Command> applier,
+      SnapshotStore snapshots) {
     this.actor = actor;
     this.timers = timers;
     this.settings = setup.settings();
@@ -90,6 +98,8 @@ final class NodeContext {
     this.random = new SplittableRandom(setup.randomSeed());
     this.journal = journal;
     this.applier = applier;
+    this.snapshots = snapshots;
+    this.receiver = new SnapshotReceiver(this);
     this.roles = new Roles(this);
     this.waiting = new WaitingProposals(this);
     this.remoteReads = new RemoteReads(this);
@@ -111,6 +121,7 @@ final class NodeContext {
     currentTerm = term;
     votedFor = null;
     leaderId = null;
+    receiver.abandonOlderThan(term);
     journal.saveTermVote(term, null);
   }
 
@@ -138,6 +149,55 @@ final class NodeContext {
     }
     log.truncateFrom(index);
     journal.truncateFrom(index);
+  }
+
+  // ---- snapshots --------------------------------------------------------------------------
+
+  /** At start: the state is the snapshot {@code meta} (the log already starts after it). */
+  void snapshotLoaded(SnapshotStore.Meta meta) {
+    latestSnapshot = meta;
+    commitIndex.advanceTo(meta.index());
+    lastApplied.advanceTo(meta.index());
+    applier.tell(new Applier.Restore(meta));
+  }
+
+  /**
+   * The applier saved a snapshot: compact the log up to {@code keep-tail} entries before it, but
+   * never past {@code floor} (what an install in progress still needs after its snapshot).
+   */
+  void snapshotSaved(SnapshotStore.Meta meta, long floor) {
+    if (latestSnapshot == null || meta.index() > latestSnapshot.index()) latestSnapshot = meta;
+    long upTo = Math.min(Math.min(meta.index() - settings.snapshotKeepTail(), floor), log.lastIndex());
+    if (upTo > log.firstIndex() - 1) {
+      log.compactTo(upTo);
+      journal.removePrefix(upTo);
+      logger().debug("[{}] compacted the log up to {}", selfId, upTo);
+    }
+  }
+
+  /**
+   * A snapshot received from the leader is durable and verified: make it the node's state, unless
+   * the node already holds that much (then it is only kept as a file).
+   */
+  void installSnapshot(SnapshotStore.Meta meta) {
+    long s = meta.index();
+    if (s <= commitIndex.get()) {
+      logger().info("[{}] snapshot {} arrived after the node reached commit index {}; not installed",
+          selfId, s, commitIndex.get());
+      return;
+    }
+    if (latestSnapshot == null || s > latestSnapshot.index()) latestSnapshot = meta;
+    if (log.lastIndex() >= s && log.term(s) == meta.term()) {
+      log.compactTo(s); // the log continues the snapshot: keep what follows it
+      journal.removePrefix(s);
+    } else {
+      log.resetTo(s, meta.term());
+      journal.resetTo(s);
+    }
+    logger().info("[{}] installed snapshot at index {} (term {}); the log now ends at {}",
+        selfId, s, meta.term(), log.lastIndex());
+    applier.tell(new Applier.Restore(meta));
+    advanceCommit(s);
   }
 
   // ---- volatile state ---------------------------------------------------------------------

@@ -14,6 +14,8 @@ import java.util.function.Supplier;
  *
  * @param members the voting members, including {@code nodeId}
  * @param randomSeed seeds the randomized election timeouts, so test runs reproduce
+ * @param snapshotDir where the node keeps its snapshots; null: it takes none (and cannot receive
+ *     any)
  */
 public record NodeSetup(
     String nodeId,
@@ -23,7 +25,8 @@ public record NodeSetup(
     Supplier<StateMachine> stateMachine,
     Behavior<Journal.Command> journal,
     RaftClock clock,
-    long randomSeed) {
+    long randomSeed,
+    java.nio.file.Path snapshotDir) {
 
   public NodeSetup {
     members = List.copyOf(members);

@@ -17,10 +17,13 @@ import io.raftactors.raft.ProposeResult;
 import io.raftactors.raft.RaftNode;
 import io.raftactors.raft.RejectReason;
 import io.raftactors.raft.journal.Journal;
+import io.raftactors.raft.log.LogEntry;
+import io.raftactors.raft.snapshot.SnapshotStore;
+import java.util.List;
 
 /**
- * The first behavior of a RaftNode: spawns the journal, reads what it made durable, and only then
- * becomes a Follower. Messages that arrive meanwhile are stashed (bounded; past the bound, Raft
+ * The first behavior of a RaftNode: spawns the journal, reads what it made durable, chooses the
+ * snapshot to start from ({@link SnapshotRecovery}), and only then becomes a Follower. Messages that arrive meanwhile are stashed (bounded; past the bound, Raft
  * messages are dropped like lost packets and proposals are rejected as OVERLOADED).
  *
  * <p>A node never starts from anything but its journal: if the journal fails here or later, the
@@ -31,6 +34,7 @@ public final class Recovering extends AbstractBehavior<RaftNode.Command> {
   private final TimerScheduler<RaftNode.Command> timers;
   private final StashBuffer<RaftNode.Command> stash;
   private final ActorRef<Journal.Command> journal;
+  private Journal.Recovered journalState;
 
   /** The behavior of a new RaftNode actor. */
   public static Behavior<RaftNode.Command> create(NodeSetup setup) {
@@ -67,14 +71,51 @@ public final class Recovering extends AbstractBehavior<RaftNode.Command> {
   @Override
   public Receive<RaftNode.Command> createReceive() {
     return newReceiveBuilder()
-        .onMessage(Internal.JournalRecovered.class, this::onRecovered)
+        .onMessage(Internal.JournalRecovered.class, this::onJournalRecovered)
+        .onMessage(Internal.SnapshotChosen.class, this::onSnapshotChosen)
         .onMessage(RaftNode.Command.class, this::stashOrShed)
         .onSignal(Terminated.class, this::onJournalStopped)
         .build();
   }
 
-  private Behavior<RaftNode.Command> onRecovered(Internal.JournalRecovered recovered) {
-    Journal.Recovered state = recovered.state();
+  private Behavior<RaftNode.Command> onJournalRecovered(Internal.JournalRecovered recovered) {
+    journalState = recovered.state();
+    java.nio.file.Path dir = setup.snapshotDir();
+    if (dir == null) return startNode(null, null);
+    ActorRef<RaftNode.Command> self = getContext().getSelf();
+    long firstIndex = journalState.firstIndex();
+    java.util.concurrent.Executor io = getContext().getSystem().dispatchers()
+        .lookup(DispatcherSelector.fromConfig(setup.settings().journalDispatcher()));
+    java.util.concurrent.CompletableFuture.supplyAsync(() -> {
+      try {
+        return SnapshotRecovery.choose(dir, firstIndex);
+      } catch (java.io.IOException e) {
+        throw new java.io.UncheckedIOException(e);
+      }
+    }, io).whenComplete((choice, e) -> self.tell(e == null
+        ? new Internal.SnapshotChosen(choice.store(), choice.meta(), null)
+        : new Internal.SnapshotChosen(null, null, e instanceof java.util.concurrent.CompletionException
+            && e.getCause() != null ? e.getCause() : e)));
+    return this;
+  }
+
+  private Behavior<RaftNode.Command> onSnapshotChosen(Internal.SnapshotChosen chosen) {
+    if (chosen.failure() != null) {
+      Throwable cause = chosen.failure() instanceof java.io.UncheckedIOException u ? u.getCause() : chosen.failure();
+      getContext().getLog().error("[{}] {}", setup.nodeId(), cause.getMessage());
+      throw new IllegalStateException("[" + setup.nodeId() + "] " + cause.getMessage(), cause);
+    }
+    return startNode(chosen.store(), chosen.meta());
+  }
+
+  /**
+   * Becomes a Follower with the journal's state on top of the chosen snapshot: the log continues
+   * the snapshot (the journal's entries after it, if its entry at the snapshot's index has the
+   * snapshot's term; otherwise none, and the journal is reset to match, finishing an install that
+   * a crash interrupted).
+   */
+  private Behavior<RaftNode.Command> startNode(SnapshotStore store, SnapshotStore.Meta snapshot) {
+    Journal.Recovered state = journalState;
     ActorContext<RaftNode.Command> ctx = getContext();
     JournalWriter writer =
         new JournalWriter(
@@ -85,21 +126,37 @@ public final class Recovering extends AbstractBehavior<RaftNode.Command> {
         : DispatcherSelector.fromConfig(dispatcher);
     ActorRef<Applier.Command> applier =
         ctx.spawn(
-            Applier.create(setup.stateMachine().get(), ctx.getSelf(),
-                setup.settings().applierMaxBatch(), setup.settings().readTimeout()),
+            Applier.create(setup.stateMachine().get(), ctx.getSelf(), setup.settings(), store),
             "applier",
             props);
     ctx.watch(applier);
 
-    NodeContext node = new NodeContext(ctx, timers, setup, writer, applier);
+    NodeContext node = new NodeContext(ctx, timers, setup, writer, applier, store);
     node.currentTerm = state.term();
     node.votedFor = state.votedFor();
-    node.log.append(state.entries());
-    writer.recovered(node.log.lastIndex());
+    List<LogEntry> entries = state.entries();
+    writer.recovered(state.lastIndex());
+    if (snapshot == null) {
+      node.log.append(entries);
+    } else {
+      long s = snapshot.index();
+      boolean continues = s + 1 >= state.firstIndex() && s <= state.lastIndex()
+          && (s < state.firstIndex() || entries.get((int) (s - state.firstIndex())).term() == snapshot.term());
+      node.log.resetTo(s, snapshot.term());
+      if (continues) {
+        node.log.append(entries.subList((int) (s + 1 - state.firstIndex()), entries.size()));
+      } else {
+        ctx.getLog().info("[{}] the journal does not continue snapshot {}; resetting it", setup.nodeId(), s);
+        writer.resetTo(s);
+      }
+      node.snapshotLoaded(snapshot);
+    }
     ctx.getLog()
         .info(
-            "[{}] recovered term {}, vote {}, {} log entries",
-            setup.nodeId(), state.term(), state.votedFor(), state.entries().size());
+            "[{}] recovered term {}, vote {}, {}log entries {}..{}",
+            setup.nodeId(), state.term(), state.votedFor(),
+            snapshot == null ? "" : "snapshot at " + snapshot.index() + ", ",
+            node.log.firstIndex(), node.log.lastIndex());
     return stash.unstashAll(node.roles.becomeFollower(state.term(), null));
   }
 

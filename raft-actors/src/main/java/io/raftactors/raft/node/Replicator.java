@@ -14,6 +14,11 @@ import io.raftactors.raft.log.LogEntry;
 import io.raftactors.raft.log.LogView;
 import io.raftactors.raft.protocol.AppendEntries;
 import io.raftactors.raft.protocol.AppendResponse;
+import io.raftactors.raft.protocol.InstallSnapshot;
+import io.raftactors.raft.protocol.InstallSnapshotResponse;
+import io.raftactors.raft.snapshot.SnapshotReader;
+import io.raftactors.raft.snapshot.SnapshotStore;
+import akka.actor.typed.DispatcherSelector;
 import io.raftactors.raft.rules.ReplicationRules;
 import java.util.ArrayDeque;
 import java.util.List;
@@ -30,6 +35,12 @@ import java.util.List;
  *   (with back-off when unreachable)
  *          <----------------------------
  *            rejection, or an append unanswered for resend-timeout
+ *
+ *   PROBE or REPLICATE, when the follower needs an entry the leader compacted away:
+ *   SNAPSHOT   the newest snapshot file streamed in chunks (install.chunk-size), at most
+ *              install.max-inflight-chunks unacknowledged; chunks unanswered for resend-timeout
+ *              are resent from the follower's last acknowledged offset; once installed, PROBE
+ *              from the snapshot's index + 1
  * </pre>
  *
  * Heartbeats (no entries, {@code prevLogIndex = matchIndex}) go out when nothing else was sent for
@@ -38,7 +49,17 @@ import java.util.List;
  */
 final class Replicator extends AbstractBehavior<Replicator.Command> {
 
-  sealed interface Command permits LogUpdated, FollowerResponse, ReadRound, Tick, Flush {}
+  sealed interface Command
+      permits LogUpdated, FollowerResponse, ReadRound, Tick, Flush, SnapshotAvailable, InstallResponse,
+          ReaderReply {}
+
+  /** The leader saved a newer snapshot: send this one to followers that need one from now on. */
+  record SnapshotAvailable(SnapshotStore.Meta meta) implements Command {}
+
+  /** The follower answered an InstallSnapshot chunk. */
+  record InstallResponse(InstallSnapshotResponse response) implements Command {}
+
+  private record ReaderReply(SnapshotReader.Reply reply) implements Command {}
 
   /** The leader's log or commit index moved. */
   record LogUpdated(LogView log, long commitIndex) implements Command {}
@@ -68,14 +89,19 @@ final class Replicator extends AbstractBehavior<Replicator.Command> {
       RaftClock clock,
       LogView log,
       long commitIndex,
-      long nextIndex) {}
+      long nextIndex,
+      SnapshotStore.Meta snapshot) {}
 
   private enum Mode {
     PROBE,
-    REPLICATE
+    REPLICATE,
+    /** The follower needs entries the leader compacted: it is sent the newest snapshot. */
+    SNAPSHOT
   }
 
   private record InFlight(long lastIndex, long bytes, long sentNanos) {}
+
+  private static final long PROGRESS_LOG_NANOS = 2_000_000_000L;
 
   private final Setup setup;
   private final RaftSettings settings;
@@ -103,6 +129,23 @@ final class Replicator extends AbstractBehavior<Replicator.Command> {
   private long lastResponseNanos;
   private long backoffNanos;
 
+  private SnapshotStore.Meta latestSnapshot;
+  private final ActorRef<SnapshotReader.Reply> readerReplies;
+  /** The transfer in progress (mode SNAPSHOT). */
+  private SnapshotStore.Meta sending;
+  private ActorRef<SnapshotReader.Command> reader;
+  private int transfers;
+  /** Bytes the follower acknowledged as written; bytes sent. */
+  private long ackedOffset;
+  private long sentOffset;
+  private boolean readOutstanding;
+  private long readOffset;
+  private long transferStartNanos;
+  private long lastProgressNanos;
+  private long nextProgressLogNanos;
+  /** After a failed transfer, the next one waits until then. */
+  private long snapshotRetryNanos;
+
   static Behavior<Command> create(Setup setup) {
     return Behaviors.setup(
         ctx ->
@@ -124,6 +167,9 @@ final class Replicator extends AbstractBehavior<Replicator.Command> {
     this.nextIndex = setup.nextIndex();
     this.lastResponseNanos = setup.clock().nanoTime();
     this.backoffNanos = heartbeatNanos;
+    this.latestSnapshot = setup.snapshot();
+    this.readerReplies = ctx.messageAdapter(SnapshotReader.Reply.class, ReaderReply::new);
+    this.snapshotRetryNanos = setup.clock().nanoTime();
     maybeSend();
   }
 
@@ -135,6 +181,9 @@ final class Replicator extends AbstractBehavior<Replicator.Command> {
         .onMessage(ReadRound.class, this::onReadRound)
         .onMessageEquals(Tick.INSTANCE, this::onTick)
         .onMessageEquals(Flush.INSTANCE, this::onFlush)
+        .onMessage(SnapshotAvailable.class, this::onSnapshotAvailable)
+        .onMessage(InstallResponse.class, r -> onInstallResponse(r.response()))
+        .onMessage(ReaderReply.class, r -> onReaderReply(r.reply()))
         .build();
   }
 
@@ -188,7 +237,9 @@ final class Replicator extends AbstractBehavior<Replicator.Command> {
         setup.leader()
             .tell(new Internal.ReplicatorProgress(setup.followerId(), setup.term(), matchIndex));
       }
-      if (mode == Mode.PROBE && r.matchIndex() >= nextIndex - 1) {
+      if (mode == Mode.SNAPSHOT) {
+        // heartbeats during a transfer: only the match index matters
+      } else if (mode == Mode.PROBE && r.matchIndex() >= nextIndex - 1) {
         becomeReplicate();
       } else if (mode == Mode.REPLICATE) {
         while (!inFlight.isEmpty() && inFlight.peek().lastIndex() <= matchIndex) {
@@ -196,7 +247,7 @@ final class Replicator extends AbstractBehavior<Replicator.Command> {
         }
         if (nextIndex <= matchIndex) nextIndex = matchIndex + 1;
       }
-    } else if (isCurrentRejection(r)) {
+    } else if (mode != Mode.SNAPSHOT && isCurrentRejection(r)) {
       long next =
           ReplicationRules.nextIndexAfterReject(
               log, matchIndex, r.rejectedIndex(), r.hintIndex(), r.hintTerm());
@@ -214,7 +265,7 @@ final class Replicator extends AbstractBehavior<Replicator.Command> {
 
   private Behavior<Command> onTick() {
     long now = now();
-    boolean reachable = now - lastResponseNanos < settings.electionTimeoutMax().toNanos();
+    boolean reachable = reachable(now);
     long interval = reachable ? heartbeatNanos : backoffNanos;
     if (mode == Mode.REPLICATE
         && !inFlight.isEmpty()
@@ -223,6 +274,16 @@ final class Replicator extends AbstractBehavior<Replicator.Command> {
     }
     if (mode == Mode.PROBE && probeOutstanding && now - probeSentNanos >= interval) {
       probeOutstanding = false;
+    }
+    if (mode == Mode.SNAPSHOT && !reachable) {
+      getContext().getLog().info("[{}] {} stopped answering; abandoning the transfer of snapshot {} at {} of {} bytes",
+          setup.leaderId(), setup.followerId(), sending.index(), ackedOffset, sending.bytes());
+      endSnapshot(matchIndex + 1, 0);
+    }
+    if (mode == Mode.SNAPSHOT && sentOffset > ackedOffset
+        && now - lastProgressNanos > Math.max(settings.resendTimeout().toNanos(), backoffNanos)) {
+      sentOffset = ackedOffset; // chunks presumed lost: resend from what the follower has
+      lastProgressNanos = now;
     }
     long sentBefore = lastSendNanos;
     maybeSend();
@@ -250,6 +311,16 @@ final class Replicator extends AbstractBehavior<Replicator.Command> {
   }
 
   private void maybeSend() {
+    if (mode == Mode.SNAPSHOT) {
+      pumpSnapshot();
+      return;
+    }
+    if (nextIndex - 1 < log.snapshotIndex()) {
+      // Only to a follower that answers: a transfer holds back the leader's compaction, which a
+      // dead follower must not do. Heartbeats go on meanwhile; the follower's first answer starts it.
+      if (reachable(now())) startSnapshot();
+      return;
+    }
     if (mode == Mode.PROBE) {
       if (probeOutstanding) return;
       sendAppend(settings.maxBytesPerAppend());
@@ -282,15 +353,151 @@ final class Replicator extends AbstractBehavior<Replicator.Command> {
   }
 
   private void sendHeartbeat() {
-    send(new AppendEntries(setup.term(), setup.leaderId(), matchIndex, log.term(matchIndex),
+    // Below the compacted prefix the leader no longer knows terms; a follower behind it rejects
+    // this (it is being sent a snapshot), but still hears from the leader and echoes the round.
+    long prev = Math.max(matchIndex, log.snapshotIndex());
+    send(new AppendEntries(setup.term(), setup.leaderId(), prev, log.term(prev),
         List.of(), commitIndex, readRound));
     commitSent = Math.max(commitSent, Math.min(commitIndex, matchIndex));
+  }
+
+  // ---- InstallSnapshot --------------------------------------------------------------------
+
+  private Behavior<Command> onSnapshotAvailable(SnapshotAvailable available) {
+    if (latestSnapshot == null || available.meta().index() > latestSnapshot.index()) {
+      latestSnapshot = available.meta();
+    }
+    scheduleFlush();
+    return this;
+  }
+
+  private void startSnapshot() {
+    if (now() - snapshotRetryNanos < 0 || reader != null) return;
+    if (latestSnapshot == null || latestSnapshot.index() < log.snapshotIndex()) {
+      getContext().getLog().error("[{}] {} needs entry {}, compacted away, but no snapshot covers it",
+          setup.leaderId(), setup.followerId(), nextIndex);
+      snapshotRetryNanos = now() + settings.maxBackoff().toNanos();
+      return;
+    }
+    mode = Mode.SNAPSHOT;
+    inFlight.clear();
+    inFlightBytes = 0;
+    probeOutstanding = false;
+    sending = latestSnapshot;
+    reader = getContext().spawn(SnapshotReader.create(sending), "snapshot-reader-" + (++transfers),
+        DispatcherSelector.fromConfig(settings.journalDispatcher()));
+    ackedOffset = 0;
+    sentOffset = 0;
+    readOutstanding = false;
+    transferStartNanos = now();
+    lastProgressNanos = transferStartNanos;
+    nextProgressLogNanos = transferStartNanos + PROGRESS_LOG_NANOS;
+    setup.leader().tell(new Internal.InstallProgress(setup.followerId(), setup.term(), sending.index(), false));
+    getContext().getLog().info("[{}] {} needs entry {}, which is compacted: sending snapshot {} ({} bytes)",
+        setup.leaderId(), setup.followerId(), nextIndex, sending.index(), sending.bytes());
+    pumpSnapshot();
+  }
+
+  /** Reads the next chunk while the window has room (one read at a time). */
+  private void pumpSnapshot() {
+    if (readOutstanding || sentOffset >= sending.bytes()) return;
+    if (sentOffset - ackedOffset >= (long) settings.installChunkBytes() * settings.installMaxInflightChunks()) {
+      return;
+    }
+    readOutstanding = true;
+    readOffset = sentOffset;
+    reader.tell(new SnapshotReader.Read(sentOffset, settings.installChunkBytes(), readerReplies));
+  }
+
+  private Behavior<Command> onReaderReply(SnapshotReader.Reply reply) {
+    if (mode != Mode.SNAPSHOT) return this;
+    if (reply instanceof SnapshotReader.Failed f) {
+      getContext().getLog().error("[{}] cannot send snapshot {} to {}: {}", setup.leaderId(),
+          sending.index(), setup.followerId(), f.reason());
+      endSnapshot(matchIndex + 1, settings.maxBackoff().toNanos());
+      return this;
+    }
+    SnapshotReader.Chunk c = (SnapshotReader.Chunk) reply;
+    if (!readOutstanding || !c.meta().equals(sending) || c.offset() != readOffset) return this;
+    readOutstanding = false;
+    if (c.offset() == sentOffset) {
+      setup.peers().ref(setup.followerId()).tell(new InstallSnapshot(setup.term(), setup.leaderId(),
+          sending.index(), sending.term(), c.offset(), sending.bytes(), c.bytes()));
+      sentOffset += c.bytes().length;
+    }
+    pumpSnapshot();
+    return this;
+  }
+
+  private Behavior<Command> onInstallResponse(InstallSnapshotResponse r) {
+    long now = now();
+    lastResponseNanos = now;
+    backoffNanos = heartbeatNanos;
+    if (mode != Mode.SNAPSHOT || r.snapshotIndex() != sending.index() || r.snapshotTerm() != sending.term()) {
+      return this; // about a transfer that ended
+    }
+    switch (r.status()) {
+      case ACCEPTED -> {
+        if (r.nextOffset() > ackedOffset) {
+          ackedOffset = Math.min(r.nextOffset(), sentOffset);
+          lastProgressNanos = now;
+          logProgress(now);
+        }
+        pumpSnapshot();
+      }
+      case RESEND -> {
+        ackedOffset = Math.min(r.nextOffset(), sending.bytes());
+        sentOffset = ackedOffset;
+        lastProgressNanos = now;
+        pumpSnapshot();
+      }
+      case INSTALLED -> {
+        getContext().getLog().info("[{}] {} installed snapshot {} ({} bytes in {} ms)", setup.leaderId(),
+            setup.followerId(), sending.index(), sending.bytes(), (now - transferStartNanos) / 1_000_000);
+        if (r.snapshotIndex() > matchIndex) {
+          matchIndex = r.snapshotIndex();
+          setup.leader()
+              .tell(new Internal.ReplicatorProgress(setup.followerId(), setup.term(), matchIndex));
+        }
+        endSnapshot(matchIndex + 1, 0);
+        scheduleFlush();
+      }
+      case FAILED -> {
+        getContext().getLog().warn("[{}] {} could not install snapshot {}; trying again later",
+            setup.leaderId(), setup.followerId(), sending.index());
+        endSnapshot(matchIndex + 1, settings.maxBackoff().toNanos());
+      }
+    }
+    return this;
+  }
+
+  private void logProgress(long now) {
+    if (now - nextProgressLogNanos < 0) return;
+    nextProgressLogNanos = now + PROGRESS_LOG_NANOS;
+    getContext().getLog().info("[{}] sending snapshot {} to {}: {} of {} bytes ({}%)", setup.leaderId(),
+        sending.index(), setup.followerId(), ackedOffset, sending.bytes(), ackedOffset * 100 / sending.bytes());
+  }
+
+  /** Ends the transfer; replication goes on by probing from {@code next}, after {@code retryDelayNanos}. */
+  private void endSnapshot(long next, long retryDelayNanos) {
+    getContext().stop(reader);
+    reader = null;
+    setup.leader().tell(new Internal.InstallProgress(setup.followerId(), setup.term(), sending.index(), true));
+    sending = null;
+    readOutstanding = false;
+    snapshotRetryNanos = now() + retryDelayNanos;
+    becomeProbe(next);
   }
 
   private void send(AppendEntries message) {
     setup.peers().ref(setup.followerId()).tell(message);
     lastSendNanos = now();
     roundToSend = false;
+  }
+
+  /** Whether the follower answered anything within the maximum election timeout. */
+  private boolean reachable(long now) {
+    return now - lastResponseNanos < settings.electionTimeoutMax().toNanos();
   }
 
   private long now() {

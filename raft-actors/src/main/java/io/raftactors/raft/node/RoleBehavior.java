@@ -45,6 +45,16 @@ abstract class RoleBehavior extends AbstractBehavior<RaftNode.Command> {
   /** Called once when another role takes over: stop children, cancel timers, answer waiters. */
   void onExit() {}
 
+  /** The highest index the log may be compacted to (the leader keeps what installs still need). */
+  long compactionFloor() {
+    return Long.MAX_VALUE;
+  }
+
+  /** Called after the applier saved a snapshot and the log was compacted. */
+  Behavior<RaftNode.Command> onSnapshotSaved(io.raftactors.raft.snapshot.SnapshotStore.Meta meta) {
+    return this;
+  }
+
   /** Called after the journal made more writes durable. */
   Behavior<RaftNode.Command> onDurable() {
     return this;
@@ -63,6 +73,14 @@ abstract class RoleBehavior extends AbstractBehavior<RaftNode.Command> {
         .onMessageEquals(Internal.RemoteReadTick.INSTANCE, this::onRemoteReadTick)
         .onMessage(Internal.JournalAcked.class, this::onJournalAcked)
         .onMessage(Internal.AppliedUpTo.class, this::onAppliedUpTo)
+        .onMessage(Internal.SnapshotSaved.class, saved -> {
+          ctx.snapshotSaved(saved.meta(), compactionFloor());
+          return onSnapshotSaved(saved.meta());
+        })
+        .onMessage(Internal.ReceivedPart.class, part -> {
+          ctx.receiver.onWriterReply(part.reply());
+          return this;
+        })
         .onMessageEquals(Internal.LeaderWaitTick.INSTANCE, this::onLeaderWaitTick)
         .onMessage(GetStatus.class, this::onGetStatus)
         .onMessage(RaftNode.GetLog.class, this::onGetLog)

@@ -4,6 +4,8 @@ import akka.actor.typed.Behavior;
 import io.raftactors.raft.RaftNode;
 import io.raftactors.raft.protocol.AppendEntries;
 import io.raftactors.raft.protocol.AppendResponse;
+import io.raftactors.raft.protocol.InstallSnapshot;
+import io.raftactors.raft.protocol.InstallSnapshotResponse;
 import io.raftactors.raft.protocol.RaftMessage;
 import io.raftactors.raft.protocol.RequestVote;
 import io.raftactors.raft.protocol.VoteResponse;
@@ -35,7 +37,7 @@ final class TermGate {
       } else if (m instanceof VoteResponse vr && vr.preVote() && vr.granted()) {
         return role.onMessage(m);
       }
-      String leader = m instanceof AppendEntries ? m.from() : null;
+      String leader = m instanceof AppendEntries || m instanceof InstallSnapshot ? m.from() : null;
       return ctx.roles.becomeFollower(m.term(), leader).onMessage(m);
     }
     if (m.term() < ctx.currentTerm) {
@@ -53,6 +55,9 @@ final class TermGate {
               ctx.currentTerm, ctx.selfId, ae.prevLogIndex(), 0, 0, ctx.log.lastIndex(), 0));
     } else if (m instanceof RequestVote rv) {
       ctx.sendDurably(rv.from(), new VoteResponse(ctx.currentTerm, ctx.selfId, false, rv.preVote()));
+    } else if (m instanceof InstallSnapshot is) {
+      ctx.send(is.from(), new InstallSnapshotResponse(ctx.currentTerm, ctx.selfId, is.snapshotIndex(),
+          is.snapshotTerm(), 0, InstallSnapshotResponse.Status.RESEND));
     }
     // Responses of an older term answer a question this node no longer asks: dropped.
   }

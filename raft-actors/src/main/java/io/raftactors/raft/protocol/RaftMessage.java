@@ -9,7 +9,8 @@ import io.raftactors.raft.RaftSerializable;
  * node id through {@link io.raftactors.raft.Peers}.
  */
 public sealed interface RaftMessage extends RaftNode.Command, RaftSerializable
-    permits RequestVote, VoteResponse, AppendEntries, AppendResponse {
+    permits RequestVote, VoteResponse, AppendEntries, AppendResponse, InstallSnapshot,
+        InstallSnapshotResponse {
 
   /** The sender's term (for a pre-vote request: the term it would campaign in). */
   long term();

@@ -22,7 +22,9 @@ import java.util.List;
  * AppendEntries {@code term, from, prevLogIndex, prevLogTerm, leaderCommit, readRound, count,
  * entries...} with each entry {@code index, term, timestamp, kind, length, data}; AppendResponse
  * {@code term, from, success, matchIndex, rejectedIndex, hintIndex, hintTerm, lastLogIndex,
- * readRound}. Strings are a 2-byte length and UTF-8.
+ * readRound}; InstallSnapshot {@code term, from, snapshotIndex, snapshotTerm, offset, totalBytes,
+ * length, data}; InstallSnapshotResponse {@code term, from, snapshotIndex, snapshotTerm,
+ * nextOffset, status}. Strings are a 2-byte length and UTF-8.
  */
 public final class RaftMessageSerializer extends SerializerWithStringManifest {
   private static final byte VERSION = 1;
@@ -30,6 +32,8 @@ public final class RaftMessageSerializer extends SerializerWithStringManifest {
   private static final String VOTE_RESPONSE = "VR";
   private static final String APPEND_ENTRIES = "AE";
   private static final String APPEND_RESPONSE = "AR";
+  private static final String INSTALL_SNAPSHOT = "IS";
+  private static final String INSTALL_RESPONSE = "IR";
   /** Largest node id, in UTF-8 bytes. */
   public static final int MAX_ID_BYTES = 255;
 
@@ -46,6 +50,8 @@ public final class RaftMessageSerializer extends SerializerWithStringManifest {
     if (o instanceof VoteResponse) return VOTE_RESPONSE;
     if (o instanceof AppendEntries) return APPEND_ENTRIES;
     if (o instanceof AppendResponse) return APPEND_RESPONSE;
+    if (o instanceof InstallSnapshot) return INSTALL_SNAPSHOT;
+    if (o instanceof InstallSnapshotResponse) return INSTALL_RESPONSE;
     throw new IllegalArgumentException("not a Raft RPC: " + o.getClass().getName());
   }
 
@@ -71,6 +77,22 @@ public final class RaftMessageSerializer extends SerializerWithStringManifest {
           .put(VERSION).putLong(m.term()).putShort((short) from.length).put(from).put(bool(m.success()))
           .putLong(m.matchIndex()).putLong(m.rejectedIndex()).putLong(m.hintIndex())
           .putLong(m.hintTerm()).putLong(m.lastLogIndex()).putLong(m.readRound())
+          .array();
+    }
+    if (o instanceof InstallSnapshot m) {
+      byte[] from = id(m.from());
+      return ByteBuffer.allocate(1 + 8 + 2 + from.length + 8 * 4 + 4 + m.data().length)
+          .put(VERSION).putLong(m.term()).putShort((short) from.length).put(from)
+          .putLong(m.snapshotIndex()).putLong(m.snapshotTerm()).putLong(m.offset())
+          .putLong(m.totalBytes()).putInt(m.data().length).put(m.data())
+          .array();
+    }
+    if (o instanceof InstallSnapshotResponse m) {
+      byte[] from = id(m.from());
+      return ByteBuffer.allocate(1 + 8 + 2 + from.length + 8 * 3 + 1)
+          .put(VERSION).putLong(m.term()).putShort((short) from.length).put(from)
+          .putLong(m.snapshotIndex()).putLong(m.snapshotTerm()).putLong(m.nextOffset())
+          .put((byte) m.status().ordinal())
           .array();
     }
     throw new IllegalArgumentException("not a Raft RPC: " + o.getClass().getName());
@@ -109,6 +131,19 @@ public final class RaftMessageSerializer extends SerializerWithStringManifest {
         case APPEND_RESPONSE:
           return new AppendResponse(b.getLong(), readString(b), b.get() != 0,
               b.getLong(), b.getLong(), b.getLong(), b.getLong(), b.getLong(), b.getLong());
+        case INSTALL_SNAPSHOT:
+          return readInstallSnapshot(b);
+        case INSTALL_RESPONSE: {
+          long term = b.getLong();
+          String from = readString(b);
+          long index = b.getLong();
+          long snapshotTerm = b.getLong();
+          long next = b.getLong();
+          int status = b.get();
+          InstallSnapshotResponse.Status[] statuses = InstallSnapshotResponse.Status.values();
+          if (status < 0 || status >= statuses.length) throw new IllegalArgumentException("status " + status);
+          return new InstallSnapshotResponse(term, from, index, snapshotTerm, next, statuses[status]);
+        }
         default:
           throw new NotSerializableException("unknown Raft RPC manifest '" + manifest + "'");
       }
@@ -148,6 +183,22 @@ public final class RaftMessageSerializer extends SerializerWithStringManifest {
       entries.add(new LogEntry(index, entryTerm, timestamp, kinds[kind], data));
     }
     return new AppendEntries(term, from, prevIndex, prevTerm, entries, commit, round);
+  }
+
+  private static InstallSnapshot readInstallSnapshot(ByteBuffer b) {
+    long term = b.getLong();
+    String from = readString(b);
+    long index = b.getLong();
+    long snapshotTerm = b.getLong();
+    long offset = b.getLong();
+    long total = b.getLong();
+    int length = b.getInt();
+    if (length < 0 || length > b.remaining()) {
+      throw new IllegalArgumentException("chunk length " + length + " beyond the message");
+    }
+    byte[] data = new byte[length];
+    b.get(data);
+    return new InstallSnapshot(term, from, index, snapshotTerm, offset, total, data);
   }
 
   private static byte[] id(String id) {

@@ -75,7 +75,18 @@ public final class SnapshotStore {
   /** Starts writing the snapshot of {@code (index, term)}: write the body, then {@link Writer#commit}. */
   public Writer begin(long index, long term) throws IOException {
     if (index < 1 || term < 1) throw new IllegalArgumentException("snapshot of index " + index + ", term " + term);
-    return new Writer(index, term);
+    return new Writer(index, term, false);
+  }
+
+  /**
+   * Starts receiving a whole snapshot file (header, body and trailer, as another node's store
+   * wrote it) for {@code (index, term)}: write the file's bytes to {@link Writer#body()} in order,
+   * then {@link Writer#commit}, which verifies the file (checksum, length, position) before it is
+   * put in place, so a damaged transfer never becomes a snapshot.
+   */
+  public Writer receive(long index, long term) throws IOException {
+    if (index < 1 || term < 1) throw new IllegalArgumentException("snapshot of index " + index + ", term " + term);
+    return new Writer(index, term, true);
   }
 
   /** The snapshot files, newest (highest index) first, unverified. */
@@ -204,19 +215,23 @@ public final class SnapshotStore {
     private final CRC32C crc = new CRC32C();
     private final OutputStream file;
     private final CountingOutput body;
+    private final boolean raw;
     private boolean done;
 
-    private Writer(long index, long term) throws IOException {
+    private Writer(long index, long term, boolean raw) throws IOException {
       this.index = index;
       this.term = term;
+      this.raw = raw;
       // A name of its own: two writers of the same snapshot (a resent install) never share a file.
       this.tmp = Files.createTempFile(dir, fileName(index, term) + ".", TMP_SUFFIX);
       this.channel = FileChannel.open(tmp, StandardOpenOption.WRITE);
       this.file = new BufferedOutputStream(java.nio.channels.Channels.newOutputStream(channel), 1 << 16);
-      java.nio.ByteBuffer header = java.nio.ByteBuffer.allocate(HEADER);
-      header.put(MAGIC).putLong(index).putLong(term);
-      file.write(header.array());
-      crc.update(header.array());
+      if (!raw) {
+        java.nio.ByteBuffer header = java.nio.ByteBuffer.allocate(HEADER);
+        header.put(MAGIC).putLong(index).putLong(term);
+        file.write(header.array());
+        crc.update(header.array());
+      }
       this.body = new CountingOutput(file, crc);
     }
 
@@ -225,7 +240,7 @@ public final class SnapshotStore {
       return body;
     }
 
-    /** Bytes of body written so far. */
+    /** Bytes of body (for {@link #receive}: of the file) written so far. */
     public long bodyBytes() {
       return body.count;
     }
@@ -237,12 +252,23 @@ public final class SnapshotStore {
      */
     public Meta commit() throws IOException {
       if (done) throw new IllegalStateException("already committed or aborted");
-      java.nio.ByteBuffer trailer = java.nio.ByteBuffer.allocate(TRAILER);
-      trailer.putLong(body.count).putInt((int) crc.getValue()).put(END);
-      file.write(trailer.array());
+      if (!raw) {
+        java.nio.ByteBuffer trailer = java.nio.ByteBuffer.allocate(TRAILER);
+        trailer.putLong(body.count).putInt((int) crc.getValue()).put(END);
+        file.write(trailer.array());
+      }
       file.flush();
       channel.force(true);
       channel.close();
+      if (raw) {
+        try {
+          verify(new Meta(index, term, tmp, Files.size(tmp)));
+        } catch (IOException e) {
+          done = true;
+          Files.deleteIfExists(tmp);
+          throw e;
+        }
+      }
       Path target = dir.resolve(fileName(index, term));
       Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
       Durable.fsyncDirectory(dir);

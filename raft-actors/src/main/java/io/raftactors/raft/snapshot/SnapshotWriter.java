@@ -30,42 +30,61 @@ public final class SnapshotWriter extends AbstractBehavior<SnapshotWriter.Comman
   public sealed interface Reply permits Written, Saved, Failed {}
 
   /** A part is on disk (not yet durable): send the next one. */
-  public record Written(long bodyBytes) implements Reply {}
+  public record Written(ActorRef<Command> writer, long bodyBytes) implements Reply {}
 
   /** The snapshot is durable and in place. */
-  public record Saved(SnapshotStore.Meta meta) implements Reply {}
+  public record Saved(ActorRef<Command> writer, SnapshotStore.Meta meta) implements Reply {}
 
   /** Writing failed; nothing was kept. */
-  public record Failed(String reason) implements Reply {}
+  public record Failed(ActorRef<Command> writer, String reason) implements Reply {}
 
-  /** A writer for the snapshot of {@code (index, term)} in {@code store}. */
+  /** A writer for the snapshot of {@code (index, term)} in {@code store}, given its body. */
   public static Behavior<Command> create(SnapshotStore store, long index, long term) {
+    return create(store, index, term, false, 0);
+  }
+
+  /**
+   * A writer for the snapshot of {@code (index, term)} in {@code store}.
+   *
+   * @param whole the parts are a whole snapshot file received from another node ({@link
+   *     SnapshotStore#receive}), verified before it is kept; otherwise they are the body
+   * @param retain after saving, keep this many snapshot files ({@link SnapshotStore#retain}); 0:
+   *     delete none
+   */
+  public static Behavior<Command> create(
+      SnapshotStore store, long index, long term, boolean whole, int retain) {
     return Behaviors.setup(ctx -> {
       try {
-        return new SnapshotWriter(ctx, store.begin(index, term));
+        return new SnapshotWriter(
+            ctx, store, whole ? store.receive(index, term) : store.begin(index, term), retain);
       } catch (IOException e) {
         ctx.getLog().error("cannot start snapshot {} in {}: {}", index, store.directory(), e.toString());
-        return failing("cannot start the snapshot: " + e);
+        return failing(ctx.getSelf(), "cannot start the snapshot: " + e);
       }
     });
   }
 
   /** Answers every part with a failure, then stops. */
-  private static Behavior<Command> failing(String reason) {
+  private static Behavior<Command> failing(ActorRef<Command> self, String reason) {
     return Behaviors.receive(Command.class)
         .onMessage(Part.class, p -> {
-          p.replyTo().tell(new Failed(reason));
+          p.replyTo().tell(new Failed(self, reason));
           return Behaviors.stopped();
         })
         .onMessageEquals(Abort.INSTANCE, Behaviors::stopped)
         .build();
   }
 
+  private final SnapshotStore store;
   private final SnapshotStore.Writer writer;
+  private final int retain;
 
-  private SnapshotWriter(ActorContext<Command> ctx, SnapshotStore.Writer writer) {
+  private SnapshotWriter(
+      ActorContext<Command> ctx, SnapshotStore store, SnapshotStore.Writer writer, int retain) {
     super(ctx);
+    this.store = store;
     this.writer = writer;
+    this.retain = retain;
   }
 
   @Override
@@ -84,17 +103,26 @@ public final class SnapshotWriter extends AbstractBehavior<SnapshotWriter.Comman
     try {
       writer.body().write(part.bytes());
       if (!part.last()) {
-        part.replyTo().tell(new Written(writer.bodyBytes()));
+        part.replyTo().tell(new Written(getContext().getSelf(), writer.bodyBytes()));
         return this;
       }
       SnapshotStore.Meta meta = writer.commit();
       getContext().getLog().info("snapshot at index {} saved: {} bytes", meta.index(), meta.bytes());
-      part.replyTo().tell(new Saved(meta));
+      part.replyTo().tell(new Saved(getContext().getSelf(), meta));
+      if (retain > 0) retainQuietly();
     } catch (IOException | RuntimeException e) {
       getContext().getLog().error("writing a snapshot failed: {}", e.toString());
-      part.replyTo().tell(new Failed(e.toString()));
+      part.replyTo().tell(new Failed(getContext().getSelf(), e.toString()));
     }
     return Behaviors.stopped();
+  }
+
+  private void retainQuietly() {
+    try {
+      store.retain(retain);
+    } catch (IOException e) {
+      getContext().getLog().warn("could not delete old snapshots in {}: {}", store.directory(), e.toString());
+    }
   }
 
   private void abortQuietly() {

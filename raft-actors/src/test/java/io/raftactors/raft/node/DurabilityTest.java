@@ -67,7 +67,7 @@ class DurabilityTest {
         .randomSeed(1)
         .build());
     Journal.Recover recover = probe.expectMessageClass(Journal.Recover.class);
-    recover.replyTo().tell(new Journal.Recovered(0, null, List.of()));
+    recover.replyTo().tell(Journal.Recovered.empty());
     return new Node(node, probe, n2, n3);
   }
 
@@ -149,7 +149,7 @@ class DurabilityTest {
         .journal(probeJournal(journal))
         .build());
     journal.expectMessageClass(Journal.Recover.class).replyTo()
-        .tell(new Journal.Recovered(0, null, List.of()));
+        .tell(Journal.Recovered.empty());
     // It campaigns alone: term, then vote; it leads only once its own vote is durable.
     Journal.SaveTermVote term = journal.expectMessageClass(Journal.SaveTermVote.class, Duration.ofSeconds(3));
     Journal.SaveTermVote vote = journal.expectMessageClass(Journal.SaveTermVote.class);

@@ -93,6 +93,8 @@ public final class FileJournal extends AbstractBehavior<Journal.Command> {
       log.truncateFrom(t.fromIndex());
     } else if (write instanceof Journal.SaveTermVote v) {
       log.saveTermVote(v.term(), v.votedFor());
+    } else if (write instanceof Journal.ResetTo r) {
+      log.resetTo(r.index());
     }
     lastSeq = write.seq();
     ackTo = write.replyTo();

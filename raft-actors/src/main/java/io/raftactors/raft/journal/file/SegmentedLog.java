@@ -101,12 +101,13 @@ final class SegmentedLog implements AutoCloseable {
       meta = new MetaFile(nodeId, 0, null, 1, 1);
       startSegment(1, false);
       meta.write(dir);
-      return new Journal.Recovered(0, null, List.of());
+      return Journal.Recovered.empty();
     }
     if (!meta.nodeId().equals(nodeId)) {
       throw new IllegalStateException("journal directory " + dir + " belongs to node '" + meta.nodeId()
           + "', not '" + nodeId + "'");
     }
+    starts = removeLeftovers(starts, log);
     if (starts.isEmpty()) {
       throw new JournalCorruptedException(dir, -1, "no segment files, but the metadata says the newest starts at "
           + meta.lastSegmentStart());
@@ -148,7 +149,35 @@ final class SegmentedLog implements AutoCloseable {
     }
     active = segments.get(segments.size() - 1);
     active.openForWriting();
-    return new Journal.Recovered(meta.term(), meta.votedFor(), entries);
+    return new Journal.Recovered(meta.term(), meta.votedFor(), entries, segments.get(0).startIndex);
+  }
+
+  /**
+   * Deletes segment files an interrupted operation left behind, all of which hold nothing the
+   * journal still promises: a segment started after the newest one the metadata names (a roll-over
+   * or reset that crashed before recording it; it holds no record) and segments wholly before the
+   * log start (a prefix removal or reset that crashed before deleting them).
+   */
+  private List<Long> removeLeftovers(List<Long> starts, Logger log) throws IOException {
+    List<Long> kept = new ArrayList<>();
+    int firstKept = 0;
+    for (int i = 0; i < starts.size(); i++) {
+      if (i + 1 < starts.size() && starts.get(i + 1) <= meta.logStart()) firstKept = i + 1;
+    }
+    boolean removed = false;
+    for (int i = 0; i < starts.size(); i++) {
+      long start = starts.get(i);
+      if (i < firstKept || start > meta.lastSegmentStart()) {
+        log.warn("journal {}: removing {}, left over by an interrupted {}", dir,
+            Segments.path(dir, start).getFileName(), i < firstKept ? "compaction" : "roll-over or reset");
+        Files.delete(Segments.path(dir, start));
+        removed = true;
+      } else {
+        kept.add(start);
+      }
+    }
+    if (removed) io.raftactors.raft.io.Durable.fsyncDirectory(dir);
+    return kept;
   }
 
   // ---- writes -----------------------------------------------------------------------------
@@ -334,6 +363,34 @@ final class SegmentedLog implements AutoCloseable {
     }
     io.raftactors.raft.io.Durable.fsyncDirectory(dir);
     return newStart;
+  }
+
+  /**
+   * Removes every entry; the next append has index {@code index + 1} (a snapshot up to {@code
+   * index} was installed). Durable before returning, and every crash point recoverable: entries
+   * from {@code index + 1} are truncated first, then an empty segment starting at {@code index + 1}
+   * is created (one that {@link #removeLeftovers} deletes if the metadata never names it), then the
+   * metadata names it as both the log start and the newest segment, then the older segments go
+   * (which {@link #removeLeftovers} also finishes after a crash).
+   */
+  void resetTo(long index) throws IOException {
+    if (index + 1 < firstIndex()) {
+      throw new IllegalStateException("cannot reset to " + index + ": the journal starts at " + firstIndex());
+    }
+    truncateFrom(index + 1);
+    if (!(active.startIndex == index + 1 && active.count() == 0)) {
+      active.close();
+      startSegment(index + 1, false);
+    }
+    meta = meta.withLogStart(index + 1).withLastSegmentStart(index + 1);
+    meta.write(dir);
+    while (segments.size() > 1) {
+      Segment gone = segments.remove(0);
+      gone.close();
+      Files.deleteIfExists(gone.path);
+    }
+    io.raftactors.raft.io.Durable.fsyncDirectory(dir);
+    dirty = false;
   }
 
   /** Replaces the stored term and vote, durably before returning. */

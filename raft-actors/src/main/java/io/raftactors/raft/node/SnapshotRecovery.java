@@ -1,0 +1,65 @@
+package io.raftactors.raft.node;
+
+import io.raftactors.raft.snapshot.SnapshotCorruptedException;
+import io.raftactors.raft.snapshot.SnapshotStore;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Chooses the snapshot a restarting node starts from (blocking file I/O: run it on the blocking-I/O
+ * dispatcher): the newest one that verifies and that the journal continues, i.e. the journal holds
+ * every entry after it ({@code snapshot index >= journal's first index - 1}). A damaged newest
+ * snapshot falls back to an older one when the journal still covers the gap; when no valid snapshot
+ * does, the node must not start (it would silently lose committed state).
+ */
+final class SnapshotRecovery {
+  private static final Logger LOG = LoggerFactory.getLogger(SnapshotRecovery.class);
+
+  private SnapshotRecovery() {}
+
+  /** The store and the snapshot to restore (null: start from an empty state and the whole log). */
+  record Choice(SnapshotStore store, SnapshotStore.Meta meta) {}
+
+  /** Thrown when no valid snapshot and the journal together hold the node's state. */
+  static final class UnrecoverableException extends IOException {
+    UnrecoverableException(String message) {
+      super(message);
+    }
+  }
+
+  static Choice choose(Path dir, long journalFirstIndex) throws IOException {
+    SnapshotStore store = new SnapshotStore(dir);
+    List<String> damaged = new ArrayList<>();
+    for (SnapshotStore.Meta m : store.list()) {
+      try {
+        store.verify(m);
+      } catch (SnapshotCorruptedException e) {
+        LOG.error("snapshot {} is damaged: {}", m.path(), e.getMessage());
+        damaged.add(e.getMessage());
+        continue;
+      }
+      if (m.index() >= journalFirstIndex - 1) {
+        if (!damaged.isEmpty()) {
+          LOG.warn("falling back to snapshot {}: the journal holds the entries after it", m.path());
+        }
+        return new Choice(store, m);
+      }
+      throw new UnrecoverableException("cannot start: the journal starts at index " + journalFirstIndex
+          + " but the newest valid snapshot, " + m.path() + ", ends at index " + m.index()
+          + (damaged.isEmpty() ? "" : "; newer snapshots are damaged: " + damaged)
+          + ". Restore the data directory from a backup");
+    }
+    if (journalFirstIndex > 1) {
+      throw new UnrecoverableException("cannot start: the journal starts at index " + journalFirstIndex
+          + " but there is no valid snapshot in " + dir
+          + (damaged.isEmpty() ? "" : " (damaged: " + damaged + ")")
+          + ". Restore the data directory from a backup");
+    }
+    if (!damaged.isEmpty()) LOG.warn("no valid snapshot; the journal holds the whole log");
+    return new Choice(store, null);
+  }
+}

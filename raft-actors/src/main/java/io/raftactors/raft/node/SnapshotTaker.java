@@ -1,0 +1,157 @@
+package io.raftactors.raft.node;
+
+import akka.actor.typed.ActorRef;
+import akka.actor.typed.DispatcherSelector;
+import akka.actor.typed.javadsl.ActorContext;
+import io.raftactors.raft.RaftSettings;
+import io.raftactors.raft.StateMachine;
+import io.raftactors.raft.log.LogEntry;
+import io.raftactors.raft.snapshot.SnapshotStore;
+import io.raftactors.raft.snapshot.SnapshotWriter;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.util.concurrent.Executor;
+
+/**
+ * The applier's snapshots: decides when to take one (entries or bytes applied since the last one
+ * past {@code raft.snapshot.entries / bytes}), has the state machine write it in parts between
+ * applies, and sends each part to a {@link SnapshotWriter} on the blocking-I/O dispatcher, one
+ * part in flight at a time, so neither the applier nor the heap holds a whole snapshot. Owned by
+ * the applier actor (single-threaded).
+ */
+final class SnapshotTaker {
+  private static final long RETRY_AFTER_FAILURE_NANOS = 10_000_000_000L;
+
+  private final ActorContext<Applier.Command> ctx;
+  private final StateMachine stateMachine;
+  private final SnapshotStore store;
+  private final RaftSettings settings;
+  private final ActorRef<SnapshotWriter.Reply> replyTo;
+  private final Executor blockingIo;
+  private final ByteArrayOutputStream part = new ByteArrayOutputStream();
+
+  private long entriesSince;
+  private long bytesSince;
+  private long retryAtNanos;
+  private boolean unsupported;
+  private int taken;
+
+  /** The snapshot being written, or null. */
+  private StateMachine.Snapshot current;
+  private ActorRef<SnapshotWriter.Command> writer;
+  private long currentIndex;
+  private long startedNanos;
+
+  SnapshotTaker(ActorContext<Applier.Command> ctx, StateMachine stateMachine, SnapshotStore store,
+      RaftSettings settings, ActorRef<SnapshotWriter.Reply> replyTo) {
+    this.ctx = ctx;
+    this.stateMachine = stateMachine;
+    this.store = store;
+    this.settings = settings;
+    this.replyTo = replyTo;
+    this.blockingIo = ctx.getSystem().dispatchers()
+        .lookup(DispatcherSelector.fromConfig(settings.journalDispatcher()));
+  }
+
+  SnapshotStore store() {
+    return store;
+  }
+
+  Executor blockingIo() {
+    return blockingIo;
+  }
+
+  void applied(LogEntry entry) {
+    entriesSince++;
+    bytesSince += entry.sizeInBytes();
+  }
+
+  /** After a restore: the state is a snapshot, so counting starts again. */
+  void restored(long index) {
+    entriesSince = 0;
+    bytesSince = 0;
+  }
+
+  /** Starts a snapshot of the state as applied up to (index, term) if one is due. */
+  void maybeStart(long index, long term) {
+    if (current != null || unsupported || !due() || System.nanoTime() - retryAtNanos < 0) return;
+    StateMachine.Snapshot snapshot = stateMachine.snapshot();
+    if (snapshot == null) {
+      unsupported = true;
+      ctx.getLog().info("the state machine takes no snapshots; the log is never compacted");
+      return;
+    }
+    current = snapshot;
+    currentIndex = index;
+    startedNanos = System.nanoTime();
+    entriesSince = 0;
+    bytesSince = 0;
+    writer = ctx.spawn(
+        SnapshotWriter.create(store, index, term, false, settings.snapshotRetain()),
+        "snapshot-writer-" + (++taken),
+        DispatcherSelector.fromConfig(settings.journalDispatcher()));
+    ctx.getLog().debug("taking a snapshot at index {}", index);
+    writeNextPart();
+  }
+
+  private boolean due() {
+    return (settings.snapshotEntries() > 0 && entriesSince >= settings.snapshotEntries())
+        || (settings.snapshotBytes() > 0 && bytesSince >= settings.snapshotBytes());
+  }
+
+  /** Writes the next part and sends it to the writer. */
+  private void writeNextPart() {
+    part.reset();
+    boolean more;
+    try {
+      more = current.writeNext(part, settings.snapshotPartBytes());
+    } catch (IOException | RuntimeException e) {
+      ctx.getLog().error("the state machine failed writing snapshot {}: {}", currentIndex, e.toString());
+      abandon("it failed");
+      retryAtNanos = System.nanoTime() + RETRY_AFTER_FAILURE_NANOS;
+      return;
+    }
+    writer.tell(new SnapshotWriter.Part(part.toByteArray(), !more, replyTo));
+  }
+
+  /**
+   * Handles the writer's answer; returns the snapshot once it is saved (durable and in place),
+   * else null.
+   */
+  SnapshotStore.Meta onWriterReply(SnapshotWriter.Reply reply) {
+    if (current == null || reply instanceof SnapshotWriter.Written w && !w.writer().equals(writer)
+        || reply instanceof SnapshotWriter.Saved s && !s.writer().equals(writer)
+        || reply instanceof SnapshotWriter.Failed f && !f.writer().equals(writer)) {
+      return null; // from a writer of an abandoned snapshot
+    }
+    if (reply instanceof SnapshotWriter.Written) {
+      writeNextPart();
+      return null;
+    }
+    if (reply instanceof SnapshotWriter.Failed f) {
+      ctx.getLog().error("snapshot {} could not be saved: {}", currentIndex, f.reason());
+      current.close();
+      current = null;
+      writer = null;
+      retryAtNanos = System.nanoTime() + RETRY_AFTER_FAILURE_NANOS;
+      return null;
+    }
+    SnapshotStore.Meta meta = ((SnapshotWriter.Saved) reply).meta();
+    ctx.getLog().info("snapshot at index {} taken in {} ms ({} bytes)", meta.index(),
+        (System.nanoTime() - startedNanos) / 1_000_000, meta.bytes());
+    current.close();
+    current = null;
+    writer = null;
+    return meta;
+  }
+
+  /** Gives up the snapshot being written, if any (its partial file is removed). */
+  void abandon(String why) {
+    if (current == null) return;
+    ctx.getLog().info("abandoning snapshot {}: {}", currentIndex, why);
+    current.close();
+    current = null;
+    writer.tell(SnapshotWriter.Abort.INSTANCE);
+    writer = null;
+  }
+}
