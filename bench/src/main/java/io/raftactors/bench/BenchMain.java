@@ -8,7 +8,8 @@ import picocli.CommandLine.Command;
     name = "raft-bench",
     mixinStandardHelpOptions = true,
     description = "Benchmarks of Raft Actors.",
-    subcommands = {RaftCoreBench.class, JournalBench.class, KvBench.class, CheckerBench.class})
+    subcommands = {RaftCoreBench.class, JournalBench.class, KvBench.class, CheckerBench.class,
+        SnapshotBench.class})
 public final class BenchMain implements Runnable {
   @Override
   public void run() {

@@ -82,7 +82,8 @@ public final class KvNode {
         ActorRef<WatchHub.Command> hub = ctx.spawn(
             WatchHub.create(settings.watchHistoryEvents(), settings.watchMaxUnackedEvents()), "watch");
         RaftNode.Builder raft = RaftNode.builder(nodeId).members(members).peers(peers).config(cfg)
-            .stateMachine(() -> new KvStateMachine(events -> hub.tell(new WatchHub.Publish(events))));
+            .stateMachine(() -> new KvStateMachine(events -> hub.tell(new WatchHub.Publish(events)),
+                revision -> hub.tell(new WatchHub.Restored(revision))));
         if (dataDir != null) raft.dataDir(dataDir);
         ActorRef<RaftNode.Command> node = ctx.spawn(raft.build(), "raft");
         ctx.watch(node);

@@ -14,6 +14,7 @@ import io.raftactors.testkit.lin.LinearizabilityChecker;
 import io.raftactors.testkit.lin.Model;
 import io.raftactors.testkit.lin.Operation;
 import io.raftactors.testkit.lin.RegisterModel;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -24,6 +25,7 @@ import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
@@ -37,6 +39,7 @@ import org.junit.jupiter.params.provider.MethodSource;
  */
 @ExtendWith(RaftClusterExtension.class)
 class KvChaosTest {
+  // Odd runs take snapshots every 300 entries (see historiesUnderFaultsAreLinearizable).
   static final Duration RUN = Duration.ofSeconds(Long.getLong("raft.chaos.seconds", 6));
   /** How much earlier than the history's clock a TTL may end (millisecond stamps, two clocks). */
   static final long EXPIRY_SLACK_MS = 5;
@@ -48,11 +51,18 @@ class KvChaosTest {
 
   @ParameterizedTest(name = "run {0}")
   @MethodSource("runs")
-  void historiesUnderFaultsAreLinearizable(int run, TestClusters clusters) throws Exception {
-    KvCluster c = KvCluster.start(clusters, 5, b -> b);
+  void historiesUnderFaultsAreLinearizable(int run, TestClusters clusters, @TempDir Path snapshots)
+      throws Exception {
+    // Odd runs compact very aggressively: a snapshot every 300 entries, 50 kept behind it, so
+    // crashed and partitioned members come back by InstallSnapshot while the faults go on.
+    boolean compacting = run % 2 == 1;
+    KvCluster c = KvCluster.start(clusters, 5, b -> compacting
+        ? b.snapshots(snapshots).settings("raft.snapshot.entries = 300\nraft.snapshot.keep-tail = 50")
+        : b);
     c.raft.awaitLeader(Duration.ofSeconds(5));
     long seed = c.raft.seed() * 31 + run;
-    System.out.println("chaos run " + run + ": nemesis seed " + seed + ", cluster seed " + c.raft.seed());
+    System.out.println("chaos run " + run + ": nemesis seed " + seed + ", cluster seed " + c.raft.seed()
+        + (compacting ? ", aggressive compaction" : ""));
     History history = new History();
     List<ChaosWorkload.StaleRead> staleReads = java.util.Collections.synchronizedList(new ArrayList<>());
     AtomicBoolean stop = new AtomicBoolean();
@@ -81,7 +91,8 @@ class KvChaosTest {
     String report = "seed " + seed + "\nnemesis:\n  " + String.join("\n  ", nemesis.log());
     long ok = ops.stream().filter(o -> !o.unknown()).count();
     System.out.println("chaos run " + run + ": " + ops.size() + " operations (" + ok + " completed, "
-        + (ops.size() - ok) + " unknown), " + nemesis.log().size() + " nemesis actions; " + expiryStats(ops));
+        + (ops.size() - ok) + " unknown), " + nemesis.log().size() + " nemesis actions, "
+        + c.raft.snapshotsRestored() + " snapshots restored; " + expiryStats(ops));
     assertTrue(ok > 200, "only " + ok + " operations completed\n" + report);
     assertStaleReadsWereWritten(ops, staleReads, report);
     // The state the replicas converge to, read after everything else, is part of the history:

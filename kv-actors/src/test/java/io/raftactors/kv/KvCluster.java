@@ -22,9 +22,9 @@ final class KvCluster {
   /** Buffers a node's watch events until its hub exists (the nodes start with the cluster). */
   private static final class HubSink {
     private ActorRef<WatchHub.Command> hub;
-    private final List<WatchHub.Publish> early = new ArrayList<>();
+    private final List<WatchHub.Command> early = new ArrayList<>();
 
-    synchronized void publish(WatchHub.Publish p) {
+    synchronized void publish(WatchHub.Command p) {
       if (hub == null) early.add(p);
       else hub.tell(p);
     }
@@ -61,7 +61,8 @@ final class KvCluster {
     Map<String, HubSink> sinks = new HashMap<>();
     for (int i = 1; i <= nodes; i++) sinks.put("n" + i, new HubSink());
     RaftTestCluster raft = clusters.start(b -> more.apply(b.nodes(nodes).stateMachineFor(id ->
-        new KvStateMachine(events -> sinks.get(id).publish(new WatchHub.Publish(events))))));
+        new KvStateMachine(events -> sinks.get(id).publish(new WatchHub.Publish(events)),
+            revision -> sinks.get(id).publish(new WatchHub.Restored(revision))))));
     return new KvCluster(raft, sinks);
   }
 

@@ -7,6 +7,9 @@ import java.util.List;
  *
  * @param leaderId the leader this node currently knows of, or null
  * @param lastApplied highest index applied to the state machine
+ * @param firstLogIndex the first index the log holds (entries before it are compacted into a
+ *     snapshot), or {@code lastLogIndex + 1} when it holds none
+ * @param snapshotIndex the last index the newest snapshot covers (0: none)
  */
 public record NodeStatus(
     String nodeId,
@@ -16,5 +19,7 @@ public record NodeStatus(
     long commitIndex,
     long lastApplied,
     long lastLogIndex,
-    List<String> members)
+    List<String> members,
+    long firstLogIndex,
+    long snapshotIndex)
     implements RaftSerializable {}

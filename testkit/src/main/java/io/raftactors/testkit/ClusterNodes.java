@@ -44,6 +44,8 @@ final class ClusterNodes {
   private final Map<String, ActorRef<RaftNode.Command>> running = new ConcurrentHashMap<>();
   private final Map<String, RecordingStateMachine> machines = new ConcurrentHashMap<>();
   private final Map<String, Integer> incarnations = new HashMap<>();
+  /** Snapshots restored by any node (at restarts and installs). */
+  final java.util.concurrent.atomic.AtomicLong restores = new java.util.concurrent.atomic.AtomicLong();
   /** One per node, kept across restarts (a restart does not fix a machine's clock). */
   private final Map<String, SkewedClock> clocks = new ConcurrentHashMap<>();
 
@@ -136,7 +138,7 @@ final class ClusterNodes {
             .journal(journal(id))
             .clock(clock(id))
             .stateMachine(() -> {
-              RecordingStateMachine m = new RecordingStateMachine(id, stateMachine.apply(id), observer);
+              RecordingStateMachine m = new RecordingStateMachine(id, stateMachine.apply(id), observer, restores);
               machines.put(id, m);
               return m;
             })

@@ -217,6 +217,11 @@ public final class RaftTestCluster implements AutoCloseable {
   }
 
   /** Messages node {@code id} has sent to other nodes. */
+  /** How many snapshots the nodes restored so far, at restarts and from their leaders, in all. */
+  public long snapshotsRestored() {
+    return nodes.restores.get();
+  }
+
   public long messageCount(String id) {
     return network.messageCount(id);
   }

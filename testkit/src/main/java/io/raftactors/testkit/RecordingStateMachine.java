@@ -16,12 +16,15 @@ final class RecordingStateMachine implements StateMachine {
   private final StateMachine delegate;
   private final InvariantObserver observer;
   private final List<AppliedEntry> applied = new ArrayList<>();
-  private int restores;
 
-  RecordingStateMachine(String nodeId, StateMachine delegate, InvariantObserver observer) {
+  private final java.util.concurrent.atomic.AtomicLong restoresInCluster;
+
+  RecordingStateMachine(String nodeId, StateMachine delegate, InvariantObserver observer,
+      java.util.concurrent.atomic.AtomicLong restoresInCluster) {
     this.nodeId = nodeId;
     this.delegate = delegate;
     this.observer = observer;
+    this.restoresInCluster = restoresInCluster;
   }
 
   @Override
@@ -51,16 +54,7 @@ final class RecordingStateMachine implements StateMachine {
   @Override
   public void restore(java.io.InputStream in) throws java.io.IOException {
     delegate.restore(in);
-    synchronized (applied) {
-      restores++;
-    }
-  }
-
-  /** How often this incarnation's state was replaced by a snapshot. */
-  int restores() {
-    synchronized (applied) {
-      return restores;
-    }
+    restoresInCluster.incrementAndGet();
   }
 
   List<AppliedEntry> applied() {

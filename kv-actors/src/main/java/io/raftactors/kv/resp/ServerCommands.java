@@ -136,6 +136,8 @@ final class ServerCommands {
         + "commit_index:" + s.commitIndex() + "\r\n"
         + "last_applied:" + s.lastApplied() + "\r\n"
         + "last_log_index:" + s.lastLogIndex() + "\r\n"
+        + "first_log_index:" + s.firstLogIndex() + "\r\n"
+        + "snapshot_index:" + s.snapshotIndex() + "\r\n"
         + "members:" + String.join(",", s.members()) + "\r\n\r\n";
   }
 }

@@ -24,10 +24,21 @@ public final class KvStateMachine implements StateMachine {
   private KvState state = new KvState();
   private Sessions sessions = new Sessions();
   private final Consumer<List<WatchEvent>> watchers;
+  private final java.util.function.LongConsumer restored;
 
   /** @param watchers receives each write's changes, in order (on the applier's thread) */
   public KvStateMachine(Consumer<List<WatchEvent>> watchers) {
+    this(watchers, revision -> {});
+  }
+
+  /**
+   * @param watchers receives each write's changes, in order (on the applier's thread)
+   * @param restored told the revision of each snapshot restored (the changes up to it were not
+   *     published), from the thread that restores
+   */
+  public KvStateMachine(Consumer<List<WatchEvent>> watchers, java.util.function.LongConsumer restored) {
     this.watchers = watchers;
+    this.restored = restored;
   }
 
   @Override
@@ -140,13 +151,14 @@ public final class KvStateMachine implements StateMachine {
     DataInputStream data = new DataInputStream(in);
     int version = data.readInt();
     if (version != SNAPSHOT_VERSION) throw new IOException("unknown KV snapshot version " + version);
-    KvState restored = new KvState();
+    KvState read = new KvState();
     Sessions restoredSessions = new Sessions();
-    restored.readHeader(data);
+    read.readHeader(data);
     restoredSessions.readFrom(data);
-    restored.readKeys(data);
+    read.readKeys(data);
     state.closeView();
-    state = restored;
+    state = read;
     sessions = restoredSessions;
+    this.restored.accept(state.revision());
   }
 }

@@ -24,9 +24,11 @@ import java.util.TreeMap;
  * maxUnacked} events in flight per watcher. A watcher that falls behind the kept history is
  * cancelled with the revision to resume from; nothing is buffered without bound.
  *
- * <p>The hub outlives restarts of its replica's Raft node: a restarted state machine re-applies
- * the log from the beginning and publishes the same changes again, which the hub recognizes by
- * their revision and skips.
+ * <p>The hub outlives restarts of its replica's Raft node: a restarted state machine restores its
+ * snapshot and re-applies the log after it, publishing changes the hub has seen again, which it
+ * recognizes by their revision and skips. When the replica jumps ahead by installing a leader's
+ * snapshot ({@link Restored}), the changes it skipped are not known here: watchers that need them
+ * are cancelled, never silently given a gap.
  */
 public final class WatchHub extends AbstractBehavior<WatchHub.Command> {
 
@@ -34,6 +36,14 @@ public final class WatchHub extends AbstractBehavior<WatchHub.Command> {
 
   /** Changes one write made (all of one revision). */
   public record Publish(List<WatchEvent> events) implements Command {}
+
+  /**
+   * The replica's state machine was replaced by a snapshot at {@code revision} (it caught up by
+   * InstallSnapshot): the changes up to it were never published here. Watchers that still need
+   * one of them are cancelled (resume on another member, or re-read and watch from the revision
+   * after); the others go on.
+   */
+  public record Restored(long revision) implements Command {}
 
   record Subscribe(KvCommand.Watch watch) implements Command {}
 
@@ -100,6 +110,7 @@ public final class WatchHub extends AbstractBehavior<WatchHub.Command> {
   public Receive<Command> createReceive() {
     return newReceiveBuilder()
         .onMessage(Publish.class, this::onPublish)
+        .onMessage(Restored.class, this::onRestored)
         .onMessage(Subscribe.class, s -> onSubscribe(s.watch()))
         .onMessage(Ack.class, a -> onAck(a.ack()))
         .onMessage(Cancel.class, c -> remove(c.cancel().watchId()))
@@ -118,6 +129,20 @@ public final class WatchHub extends AbstractBehavior<WatchHub.Command> {
       historyEvents -= history.pollFirstEntry().getValue().size();
     }
     for (Watcher w : new ArrayList<>(watchers.values())) deliver(w);
+    return this;
+  }
+
+  private Behavior<Command> onRestored(Restored r) {
+    if (r.revision() <= lastRevision) return this; // a restarted replica: the hub saw these
+    history.clear();
+    historyEvents = 0;
+    lastRevision = r.revision();
+    for (Watcher w : new ArrayList<>(watchers.values())) {
+      if (w.next > r.revision()) continue;
+      watchers.remove(w.id);
+      w.subscriber.tell(new WatchMessage.Cancelled(w.id, "this replica caught up by snapshot to revision "
+          + r.revision() + "; the changes from revision " + w.next + " are not known here", w.next));
+    }
     return this;
   }
 

@@ -86,4 +86,28 @@ class WatchHubTest {
     }
     assertEquals(List.of(11L, 12L, 13L, 14L, 15L, 16L, 17L, 18L, 19L, 20L), all);
   }
+
+  @Test
+  void aReplicaThatCaughtUpBySnapshotCancelsWatchersThatNeedTheSkippedChanges() {
+    ActorRef<WatchHub.Command> hub = KIT.spawn(WatchHub.create(1000, 1000));
+    for (long r = 1; r <= 3; r++) hub.tell(put(r, "k"));
+    TestProbe<WatchMessage> behind = KIT.createTestProbe();
+    hub.tell(WatchHub.of(new KvCommand.Watch("k".getBytes(), true, 0, behind.ref())));
+    long id = assertInstanceOf(WatchMessage.Subscribed.class, behind.receiveMessage()).watchId();
+    TestProbe<WatchMessage> ahead = KIT.createTestProbe();
+    hub.tell(WatchHub.of(new KvCommand.Watch("k".getBytes(), true, 11, ahead.ref())));
+    assertInstanceOf(WatchMessage.Subscribed.class, ahead.receiveMessage());
+
+    hub.tell(new WatchHub.Restored(10)); // revisions 4..10 arrived inside a snapshot
+    WatchMessage.Cancelled cancelled = assertInstanceOf(WatchMessage.Cancelled.class, behind.receiveMessage());
+    assertEquals(id, cancelled.watchId());
+    assertEquals(4, cancelled.resumeFromRevision(), "it still needs revision 4, never skipped silently");
+    hub.tell(put(11, "k"));
+    assertEquals(List.of(11L), revisions(ahead.receiveMessage()));
+    behind.expectNoMessage(Duration.ofMillis(100));
+
+    hub.tell(new WatchHub.Restored(5)); // a restarted replica restoring an older snapshot: nothing lost
+    hub.tell(put(12, "k"));
+    assertEquals(List.of(12L), revisions(ahead.receiveMessage()));
+  }
 }

@@ -297,6 +297,8 @@ final class NodeContext {
         commitIndex.get(),
         lastApplied.get(),
         log.lastIndex(),
-        voters);
+        voters,
+        log.firstIndex(),
+        latestSnapshot == null ? 0 : latestSnapshot.index());
   }
 }

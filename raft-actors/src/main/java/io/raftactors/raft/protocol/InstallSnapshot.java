@@ -36,6 +36,20 @@ public record InstallSnapshot(
     return offset + data.length == totalBytes;
   }
 
+  /** Equal messages carry equal bytes (a record compares arrays by identity). */
+  @Override
+  public boolean equals(Object o) {
+    return o instanceof InstallSnapshot m && term == m.term && from.equals(m.from)
+        && snapshotIndex == m.snapshotIndex && snapshotTerm == m.snapshotTerm && offset == m.offset
+        && totalBytes == m.totalBytes && java.util.Arrays.equals(data, m.data);
+  }
+
+  @Override
+  public int hashCode() {
+    return java.util.Objects.hash(term, from, snapshotIndex, snapshotTerm, offset, totalBytes)
+        * 31 + java.util.Arrays.hashCode(data);
+  }
+
   @Override
   public String toString() {
     return "InstallSnapshot[term=" + term + ", from=" + from + ", snapshot=" + snapshotIndex + "@"

@@ -63,7 +63,11 @@ class SerializationTest {
         new AppendEntries(3, "n1", 4, 2, entries, 4, 17),
         new AppendEntries(3, "n1", 4, 2, List.of(), 4, 0),
         AppendResponse.success(3, "n2", 6, 6, 17),
-        AppendResponse.reject(3, "n2", 9, 4, 2, 7, 18));
+        AppendResponse.reject(3, "n2", 9, 4, 2, 7, 18),
+        new InstallSnapshot(5, "n1", 900, 4, 131072, 300000, new byte[] {9, 8, 7}),
+        new InstallSnapshot(5, "n1", 900, 4, 0, 1, new byte[] {1}),
+        new InstallSnapshotResponse(5, "n2", 900, 4, 131075, InstallSnapshotResponse.Status.ACCEPTED),
+        new InstallSnapshotResponse(6, "n3", 900, 4, 0, InstallSnapshotResponse.Status.RESEND));
     for (RaftMessage m : messages) {
       assertInstanceOf(RaftMessageSerializer.class, serialization.findSerializerFor(m));
       assertEquals(m, roundTrip(m));
@@ -85,7 +89,7 @@ class SerializationTest {
         new ProposeResult.Applied(4, 2, new byte[] {1}),
         new ProposeResult.Rejected(RejectReason.NO_LEADER, "no leader", null),
         new ProposeResult.Unknown("timeout"),
-        new NodeStatus("n1", Role.LEADER, 3, "n1", 10, 9, 11, List.of("n1", "n2", "n3")),
+        new NodeStatus("n1", Role.LEADER, 3, "n1", 10, 9, 11, List.of("n1", "n2", "n3"), 5, 4),
         new GetStatus(statuses.ref()));
     for (Object m : others) {
       assertInstanceOf(JacksonCborSerializer.class, serialization.findSerializerFor(m));
@@ -117,6 +121,23 @@ class SerializationTest {
           dataSize + "-byte entries: " + size + " bytes on the wire");
       assertTrue(size <= frame);
     }
+  }
+
+  @Test
+  void theLargestSnapshotChunkFitsArterysDefaultFrame() {
+    RaftSettings settings = RaftSettings.load();
+    String longestId = "n".repeat(RaftMessageSerializer.MAX_ID_BYTES);
+    byte[] chunk = new byte[settings.installChunkBytes()];
+    InstallSnapshot m = new InstallSnapshot(Long.MAX_VALUE, longestId, Long.MAX_VALUE, Long.MAX_VALUE,
+        0, Long.MAX_VALUE, chunk);
+    int size = serialization.findSerializerFor(m).toBinary(m).length;
+    assertTrue(size <= settings.installChunkBytes() + RaftSettings.APPEND_HEADER_BYTES, size + " bytes");
+    assertThrows(IllegalArgumentException.class, () -> RaftSettings.fromRoot(
+        com.typesafe.config.ConfigFactory.parseString(
+                "raft.snapshot.install.chunk-size = 256 KiB\n"
+                    + "akka.remote.artery.advanced.maximum-frame-size = 256 KiB")
+            .withFallback(com.typesafe.config.ConfigFactory.load())),
+        "a chunk that cannot fit the frame is refused at start");
   }
 
   @Test

@@ -132,6 +132,56 @@ class SegmentedLogTest {
   }
 
   @Test
+  void resetRemovesEveryEntryAndTheNextAppendContinuesTheSnapshot() throws IOException {
+    for (long snapshot : new long[] {150, 5000, 7}) {
+      for (Path p : segmentFiles()) Files.delete(p);
+      Files.deleteIfExists(dir.resolve(MetaFile.NAME));
+      SegmentedLog log = open(SMALL).log();
+      log.saveTermVote(3, "n1");
+      log.append(entries(1, 2000, 2));
+      log.sync();
+      log.resetTo(snapshot);
+      assertEquals(snapshot + 1, log.firstIndex());
+      assertEquals(snapshot, log.lastIndex());
+      log.append(entries(snapshot + 1, snapshot + 10, 3));
+      log.sync();
+      log.close();
+      assertEquals(1, segmentFiles().size(), "only the new segment is left: " + segmentFiles());
+      Journal.Recovered r = reopen(SMALL);
+      assertEquals(snapshot + 1, r.firstIndex());
+      assertEquals(entries(snapshot + 1, snapshot + 10, 3), r.entries());
+      assertEquals(3, r.term());
+    }
+  }
+
+  @Test
+  void aResetOrRollOverInterruptedByACrashLeavesARecoverableJournal() throws IOException {
+    SegmentedLog log = open(SMALL).log();
+    log.append(entries(1, 3000, 1));
+    log.sync();
+    log.close();
+    List<Path> before = segmentFiles();
+    // A reset that crashed after creating its segment but before recording it in the metadata.
+    Files.copy(before.get(0), dir.resolve(Segments.path(dir, 9001).getFileName()));
+    Journal.Recovered r = reopen(SMALL);
+    assertEquals(1, r.firstIndex());
+    assertEquals(3000, r.entries().size());
+    assertEquals(before, segmentFiles(), "the unrecorded segment was removed");
+
+    // A reset that crashed after recording the new start but before deleting the old segments.
+    Path backup = Files.createDirectories(dir.resolveSibling(dir.getFileName() + "-backup"));
+    for (Path p : before) Files.copy(p, backup.resolve(p.getFileName()));
+    log = open(SMALL).log();
+    log.resetTo(4000);
+    log.close();
+    for (Path p : before) Files.copy(backup.resolve(p.getFileName()), p);
+    r = reopen(SMALL);
+    assertEquals(4001, r.firstIndex());
+    assertTrue(r.entries().isEmpty());
+    assertEquals(List.of(Segments.path(dir, 4001)), segmentFiles(), "the old segments were removed");
+  }
+
+  @Test
   void aTornWriteAtTheTailIsCutOff() throws IOException {
     SegmentedLog log = open(SMALL).log();
     log.append(entries(1, 10, 1));
