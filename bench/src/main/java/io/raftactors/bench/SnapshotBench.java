@@ -78,6 +78,9 @@ final class SnapshotBench implements Runnable {
   @Option(names = "--dir", description = "Data directory (default: a temporary one).")
   Path dir;
 
+  @Option(names = "--log-level", defaultValue = "WARNING", description = "Akka log level (INFO shows each snapshot's duration).")
+  String logLevel;
+
   @Override
   public void run() {
     try {
@@ -103,7 +106,7 @@ final class SnapshotBench implements Runnable {
 
   private void restart(Path base, boolean compaction) throws Exception {
     String settings = compaction ? "" : "raft.snapshot.entries = 0\nraft.snapshot.bytes = 0\n";
-    Cluster c = new Cluster(base, settings);
+    Cluster c = new Cluster(base, settings, logLevel);
     try {
       c.startAll();
       c.awaitLeader();
@@ -134,7 +137,7 @@ final class SnapshotBench implements Runnable {
     int stateKeys = (int) ((long) stateMb * 1_000_000 / valueSize);
     // A snapshot every ~stateKeys/2 writes, so several are written during the measured seconds.
     String settings = "raft.snapshot.entries = " + Math.max(1000, stateKeys / 2) + "\n";
-    Cluster c = new Cluster(base, settings);
+    Cluster c = new Cluster(base, settings, logLevel);
     try {
       c.startAll();
       c.awaitLeader();
@@ -310,10 +313,10 @@ final class SnapshotBench implements Runnable {
     private final Map<String, KvClient> clients = new ConcurrentHashMap<>();
     private final Config config;
 
-    Cluster(Path base, String settings) throws Exception {
+    Cluster(Path base, String settings, String logLevel) throws Exception {
       this.base = base;
       this.settings = settings;
-      this.config = ConfigFactory.parseString(settings + "akka.loglevel = WARNING")
+      this.config = ConfigFactory.parseString(settings + "akka.loglevel = " + logLevel)
           .withFallback(ConfigFactory.load());
       this.system = ActorSystem.create(SpawnProtocol.create(), "snapbench", config);
       Map<String, String> paths = new HashMap<>();

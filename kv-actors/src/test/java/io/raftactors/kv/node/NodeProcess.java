@@ -56,12 +56,17 @@ final class NodeProcess {
    * {@code dataDir/nN}, logs in {@code logDir}; not started yet.
    */
   static List<NodeProcess> threeNodes(Path dataDir, Path logDir) throws IOException {
+    return threeNodes(dataDir, logDir, List.of());
+  }
+
+  /** {@link #threeNodes(Path, Path)} with more {@code -D} options for every node. */
+  static List<NodeProcess> threeNodes(Path dataDir, Path logDir, List<String> options) throws IOException {
     int[] raft = {freePort(), freePort(), freePort()};
     String members = "n1@127.0.0.1:" + raft[0] + ",n2@127.0.0.1:" + raft[1] + ",n3@127.0.0.1:" + raft[2];
     List<NodeProcess> nodes = new ArrayList<>();
     for (int i = 0; i < 3; i++) {
       nodes.add(new NodeProcess("n" + (i + 1), Path.of("..", "conf", "node" + (i + 1) + ".conf"), members, raft[i],
-          freePort(), dataDir.resolve("n" + (i + 1)), logDir, List.of()));
+          freePort(), dataDir.resolve("n" + (i + 1)), logDir, options));
     }
     return nodes;
   }

@@ -49,8 +49,16 @@ sealed interface Internal extends RaftNode.Command {
   /** The applier applied every entry up to {@code index}. */
   record AppliedUpTo(long index) implements Internal {}
 
-  /** A replicator of the leadership in {@code term} learned that {@code follower} matches up to {@code matchIndex}. */
-  record ReplicatorProgress(String follower, long term, long matchIndex) implements Internal {}
+  /**
+   * A replicator of the leadership in {@code term} learned that {@code follower} matches up to
+   * {@code matchIndex}; {@code lowered}: it holds less than it had acknowledged (its storage was
+   * wiped or lost writes), so the leader must stop counting it for what it lost.
+   */
+  record ReplicatorProgress(String follower, long term, long matchIndex, boolean lowered) implements Internal {
+    public ReplicatorProgress(String follower, long term, long matchIndex) {
+      this(follower, term, matchIndex, false);
+    }
+  }
 
   /** The applier saved a snapshot (durable, in place): the log before it may be compacted. */
   record SnapshotSaved(io.raftactors.raft.snapshot.SnapshotStore.Meta meta) implements Internal {}

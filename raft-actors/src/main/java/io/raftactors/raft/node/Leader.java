@@ -205,7 +205,8 @@ final class Leader extends RoleBehavior {
 
   private Behavior<RaftNode.Command> onProgress(Internal.ReplicatorProgress progress) {
     if (progress.term() != ctx.currentTerm) return this;
-    matchIndex.merge(progress.follower(), progress.matchIndex(), Math::max);
+    if (progress.lowered()) matchIndex.put(progress.follower(), progress.matchIndex());
+    else matchIndex.merge(progress.follower(), progress.matchIndex(), Math::max);
     maybeCommit();
     return this;
   }

@@ -247,6 +247,16 @@ final class Replicator extends AbstractBehavior<Replicator.Command> {
         }
         if (nextIndex <= matchIndex) nextIndex = matchIndex + 1;
       }
+    } else if (mode != Mode.SNAPSHOT && r.rejectedIndex() <= matchIndex && r.lastLogIndex() < matchIndex) {
+      // It rejects an index it acknowledged in this term: its storage was wiped (a replaced
+      // disk) or lost acknowledged writes. Start over from what it holds (by snapshot if that is
+      // compacted), and stop counting it for the entries it lost.
+      getContext().getLog().warn("[{}] {} no longer holds entries it acknowledged (its log ends at {}, it had "
+          + "acknowledged {}); replicating to it again from there", setup.leaderId(), setup.followerId(),
+          r.lastLogIndex(), matchIndex);
+      matchIndex = Math.max(0, r.lastLogIndex());
+      setup.leader().tell(new Internal.ReplicatorProgress(setup.followerId(), setup.term(), matchIndex, true));
+      becomeProbe(matchIndex + 1);
     } else if (mode != Mode.SNAPSHOT && isCurrentRejection(r)) {
       long next =
           ReplicationRules.nextIndexAfterReject(

@@ -189,6 +189,20 @@ public final class SnapshotStore {
     }
   }
 
+  /**
+   * Like {@link #retain(int)}, for a caller that knows {@code valid} is valid (it has just written
+   * or verified it): keeps it, every file above it, and the {@code keep - 1} below it, without
+   * reading any of them again.
+   */
+  public void retain(int keep, Meta valid) throws IOException {
+    if (keep < 1) throw new IllegalArgumentException("keep at least one snapshot");
+    List<Meta> older = list().stream().filter(m -> m.index() < valid.index()).toList();
+    for (Meta m : older.subList(Math.min(keep - 1, older.size()), older.size())) {
+      Files.deleteIfExists(m.path());
+      LOG.info("deleted snapshot {} (keeping {} up to index {})", m.path().getFileName(), keep, valid.index());
+    }
+  }
+
   private void checkHeader(Meta meta, byte[] header) throws IOException {
     if (header.length < HEADER) throw corrupt(meta, "truncated header");
     if (!java.util.Arrays.equals(java.util.Arrays.copyOf(header, MAGIC.length), MAGIC)) {

@@ -109,7 +109,7 @@ public final class SnapshotWriter extends AbstractBehavior<SnapshotWriter.Comman
       SnapshotStore.Meta meta = writer.commit();
       getContext().getLog().info("snapshot at index {} saved: {} bytes", meta.index(), meta.bytes());
       part.replyTo().tell(new Saved(getContext().getSelf(), meta));
-      if (retain > 0) retainQuietly();
+      if (retain > 0) retainQuietly(meta);
     } catch (IOException | RuntimeException e) {
       getContext().getLog().error("writing a snapshot failed: {}", e.toString());
       part.replyTo().tell(new Failed(getContext().getSelf(), e.toString()));
@@ -117,9 +117,9 @@ public final class SnapshotWriter extends AbstractBehavior<SnapshotWriter.Comman
     return Behaviors.stopped();
   }
 
-  private void retainQuietly() {
+  private void retainQuietly(SnapshotStore.Meta saved) {
     try {
-      store.retain(retain);
+      store.retain(retain, saved);
     } catch (IOException e) {
       getContext().getLog().warn("could not delete old snapshots in {}: {}", store.directory(), e.toString());
     }

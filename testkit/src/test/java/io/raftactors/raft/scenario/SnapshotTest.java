@@ -113,6 +113,27 @@ class SnapshotTest {
     c.checkInvariants();
   }
 
+  /**
+   * Wiped and back at once, while the leader still counts it as holding the entries it had
+   * acknowledged: the leader notices that it lost them, stops counting it for them, and starts
+   * over (by snapshot), instead of probing the same index forever.
+   */
+  @Test
+  void aWipedNodeBackAtOnceIsReplicatedToAgain(TestClusters clusters) throws Exception {
+    RaftTestCluster c = start(clusters, JournalKind.MEMORY, AGGRESSIVE, StateMachines.digest());
+    String leader = c.awaitLeader(ELECTION);
+    commitMany(c, 300, "a");
+    awaitConverged(c, COMMIT);
+    String victim = c.nodeIds().stream().filter(id -> !id.equals(leader)).findFirst().orElseThrow();
+    c.crash(victim);
+    c.wipe(victim);
+    c.restart(victim);
+    commitMany(c, 10, "b");
+    awaitConverged(c, COMMIT);
+    sameDigest(c);
+    c.checkInvariants();
+  }
+
   @Test
   void aFollowerDownWhileTheLeaderCompactsCatchesUp(TestClusters clusters) throws Exception {
     RaftTestCluster c = start(clusters, JournalKind.MEMORY, AGGRESSIVE, StateMachines.digest());
@@ -191,6 +212,28 @@ class SnapshotTest {
     awaitConverged(c, COMMIT);
     sameDigest(c);
     c.checkInvariants();
+  }
+
+  @Test
+  void aNodeWhoseCompactedLogNoSnapshotCoversRefusesToStart(TestClusters clusters) throws Exception {
+    RaftTestCluster c = start(clusters, JournalKind.MEMORY, AGGRESSIVE, StateMachines.digest());
+    c.awaitLeader(ELECTION);
+    commitMany(c, 400, "a");
+    awaitConverged(c, COMMIT);
+    String victim = "n2";
+    c.crash(victim);
+    assertTrue(c.journal(victim).firstIndex() > 1, "the journal dropped its prefix");
+    for (Path p : snapshotFiles(victim)) damage(p);
+    c.restart(victim);
+    c.awaitCondition(victim + " to stop instead of starting without its state", COMMIT, () -> {
+      try {
+        c.status(victim);
+        return false;
+      } catch (RuntimeException e) {
+        return true;
+      }
+    });
+    commitMany(c, 10, "b"); // the others go on
   }
 
   /** Snapshots taken while proposals keep arriving do not stop commits or lose any. */
