@@ -56,6 +56,9 @@ import picocli.CommandLine.Option;
         + " snapshots, catch-up of a wiped follower.")
 final class SnapshotBench implements Runnable {
   private static final List<String> MEMBERS = List.of("n1", "n2", "n3");
+  /** --settings, for the clusters this run starts. */
+  private static final java.util.concurrent.atomic.AtomicReference<String> EXTRA =
+      new java.util.concurrent.atomic.AtomicReference<>("");
 
   @Option(names = "--writes", defaultValue = "1000000", description = "Writes before the restart (default: ${DEFAULT-VALUE}).")
   long writes;
@@ -69,7 +72,7 @@ final class SnapshotBench implements Runnable {
   @Option(names = "--state-mb", defaultValue = "100", description = "State size for parts 2 and 3, in MB.")
   int stateMb;
 
-  @Option(names = "--seconds", defaultValue = "30", description = "Measured seconds of part 2.")
+  @Option(names = "--seconds", defaultValue = "40", description = "Measured seconds of part 2.")
   int seconds;
 
   @Option(names = "--parts", split = ",", defaultValue = "restart,dip,catchup", description = "Which parts to run.")
@@ -78,11 +81,16 @@ final class SnapshotBench implements Runnable {
   @Option(names = "--dir", description = "Data directory (default: a temporary one).")
   Path dir;
 
+  @Option(names = "--settings", defaultValue = "", description = "More HOCON settings, e.g. raft.snapshot.max-write-rate=64MiB.")
+  String extraSettings;
+
   @Option(names = "--log-level", defaultValue = "WARNING", description = "Akka log level (INFO shows each snapshot's duration).")
   String logLevel;
 
   @Override
   public void run() {
+    System.setProperty("bench.log.level", logLevel.equals("WARNING") ? "WARN" : logLevel);
+    EXTRA.set(extraSettings.replace(",", "\n"));
     try {
       Path base = dir != null ? Files.createDirectories(dir) : Files.createTempDirectory("snapshot-bench");
       System.out.printf(Locale.ROOT, "snapshot bench: 3 replicas in one JVM, file journals (fsync on) under %s, "
@@ -135,8 +143,9 @@ final class SnapshotBench implements Runnable {
   private void dipAndCatchUp(Path base) throws Exception {
     int valueSize = 1024;
     int stateKeys = (int) ((long) stateMb * 1_000_000 / valueSize);
-    // A snapshot every ~stateKeys/2 writes, so several are written during the measured seconds.
-    String settings = "raft.snapshot.entries = " + Math.max(1000, stateKeys / 2) + "\n";
+    // A snapshot every ~stateKeys writes (about the default 100,000 for 100 MB of 1 KiB values),
+    // so the measured seconds hold several snapshots and time between them.
+    String settings = "raft.snapshot.entries = " + Math.max(1000, stateKeys) + "\n";
     Cluster c = new Cluster(base, settings, logLevel);
     try {
       c.startAll();
@@ -317,6 +326,7 @@ final class SnapshotBench implements Runnable {
       this.base = base;
       this.settings = settings;
       this.config = ConfigFactory.parseString(settings + "akka.loglevel = " + logLevel)
+          .withFallback(ConfigFactory.parseString(EXTRA.get()))
           .withFallback(ConfigFactory.load());
       this.system = ActorSystem.create(SpawnProtocol.create(), "snapbench", config);
       Map<String, String> paths = new HashMap<>();

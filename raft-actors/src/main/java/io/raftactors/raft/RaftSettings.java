@@ -43,7 +43,9 @@ public record RaftSettings(
     int snapshotRetain,
     String snapshotDir,
     int installChunkBytes,
-    int installMaxInflightChunks) {
+    int installMaxInflightChunks,
+    String snapshotDispatcher,
+    long snapshotMaxWriteRate) {
 
   /** Room an AppendEntries needs beyond its entries: term, ids, indexes, framing. */
   public static final int APPEND_HEADER_BYTES = 512;
@@ -87,6 +89,7 @@ public record RaftSettings(
     require(snapshotKeepTail >= 0, "raft.snapshot.keep-tail", "must be >= 0");
     require(snapshotRetain >= 1, "raft.snapshot.retain", "must be >= 1");
     require(installChunkBytes >= 1024, "raft.snapshot.install.chunk-size", "must be >= 1 KiB");
+    require(snapshotMaxWriteRate >= 0, "raft.snapshot.max-write-rate", "must be >= 0");
     require(installMaxInflightChunks >= 1, "raft.snapshot.install.max-inflight-chunks", "must be >= 1");
   }
 
@@ -156,7 +159,9 @@ public record RaftSettings(
           c.getInt("snapshot.retain"),
           c.getString("snapshot.dir"),
           Math.toIntExact(c.getBytes("snapshot.install.chunk-size")),
-          c.getInt("snapshot.install.max-inflight-chunks"));
+          c.getInt("snapshot.install.max-inflight-chunks"),
+          c.getString("snapshot.dispatcher"),
+          c.getBytes("snapshot.max-write-rate"));
     } catch (ConfigException e) {
       throw new IllegalArgumentException("invalid raft configuration: " + e.getMessage(), e);
     }

@@ -4,6 +4,7 @@ import io.raftactors.kv.Bytes;
 import io.raftactors.kv.KeyValue;
 import java.io.DataOutputStream;
 import java.io.IOException;
+import java.util.Iterator;
 import java.util.Map;
 import java.util.NavigableMap;
 import java.util.TreeMap;
@@ -44,7 +45,11 @@ final class PointInTimeView {
     return done;
   }
 
-  /** Writes the next keys, about {@code maxBytes} of them; false once the end marker is written. */
+  /**
+   * Writes the next keys, about {@code maxBytes} of them; false once the end marker is written.
+   * Walks the live keys after the last one written and the preserved ones together, in key
+   * order, with one iterator each (nothing changes during one call), so a key costs O(1).
+   */
   boolean writeNext(DataOutputStream out, int maxBytes) throws IOException {
     if (abandoned) throw new IllegalStateException("snapshot abandoned before its end was written");
     if (done) return false;
@@ -53,36 +58,37 @@ final class PointInTimeView {
       out.write(header);
       headerWritten = true;
     }
+    Iterator<Map.Entry<Bytes, KeyValue>> liveKeys =
+        (last == null ? live : live.tailMap(last, false)).entrySet().iterator();
+    // Every preserved key is after the last one written (see preserve).
+    Iterator<Map.Entry<Bytes, KeyValue>> preservedKeys = preserved.entrySet().iterator();
+    Map.Entry<Bytes, KeyValue> l = liveKeys.hasNext() ? liveKeys.next() : null;
+    Map.Entry<Bytes, KeyValue> p = preservedKeys.hasNext() ? preservedKeys.next() : null;
     while (out.size() - start < maxBytes) {
-      Bytes next = next();
-      if (next == null) {
+      if (l == null && p == null) {
         out.writeByte(0);
         done = true;
         preserved.clear();
         return false;
       }
-      KeyValue kv = preserved.containsKey(next) ? preserved.remove(next) : live.get(next);
-      last = next;
-      if (kv != ABSENT && kv != null) {
+      int order = l == null ? 1 : p == null ? -1 : l.getKey().compareTo(p.getKey());
+      KeyValue kv;
+      if (order < 0) {
+        last = l.getKey();
+        kv = l.getValue();
+      } else {
+        last = p.getKey();
+        kv = p.getValue(); // the value as of the view's start, whatever the live map holds now
+        preservedKeys.remove();
+        p = preservedKeys.hasNext() ? preservedKeys.next() : null;
+      }
+      if (order <= 0) l = liveKeys.hasNext() ? liveKeys.next() : null;
+      if (kv != ABSENT) {
         out.writeByte(1);
         KvState.writeKey(out, kv);
       }
     }
     return true;
-  }
-
-  /** The smallest key after {@code last} among the live and the preserved ones. */
-  private Bytes next() {
-    Bytes a = last == null ? firstKey(live) : live.higherKey(last);
-    Bytes b = preserved.isEmpty() ? null : preserved.firstKey(); // all preserved keys are after last
-    if (a == null) return b;
-    if (b == null) return a;
-    return a.compareTo(b) <= 0 ? a : b;
-  }
-
-  private static Bytes firstKey(NavigableMap<Bytes, KeyValue> map) {
-    Map.Entry<Bytes, KeyValue> e = map.firstEntry();
-    return e == null ? null : e.getKey();
   }
 
   /** Ends the view; unless it was complete, what it wrote is not a snapshot and it says so. */

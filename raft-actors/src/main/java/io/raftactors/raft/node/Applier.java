@@ -38,7 +38,12 @@ final class Applier extends AbstractBehavior<Applier.Command> {
 
   sealed interface Command
       permits CommitTo, Await, FailPendingAbove, ReadAt, ExpireReads, Continue, Restore, WriterReply,
-          RestoreDone {}
+          RestoreDone, WriteSnapshotPart {}
+
+  /** The snapshot being written may write its next part (after a pause for its write rate). */
+  enum WriteSnapshotPart implements Command {
+    INSTANCE
+  }
 
   /**
    * Replace the state machine's state by snapshot {@code meta} (verified; installed from a leader,
@@ -129,6 +134,10 @@ final class Applier extends AbstractBehavior<Applier.Command> {
         .onMessageEquals(ExpireReads.INSTANCE, this::onExpireReads)
         .onMessageEquals(Continue.INSTANCE, this::onContinue)
         .onMessage(WriterReply.class, this::onWriterReply)
+        .onMessageEquals(WriteSnapshotPart.INSTANCE, () -> {
+          if (snapshots != null) snapshots.writeNextPart();
+          return this;
+        })
         .onMessage(Restore.class, this::onRestore)
         .onMessage(RestoreDone.class, this::onRestoreDone)
         .build();

@@ -100,10 +100,17 @@ final class Follower extends RoleBehavior {
     long lastNew = m.lastIndex();
     ctx.advanceCommit(AppendRules.followerCommit(ctx.commitIndex.get(), m.leaderCommit(), lastNew));
 
-    // Acknowledge only once everything acknowledged is durable.
-    ctx.sendDurably(
-        m.from(),
-        AppendResponse.success(ctx.currentTerm, ctx.selfId, lastNew, ctx.log.lastIndex(), m.readRound()));
+    // Acknowledge only once everything acknowledged is durable: the term, and entries up to
+    // lastNew. When they already are (a heartbeat, or entries held before), answer at once, so
+    // that a slow fsync of other writes does not delay the leader's check-quorum and read rounds.
+    AppendResponse success =
+        AppendResponse.success(ctx.currentTerm, ctx.selfId, lastNew, ctx.log.lastIndex(), m.readRound());
+    if (firstNew == entries.size() && ctx.journal.termVoteDurable()
+        && lastNew <= ctx.journal.durableMatchIndex()) {
+      ctx.send(m.from(), success);
+    } else {
+      ctx.sendDurably(m.from(), success);
+    }
     return this;
   }
 }

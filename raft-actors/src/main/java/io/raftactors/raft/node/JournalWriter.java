@@ -23,6 +23,8 @@ final class JournalWriter {
   private long lastAcked;
   /** Last index of the durable log as of the latest acknowledged write. */
   private long durableLastIndex;
+  /** The latest term/vote write. */
+  private long lastTermVoteSeq;
 
   private final ArrayDeque<LogWrite> unackedLogWrites = new ArrayDeque<>();
   private final ArrayDeque<Held> held = new ArrayDeque<>();
@@ -67,6 +69,7 @@ final class JournalWriter {
   /** Issues the write and returns its sequence number. */
   long saveTermVote(long term, String votedFor) {
     long seq = ++lastIssued;
+    lastTermVoteSeq = seq;
     journal.tell(new Journal.SaveTermVote(seq, term, votedFor, ackTo));
     return seq;
   }
@@ -82,6 +85,11 @@ final class JournalWriter {
 
   boolean isDurable(long seq) {
     return lastAcked >= seq;
+  }
+
+  /** Whether the current term and vote are durable. */
+  boolean termVoteDurable() {
+    return lastAcked >= lastTermVoteSeq;
   }
 
   void onAck(long seq) {

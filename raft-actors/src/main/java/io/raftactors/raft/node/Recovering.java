@@ -85,7 +85,7 @@ public final class Recovering extends AbstractBehavior<RaftNode.Command> {
     ActorRef<RaftNode.Command> self = getContext().getSelf();
     long firstIndex = journalState.firstIndex();
     java.util.concurrent.Executor io = getContext().getSystem().dispatchers()
-        .lookup(DispatcherSelector.fromConfig(setup.settings().journalDispatcher()));
+        .lookup(DispatcherSelector.fromConfig(setup.settings().snapshotDispatcher()));
     java.util.concurrent.CompletableFuture.supplyAsync(() -> {
       try {
         return SnapshotRecovery.choose(dir, firstIndex);

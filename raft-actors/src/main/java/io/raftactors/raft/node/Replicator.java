@@ -395,7 +395,7 @@ final class Replicator extends AbstractBehavior<Replicator.Command> {
     probeOutstanding = false;
     sending = latestSnapshot;
     reader = getContext().spawn(SnapshotReader.create(sending), "snapshot-reader-" + (++transfers),
-        DispatcherSelector.fromConfig(settings.journalDispatcher()));
+        DispatcherSelector.fromConfig(settings.snapshotDispatcher()));
     ackedOffset = 0;
     sentOffset = 0;
     readOutstanding = false;

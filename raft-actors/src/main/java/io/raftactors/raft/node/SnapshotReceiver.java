@@ -73,7 +73,7 @@ final class SnapshotReceiver {
         SnapshotWriter.create(ctx.snapshots, m.snapshotIndex(), m.snapshotTerm(), true,
             ctx.settings.snapshotRetain()),
         "snapshot-receiver-" + (++transfers),
-        DispatcherSelector.fromConfig(ctx.settings.journalDispatcher()));
+        DispatcherSelector.fromConfig(ctx.settings.snapshotDispatcher()));
     current = new Transfer(m.term(), m.from(), m.snapshotIndex(), m.snapshotTerm(), m.totalBytes(), writer);
     nextOffset = 0;
     ctx.logger().info("[{}] receiving snapshot {} (term {}, {} bytes) from {}", ctx.selfId,

@@ -41,6 +41,7 @@ final class SnapshotTaker {
   private ActorRef<SnapshotWriter.Command> writer;
   private long currentIndex;
   private long startedNanos;
+  private boolean partInFlight;
 
   SnapshotTaker(ActorContext<Applier.Command> ctx, StateMachine stateMachine, SnapshotStore store,
       RaftSettings settings, ActorRef<SnapshotWriter.Reply> replyTo) {
@@ -50,7 +51,7 @@ final class SnapshotTaker {
     this.settings = settings;
     this.replyTo = replyTo;
     this.blockingIo = ctx.getSystem().dispatchers()
-        .lookup(DispatcherSelector.fromConfig(settings.journalDispatcher()));
+        .lookup(DispatcherSelector.fromConfig(settings.snapshotDispatcher()));
   }
 
   SnapshotStore store() {
@@ -89,7 +90,7 @@ final class SnapshotTaker {
     writer = ctx.spawn(
         SnapshotWriter.create(store, index, term, false, settings.snapshotRetain()),
         "snapshot-writer-" + (++taken),
-        DispatcherSelector.fromConfig(settings.journalDispatcher()));
+        DispatcherSelector.fromConfig(settings.snapshotDispatcher()));
     ctx.getLog().debug("taking a snapshot at index {}", index);
     writeNextPart();
   }
@@ -99,8 +100,9 @@ final class SnapshotTaker {
         || (settings.snapshotBytes() > 0 && bytesSince >= settings.snapshotBytes());
   }
 
-  /** Writes the next part and sends it to the writer. */
-  private void writeNextPart() {
+  /** Writes the next part and sends it to the writer (one in flight at a time). */
+  void writeNextPart() {
+    if (current == null || partInFlight) return;
     part.reset();
     boolean more;
     try {
@@ -112,6 +114,22 @@ final class SnapshotTaker {
       return;
     }
     writer.tell(new SnapshotWriter.Part(part.toByteArray(), !more, replyTo));
+    partInFlight = true;
+  }
+
+  /**
+   * After a part was written: the next one now, or later when the snapshot is ahead of {@code
+   * raft.snapshot.max-write-rate}.
+   */
+  private void next(long bytesWritten) {
+    long rate = settings.snapshotMaxWriteRate();
+    long dueNanos = rate == 0 ? 0 : startedNanos + (long) (bytesWritten * 1e9 / rate);
+    long wait = dueNanos - System.nanoTime();
+    if (rate == 0 || wait <= 0) {
+      writeNextPart();
+    } else {
+      ctx.scheduleOnce(java.time.Duration.ofNanos(wait), ctx.getSelf(), Applier.WriteSnapshotPart.INSTANCE);
+    }
   }
 
   /**
@@ -124,8 +142,9 @@ final class SnapshotTaker {
         || reply instanceof SnapshotWriter.Failed f && !f.writer().equals(writer)) {
       return null; // from a writer of an abandoned snapshot
     }
-    if (reply instanceof SnapshotWriter.Written) {
-      writeNextPart();
+    partInFlight = false;
+    if (reply instanceof SnapshotWriter.Written w) {
+      next(w.bodyBytes());
       return null;
     }
     if (reply instanceof SnapshotWriter.Failed f) {
@@ -151,6 +170,7 @@ final class SnapshotTaker {
     ctx.getLog().info("abandoning snapshot {}: {}", currentIndex, why);
     current.close();
     current = null;
+    partInFlight = false;
     writer.tell(SnapshotWriter.Abort.INSTANCE);
     writer = null;
   }

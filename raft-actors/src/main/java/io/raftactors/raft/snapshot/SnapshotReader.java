@@ -14,7 +14,7 @@ import java.nio.file.StandardOpenOption;
 
 /**
  * Reads one snapshot file in chunks for a transfer to a follower, on a blocking-I/O dispatcher
- * (spawn it with the journal's). The file stays open while the reader lives, so deleting it (a
+ * ({@code raft.snapshot.dispatcher}). The file stays open while the reader lives, so deleting it (a
  * newer snapshot's retention) does not cut a transfer short.
  */
 public final class SnapshotReader extends AbstractBehavior<SnapshotReader.Command> {

@@ -46,6 +46,12 @@ public final class SnapshotStore {
   private static final int TRAILER = 8 + 4 + END.length;
   private static final Pattern NAME = Pattern.compile("snapshot-(\\d{20})-(\\d{20})\\.snap");
   private static final String TMP_SUFFIX = ".tmp";
+  /**
+   * A snapshot file is forced to disk every this many bytes while it is written, so that the
+   * final fsync (and the page cache) never holds a whole large snapshot: one huge writeback would
+   * stall the journal's small fsyncs on the same disk for as long.
+   */
+  private static final long SYNC_EVERY_BYTES = 8L << 20;
 
   /** A snapshot file: the log position it covers and its size. */
   public record Meta(long index, long term, Path path, long bytes) {}
@@ -231,6 +237,7 @@ public final class SnapshotStore {
     private final CountingOutput body;
     private final boolean raw;
     private boolean done;
+    private long syncedAt;
 
     private Writer(long index, long term, boolean raw) throws IOException {
       this.index = index;
@@ -252,6 +259,14 @@ public final class SnapshotStore {
     /** Where the state machine writes the snapshot's body. Closing it does nothing. */
     public OutputStream body() {
       return body;
+    }
+
+    /** Forces what was written so far to disk once {@link #SYNC_EVERY_BYTES} accumulated. */
+    public void syncIfDue() throws IOException {
+      if (body.count - syncedAt < SYNC_EVERY_BYTES) return;
+      file.flush();
+      channel.force(false);
+      syncedAt = body.count;
     }
 
     /** Bytes of body (for {@link #receive}: of the file) written so far. */

@@ -11,7 +11,7 @@ import java.io.IOException;
 
 /**
  * Writes one snapshot to a {@link SnapshotStore}, part by part as the producer sends them, on a
- * blocking-I/O dispatcher (spawn it with the journal's). Each part is acknowledged once written,
+ * blocking-I/O dispatcher ({@code raft.snapshot.dispatcher}). Each part is acknowledged once written,
  * so the producer keeps at most one in flight and never buffers a whole snapshot; the last part
  * commits the file (fsync, rename) and is answered with the snapshot's {@link Saved} metadata.
  * Any failure, or the writer stopping early, leaves no partial snapshot behind.
@@ -102,6 +102,7 @@ public final class SnapshotWriter extends AbstractBehavior<SnapshotWriter.Comman
   private Behavior<Command> onPart(Part part) {
     try {
       writer.body().write(part.bytes());
+      writer.syncIfDue();
       if (!part.last()) {
         part.replyTo().tell(new Written(getContext().getSelf(), writer.bodyBytes()));
         return this;

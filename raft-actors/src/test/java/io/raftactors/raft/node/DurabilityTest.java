@@ -137,6 +137,35 @@ class DurabilityTest {
   }
 
   @Test
+  void aHeartbeatIsAnsweredAtOnceOnlyWhenWhatItConfirmsIsAlreadyDurable() {
+    TestProbe<Journal.Command> journal = KIT.testKit().createTestProbe();
+    Node node = startFollower(probeJournal(journal), journal);
+    List<LogEntry> entries = List.of(LogEntry.noop(1, 1, 0), LogEntry.command(2, 1, 0, new byte[] {1}));
+    node.ref().tell(new AppendEntries(1, "n2", 0, 0, entries, 0, 0));
+    Journal.SaveTermVote term = journal.expectMessageClass(Journal.SaveTermVote.class);
+    Journal.Append append = journal.expectMessageClass(Journal.Append.class);
+
+    node.ref().tell(new AppendEntries(1, "n2", 0, 0, List.of(), 0, 7));
+    node.n2().expectNoMessage(Duration.ofMillis(200)); // its term is not durable yet
+    term.replyTo().tell(new Journal.Ack(term.seq()));
+    node.ref().tell(new AppendEntries(1, "n2", 0, 0, List.of(), 0, 8));
+    AppendResponse quick = assertInstanceOf(AppendResponse.class, node.n2().receiveMessage());
+    assertEquals(8, quick.readRound(), "confirms only index 0 and the durable term: answered at once");
+    assertEquals(0, quick.matchIndex());
+
+    node.ref().tell(new AppendEntries(1, "n2", 2, 1, List.of(), 0, 9));
+    node.n2().expectNoMessage(Duration.ofMillis(200)); // confirms entry 2, not durable yet
+    append.replyTo().tell(new Journal.Ack(append.seq()));
+    List<Long> rounds = new java.util.ArrayList<>();
+    for (int i = 0; i < 3; i++) {
+      AppendResponse r = assertInstanceOf(AppendResponse.class, node.n2().receiveMessage());
+      assertTrue(r.success());
+      rounds.add(r.readRound());
+    }
+    assertEquals(List.of(0L, 7L, 9L), rounds);
+  }
+
+  @Test
   void aLeadersOwnEntryCountsTowardCommitOnlyOnceDurable() {
     TestProbe<Journal.Command> journal = KIT.testKit().createTestProbe();
     ActorRef<RaftNode.Command> node = KIT.testKit().spawn(RaftNode.builder("solo")
