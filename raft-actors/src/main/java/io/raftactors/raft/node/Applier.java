@@ -116,6 +116,7 @@ final class Applier extends AbstractBehavior<Applier.Command> {
   private Applier(ActorContext<Command> ctx, StateMachine stateMachine, ActorRef<RaftNode.Command> node,
       RaftSettings settings, SnapshotStore store) {
     super(ctx);
+    ctx.setLoggerName(Applier.class);
     this.stateMachine = stateMachine;
     this.node = node;
     this.maxBatch = settings.applierMaxBatch();

@@ -159,6 +159,7 @@ final class Replicator extends AbstractBehavior<Replicator.Command> {
 
   private Replicator(ActorContext<Command> ctx, Setup setup) {
     super(ctx);
+    ctx.setLoggerName(Replicator.class);
     this.setup = setup;
     this.settings = setup.settings();
     this.heartbeatNanos = settings.heartbeatInterval().toNanos();

@@ -31,6 +31,7 @@ public final class SnapshotReader extends AbstractBehavior<SnapshotReader.Comman
 
   public static Behavior<Command> create(SnapshotStore.Meta meta) {
     return Behaviors.setup(ctx -> {
+      ctx.setLoggerName(SnapshotReader.class);
       try {
         return new SnapshotReader(ctx, meta, FileChannel.open(meta.path(), StandardOpenOption.READ));
       } catch (IOException e) {

@@ -54,6 +54,7 @@ public final class SnapshotWriter extends AbstractBehavior<SnapshotWriter.Comman
   public static Behavior<Command> create(
       SnapshotStore store, long index, long term, boolean whole, int retain) {
     return Behaviors.setup(ctx -> {
+      ctx.setLoggerName(SnapshotWriter.class);
       try {
         return new SnapshotWriter(
             ctx, store, whole ? store.receive(index, term) : store.begin(index, term), retain);
