@@ -104,6 +104,8 @@ final class Applier extends AbstractBehavior<Applier.Command> {
   /** Snapshots taken and restored; null when the node keeps none. */
   private final SnapshotTaker snapshots;
   private boolean restoring;
+  /** A restore that arrived while another ran; the newest such. */
+  private SnapshotStore.Meta pendingRestore;
 
   static Behavior<Command> create(StateMachine stateMachine, ActorRef<RaftNode.Command> node,
       RaftSettings settings, SnapshotStore store) {
@@ -153,6 +155,16 @@ final class Applier extends AbstractBehavior<Applier.Command> {
   private Behavior<Command> onRestore(Restore restore) {
     SnapshotStore.Meta meta = restore.meta();
     if (snapshots == null) throw new IllegalStateException("restore without a snapshot store");
+    if (restoring) {
+      // One restore at a time: the newest waits and runs next; nothing is applied or read between.
+      if (pendingRestore == null || meta.index() > pendingRestore.index()) pendingRestore = meta;
+      return this;
+    }
+    startRestore(meta);
+    return this;
+  }
+
+  private void startRestore(SnapshotStore.Meta meta) {
     if (meta.index() <= lastApplied.get()) {
       throw new IllegalStateException("restore of snapshot " + meta.index() + " at applied index " + lastApplied);
     }
@@ -168,7 +180,6 @@ final class Applier extends AbstractBehavior<Applier.Command> {
         throw new java.io.UncheckedIOException(e);
       }
     }, snapshots.blockingIo()).whenComplete((v, e) -> self.tell(new RestoreDone(meta, e, start)));
-    return this;
   }
 
   private Behavior<Command> onRestoreDone(RestoreDone done) {
@@ -177,7 +188,6 @@ final class Applier extends AbstractBehavior<Applier.Command> {
       throw new IllegalStateException(
           "restoring snapshot " + done.meta().path() + " failed", done.failure());
     }
-    restoring = false;
     long index = done.meta().index();
     getContext().getLog().info("restored snapshot at index {} in {} ms", index,
         (System.nanoTime() - done.startNanos()) / 1_000_000);
@@ -188,6 +198,13 @@ final class Applier extends AbstractBehavior<Applier.Command> {
       waiting.poll().replyTo().tell(new ProposeResult.Unknown(
           "the state was replaced by a snapshot up to index " + index));
     }
+    SnapshotStore.Meta next = pendingRestore;
+    pendingRestore = null;
+    if (next != null && next.index() > index) {
+      startRestore(next); // still restoring: the state is not served until the newest is in
+      return this;
+    }
+    restoring = false;
     node.tell(new Internal.AppliedUpTo(index));
     serveReadsUpTo(index);
     applyBatch();

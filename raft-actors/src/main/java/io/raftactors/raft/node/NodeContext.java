@@ -157,8 +157,15 @@ final class NodeContext {
   void snapshotLoaded(SnapshotStore.Meta meta) {
     latestSnapshot = meta;
     commitIndex.advanceTo(meta.index());
-    lastApplied.advanceTo(meta.index());
-    applier.tell(new Applier.Restore(meta));
+    applier.tell(new Applier.Restore(meta)); // lastApplied follows once it is restored
+  }
+
+  /**
+   * A verified snapshot file was saved that the node does not install (it already holds that
+   * much): it is still the newest to send, and retention may have deleted older ones.
+   */
+  void snapshotFileSaved(SnapshotStore.Meta meta) {
+    if (latestSnapshot == null || meta.index() > latestSnapshot.index()) latestSnapshot = meta;
   }
 
   /**
@@ -184,6 +191,7 @@ final class NodeContext {
     if (s <= commitIndex.get()) {
       logger().info("[{}] snapshot {} arrived after the node reached commit index {}; not installed",
           selfId, s, commitIndex.get());
+      snapshotFileSaved(meta);
       return;
     }
     if (latestSnapshot == null || s > latestSnapshot.index()) latestSnapshot = meta;

@@ -255,9 +255,11 @@ final class Replicator extends AbstractBehavior<Replicator.Command> {
       getContext().getLog().warn("[{}] {} no longer holds entries it acknowledged (its log ends at {}, it had "
           + "acknowledged {}); replicating to it again from there", setup.leaderId(), setup.followerId(),
           r.lastLogIndex(), matchIndex);
-      matchIndex = Math.max(0, r.lastLogIndex());
-      setup.leader().tell(new Internal.ReplicatorProgress(setup.followerId(), setup.term(), matchIndex, true));
-      becomeProbe(matchIndex + 1);
+      // What it still holds is not known to match (a partial loss may leave an older term's
+      // tail): no match is assumed, and probing backtracks from its last index as usual.
+      matchIndex = 0;
+      setup.leader().tell(new Internal.ReplicatorProgress(setup.followerId(), setup.term(), 0, true));
+      becomeProbe(Math.max(1, r.lastLogIndex() + 1));
     } else if (mode != Mode.SNAPSHOT && isCurrentRejection(r)) {
       long next =
           ReplicationRules.nextIndexAfterReject(
@@ -423,6 +425,7 @@ final class Replicator extends AbstractBehavior<Replicator.Command> {
   private Behavior<Command> onReaderReply(SnapshotReader.Reply reply) {
     if (mode != Mode.SNAPSHOT) return this;
     if (reply instanceof SnapshotReader.Failed f) {
+      if (!f.meta().equals(sending)) return this; // from the reader of an ended transfer
       getContext().getLog().error("[{}] cannot send snapshot {} to {}: {}", setup.leaderId(),
           sending.index(), setup.followerId(), f.reason());
       endSnapshot(matchIndex + 1, settings.maxBackoff().toNanos());

@@ -82,7 +82,11 @@ final class SnapshotReceiver {
 
   /** The writer of a transfer answered. */
   void onWriterReply(SnapshotWriter.Reply reply) {
-    if (current == null || !writerOf(reply).equals(current.writer())) return; // an abandoned transfer
+    if (current == null || !writerOf(reply).equals(current.writer())) {
+      // An abandoned transfer; a writer that committed before its abort still saved a valid file.
+      if (reply instanceof SnapshotWriter.Saved s) ctx.snapshotFileSaved(s.meta());
+      return;
+    }
     Transfer t = current;
     if (reply instanceof SnapshotWriter.Written w) {
       send(t, w.bodyBytes(), Status.ACCEPTED);

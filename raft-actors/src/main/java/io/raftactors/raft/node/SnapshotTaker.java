@@ -32,6 +32,9 @@ final class SnapshotTaker {
 
   private long entriesSince;
   private long bytesSince;
+  /** What was counted when the current snapshot started: given back if it fails. */
+  private long entriesAtStart;
+  private long bytesAtStart;
   private long retryAtNanos;
   private boolean unsupported;
   private int taken;
@@ -85,6 +88,8 @@ final class SnapshotTaker {
     current = snapshot;
     currentIndex = index;
     startedNanos = System.nanoTime();
+    entriesAtStart = entriesSince;
+    bytesAtStart = bytesSince;
     entriesSince = 0;
     bytesSince = 0;
     writer = ctx.spawn(
@@ -110,7 +115,7 @@ final class SnapshotTaker {
     } catch (IOException | RuntimeException e) {
       ctx.getLog().error("the state machine failed writing snapshot {}: {}", currentIndex, e.toString());
       abandon("it failed");
-      retryAtNanos = System.nanoTime() + RETRY_AFTER_FAILURE_NANOS;
+      failed();
       return;
     }
     writer.tell(new SnapshotWriter.Part(part.toByteArray(), !more, replyTo));
@@ -152,7 +157,7 @@ final class SnapshotTaker {
       current.close();
       current = null;
       writer = null;
-      retryAtNanos = System.nanoTime() + RETRY_AFTER_FAILURE_NANOS;
+      failed();
       return null;
     }
     SnapshotStore.Meta meta = ((SnapshotWriter.Saved) reply).meta();
@@ -162,6 +167,13 @@ final class SnapshotTaker {
     current = null;
     writer = null;
     return meta;
+  }
+
+  /** A snapshot failed: the next one is due again after a pause, not after a whole interval. */
+  private void failed() {
+    entriesSince += entriesAtStart;
+    bytesSince += bytesAtStart;
+    retryAtNanos = System.nanoTime() + RETRY_AFTER_FAILURE_NANOS;
   }
 
   /** Gives up the snapshot being written, if any (its partial file is removed). */

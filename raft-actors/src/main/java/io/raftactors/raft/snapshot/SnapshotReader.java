@@ -27,7 +27,7 @@ public final class SnapshotReader extends AbstractBehavior<SnapshotReader.Comman
 
   public record Chunk(SnapshotStore.Meta meta, long offset, byte[] bytes) implements Reply {}
 
-  public record Failed(String reason) implements Reply {}
+  public record Failed(SnapshotStore.Meta meta, String reason) implements Reply {}
 
   public static Behavior<Command> create(SnapshotStore.Meta meta) {
     return Behaviors.setup(ctx -> {
@@ -39,7 +39,7 @@ public final class SnapshotReader extends AbstractBehavior<SnapshotReader.Comman
         String reason = "cannot open " + meta.path() + ": " + e;
         return Behaviors.receive(Command.class)
             .onMessage(Read.class, r -> {
-              r.replyTo().tell(new Failed(reason));
+              r.replyTo().tell(new Failed(meta, reason));
               return Behaviors.same();
             })
             .build();
@@ -83,7 +83,7 @@ public final class SnapshotReader extends AbstractBehavior<SnapshotReader.Comman
       read.replyTo().tell(new Chunk(meta, read.offset(), buf.array()));
     } catch (IOException e) {
       getContext().getLog().error("reading snapshot {} failed: {}", meta.path(), e.toString());
-      read.replyTo().tell(new Failed(e.toString()));
+      read.replyTo().tell(new Failed(meta, e.toString()));
     }
     return this;
   }

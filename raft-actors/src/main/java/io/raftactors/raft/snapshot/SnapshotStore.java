@@ -245,7 +245,12 @@ public final class SnapshotStore {
       this.raw = raw;
       // A name of its own: two writers of the same snapshot (a resent install) never share a file.
       this.tmp = Files.createTempFile(dir, fileName(index, term) + ".", TMP_SUFFIX);
-      this.channel = FileChannel.open(tmp, StandardOpenOption.WRITE);
+      try {
+        this.channel = FileChannel.open(tmp, StandardOpenOption.WRITE);
+      } catch (IOException e) {
+        Files.deleteIfExists(tmp);
+        throw e;
+      }
       this.file = new BufferedOutputStream(java.nio.channels.Channels.newOutputStream(channel), 1 << 16);
       if (!raw) {
         java.nio.ByteBuffer header = java.nio.ByteBuffer.allocate(HEADER);
