@@ -71,7 +71,7 @@ final class SnapshotTaker {
   }
 
   /** After a restore: the state is a snapshot, so counting starts again. */
-  void restored(long index) {
+  void restored() {
     entriesSince = 0;
     bytesSince = 0;
   }

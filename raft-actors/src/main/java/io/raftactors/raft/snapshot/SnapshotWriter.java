@@ -38,11 +38,6 @@ public final class SnapshotWriter extends AbstractBehavior<SnapshotWriter.Comman
   /** Writing failed; nothing was kept. */
   public record Failed(ActorRef<Command> writer, String reason) implements Reply {}
 
-  /** A writer for the snapshot of {@code (index, term)} in {@code store}, given its body. */
-  public static Behavior<Command> create(SnapshotStore store, long index, long term) {
-    return create(store, index, term, false, 0);
-  }
-
   /**
    * A writer for the snapshot of {@code (index, term)} in {@code store}.
    *

@@ -28,7 +28,7 @@ class SnapshotWriterTest {
   @Test
   void partsAreWrittenInOrderAndTheLastCommits() throws IOException {
     SnapshotStore store = new SnapshotStore(dir);
-    ActorRef<SnapshotWriter.Command> writer = KIT.testKit().spawn(SnapshotWriter.create(store, 42, 3), "w1", IO);
+    ActorRef<SnapshotWriter.Command> writer = KIT.testKit().spawn(SnapshotWriter.create(store, 42, 3, false, 0), "w1", IO);
     TestProbe<SnapshotWriter.Reply> replies = KIT.testKit().createTestProbe();
     Random random = new Random(1);
     ByteArrayOutputStream all = new ByteArrayOutputStream();
@@ -51,7 +51,7 @@ class SnapshotWriterTest {
   @Test
   void anAbortedSnapshotLeavesNoFile() throws IOException {
     SnapshotStore store = new SnapshotStore(dir);
-    ActorRef<SnapshotWriter.Command> writer = KIT.testKit().spawn(SnapshotWriter.create(store, 7, 1), "w2", IO);
+    ActorRef<SnapshotWriter.Command> writer = KIT.testKit().spawn(SnapshotWriter.create(store, 7, 1, false, 0), "w2", IO);
     TestProbe<SnapshotWriter.Reply> replies = KIT.testKit().createTestProbe();
     writer.tell(new SnapshotWriter.Part(new byte[1000], false, replies.ref()));
     replies.expectMessageClass(SnapshotWriter.Written.class);
@@ -66,7 +66,7 @@ class SnapshotWriterTest {
   void aWriterThatCannotStartSaysSo() throws IOException {
     SnapshotStore store = new SnapshotStore(dir.resolve("gone"));
     Files.delete(dir.resolve("gone"));
-    ActorRef<SnapshotWriter.Command> writer = KIT.testKit().spawn(SnapshotWriter.create(store, 7, 1), "w3", IO);
+    ActorRef<SnapshotWriter.Command> writer = KIT.testKit().spawn(SnapshotWriter.create(store, 7, 1, false, 0), "w3", IO);
     TestProbe<SnapshotWriter.Reply> replies = KIT.testKit().createTestProbe();
     writer.tell(new SnapshotWriter.Part(new byte[10], true, replies.ref()));
     SnapshotWriter.Failed f = replies.expectMessageClass(SnapshotWriter.Failed.class);

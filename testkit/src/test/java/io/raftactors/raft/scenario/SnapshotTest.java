@@ -98,7 +98,7 @@ class SnapshotTest {
     RaftTestCluster c = start(clusters, journal, AGGRESSIVE, StateMachines.digest());
     String leader = c.awaitLeader(ELECTION);
     commitMany(c, 300, "a");
-    String victim = c.nodeIds().stream().filter(id -> !id.equals(leader)).findFirst().orElseThrow();
+    String victim = aFollower(c, leader);
     c.crash(victim);
     c.wipe(victim);
     commitMany(c, 300, "b");
@@ -124,7 +124,7 @@ class SnapshotTest {
     String leader = c.awaitLeader(ELECTION);
     commitMany(c, 300, "a");
     awaitConverged(c, COMMIT);
-    String victim = c.nodeIds().stream().filter(id -> !id.equals(leader)).findFirst().orElseThrow();
+    String victim = aFollower(c, leader);
     c.crash(victim);
     c.wipe(victim);
     c.restart(victim);
@@ -139,7 +139,7 @@ class SnapshotTest {
     RaftTestCluster c = start(clusters, JournalKind.MEMORY, AGGRESSIVE, StateMachines.digest());
     String leader = c.awaitLeader(ELECTION);
     commitMany(c, 50, "a");
-    String down = c.nodeIds().stream().filter(id -> !id.equals(leader)).findFirst().orElseThrow();
+    String down = aFollower(c, leader);
     c.crash(down);
     commitMany(c, 600, "b");
     assertTrue(c.log(leader).log().firstIndex() > 500,
@@ -164,7 +164,7 @@ class SnapshotTest {
         """, () -> new PaddedDigest(200_000));
     String leader = c.awaitLeader(ELECTION);
     commitMany(c, 300, "a");
-    String victim = c.nodeIds().stream().filter(id -> !id.equals(leader)).findFirst().orElseThrow();
+    String victim = aFollower(c, leader);
     c.crash(victim);
     c.wipe(victim);
     commitMany(c, 300, "b");
@@ -265,6 +265,10 @@ class SnapshotTest {
     }
     inFlight.clear();
     return applied;
+  }
+
+  private static String aFollower(RaftTestCluster c, String leader) {
+    return c.nodeIds().stream().filter(id -> !id.equals(leader)).findFirst().orElseThrow();
   }
 
   private static void commitMany(RaftTestCluster c, int n, String prefix) {
