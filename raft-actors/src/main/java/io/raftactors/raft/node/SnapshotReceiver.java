@@ -82,7 +82,7 @@ final class SnapshotReceiver {
 
   /** The writer of a transfer answered. */
   void onWriterReply(SnapshotWriter.Reply reply) {
-    if (current == null || !writerOf(reply).equals(current.writer())) {
+    if (current == null || !reply.writer().equals(current.writer())) {
       // An abandoned transfer; a writer that committed before its abort still saved a valid file.
       if (reply instanceof SnapshotWriter.Saved s) ctx.snapshotFileSaved(s.meta());
       return;
@@ -117,12 +117,6 @@ final class SnapshotReceiver {
     ctx.logger().info("[{}] abandoning the transfer of snapshot {}: {}", ctx.selfId, current.index(), why);
     current.writer().tell(SnapshotWriter.Abort.INSTANCE);
     current = null;
-  }
-
-  private static ActorRef<SnapshotWriter.Command> writerOf(SnapshotWriter.Reply reply) {
-    if (reply instanceof SnapshotWriter.Written w) return w.writer();
-    if (reply instanceof SnapshotWriter.Saved s) return s.writer();
-    return ((SnapshotWriter.Failed) reply).writer();
   }
 
   private ActorRef<SnapshotWriter.Reply> adapter() {

@@ -142,9 +142,7 @@ final class SnapshotTaker {
    * else null.
    */
   SnapshotStore.Meta onWriterReply(SnapshotWriter.Reply reply) {
-    if (current == null || reply instanceof SnapshotWriter.Written w && !w.writer().equals(writer)
-        || reply instanceof SnapshotWriter.Saved s && !s.writer().equals(writer)
-        || reply instanceof SnapshotWriter.Failed f && !f.writer().equals(writer)) {
+    if (current == null || !reply.writer().equals(writer)) {
       return null; // from a writer of an abandoned snapshot
     }
     partInFlight = false;

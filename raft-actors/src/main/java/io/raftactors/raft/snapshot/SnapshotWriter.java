@@ -27,7 +27,10 @@ public final class SnapshotWriter extends AbstractBehavior<SnapshotWriter.Comman
     INSTANCE
   }
 
-  public sealed interface Reply permits Written, Saved, Failed {}
+  public sealed interface Reply permits Written, Saved, Failed {
+    /** The writer that answers (a producer tells its current writer's answers from stale ones). */
+    ActorRef<Command> writer();
+  }
 
   /** A part is on disk (not yet durable): send the next one. */
   public record Written(ActorRef<Command> writer, long bodyBytes) implements Reply {}
