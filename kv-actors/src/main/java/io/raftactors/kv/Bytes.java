@@ -55,6 +55,13 @@ public final class Bytes implements Comparable<Bytes> {
         prefix.bytes.length);
   }
 
+  /** This string followed by {@code suffix}. */
+  public Bytes concat(Bytes suffix) {
+    byte[] joined = Arrays.copyOf(bytes, bytes.length + suffix.bytes.length);
+    System.arraycopy(suffix.bytes, 0, joined, bytes.length, suffix.bytes.length);
+    return new Bytes(joined);
+  }
+
   /** The smallest byte string greater than every string with this prefix, or null if none is. */
   public Bytes prefixEnd() {
     byte[] end = bytes.clone();

@@ -66,6 +66,11 @@ public final class KvClient implements AutoCloseable {
     return new KvClient(system, replicas, settings);
   }
 
+  /** The actor system the client runs on (its scheduler serves the lock recipes' timers). */
+  public ActorSystem<?> system() {
+    return system;
+  }
+
   // ---- key-value operations ---------------------------------------------------------------
 
   public CompletionStage<KvResult.PutResult> put(String key, String value) {
@@ -129,6 +134,27 @@ public final class KvClient implements AutoCloseable {
         : Compare.value(k, Compare.Relation.EQUAL, Bytes.of(expected));
     return txn(new KvWrite.Txn(List.of(condition), List.of(KvWrite.Put.of(k, Bytes.of(value))), List.of()))
         .thenApply(KvResult.TxnResult::succeeded);
+  }
+
+  /**
+   * Sets the key only if {@code token} is not older than the newest fencing token used on it, and
+   * makes {@code token} its newest (pass a lock's {@code LockGrant.token()}). Refused with {@link
+   * KvResult.Failure.Code#FENCED} when a newer token was used: the caller no longer holds the lock.
+   */
+  public CompletionStage<KvResult.PutResult> fencedPut(Bytes key, Bytes value, long token) {
+    return write(new KvWrite.FencedPut(key, value, token)).thenApply(KvResult.PutResult.class::cast);
+  }
+
+  /**
+   * Memcached {@code cas}: sets the key only if its mod revision (Memcached's cas unique) is still
+   * {@code casUnique}; true if it did. {@code ttl} null: no expiry.
+   */
+  public CompletionStage<Boolean> cas(String key, String value, long casUnique, Duration ttl) {
+    Bytes k = Bytes.of(key);
+    KvWrite.Put put = new KvWrite.Put(k, Bytes.of(value), 0, ttl == null ? 0 : ttl.toMillis(), false,
+        KvWrite.Condition.ALWAYS, false);
+    return txn(new KvWrite.Txn(List.of(Compare.modRevision(k, Compare.Relation.EQUAL, casUnique)), List.of(put),
+        List.of())).thenApply(KvResult.TxnResult::succeeded);
   }
 
   public CompletionStage<KvResult.TxnResult> txn(KvWrite.Txn txn) {

@@ -2,7 +2,7 @@ package io.raftactors.kv;
 
 /** Why a {@link KvClient} operation failed. */
 public class KvException extends RuntimeException {
-  KvException(String message) {
+  protected KvException(String message) {
     super(message);
   }
 

@@ -18,6 +18,7 @@ public sealed interface KvResult
         KvResult.CountResult,
         KvResult.LeaseResult,
         KvResult.SessionResult,
+        KvResult.EnqueueResult,
         KvResult.Done,
         KvResult.Failure {
 
@@ -71,6 +72,22 @@ public sealed interface KvResult
 
   record SessionResult(long session, long ttlMillis) implements KvResult {}
 
+  /**
+   * An {@link KvWrite.Enqueue}'s outcome.
+   *
+   * @param entry the entry created (its create revision is its token), or null when {@code
+   *     onlyIfEmpty} found others queued
+   * @param predecessor the entry queued right before it (or before where it would have gone), null
+   *     if none: the one a lock waiter waits for
+   * @param ahead how many entries are queued before it
+   */
+  record EnqueueResult(long revision, KeyValue entry, KeyValue predecessor, long ahead) implements KvResult {
+    /** The entry's fencing token (its create revision), or 0 when none was created. */
+    public long token() {
+      return entry == null ? 0 : entry.createRevision();
+    }
+  }
+
   /** A write with nothing else to report (expiry, session keep-alive). */
   record Done(long revision) implements KvResult {}
 
@@ -85,7 +102,9 @@ public sealed interface KvResult
       /** The client session is unknown or expired; the write was not applied. */
       SESSION_EXPIRED,
       /** A malformed or impossible request. */
-      INVALID
+      INVALID,
+      /** A fenced write whose token is older than the newest used on the key. */
+      FENCED
     }
   }
 }

@@ -20,7 +20,10 @@ public sealed interface KvWrite
         KvWrite.LeaseRevoke,
         KvWrite.ExpireDue,
         KvWrite.OpenSession,
-        KvWrite.KeepSession {
+        KvWrite.KeepSession,
+        KvWrite.Enqueue,
+        KvWrite.FencedPut,
+        KvWrite.DeleteIf {
 
   /** Only if the key does not exist (SETNX, Memcached add), only if it does (SET XX), or always. */
   enum Condition {
@@ -46,6 +49,13 @@ public sealed interface KvWrite
   }
 
   record Delete(Bytes key, boolean returnPrevious) implements KvWrite, TxnOp {}
+
+  /**
+   * Deletes the key only if its value is {@code value} ({@code equal}) or only if it exists with
+   * another value (not {@code equal}): the safe release of a Redis-style lock (Valkey DELIFEQ,
+   * Redis DELEX IFEQ/IFNE), without a script.
+   */
+  record DeleteIf(Bytes key, Bytes value, boolean equal) implements KvWrite, TxnOp {}
 
   /** Deletes every key starting with {@code prefix} (the empty prefix: every key). */
   record DeleteRange(Bytes prefix) implements KvWrite, TxnOp {}
@@ -111,4 +121,47 @@ public sealed interface KvWrite
 
   /** Keeps the writing session alive (the session header says which). */
   record KeepSession() implements KvWrite {}
+
+  /**
+   * Creates the next entry of the queue under {@code prefix}, ZooKeeper's sequential node: the
+   * entry's key is {@code prefix} followed by its create revision in 20 decimal digits, so entries
+   * sort in the order they arrived and the revision, which the whole store never reuses, is the
+   * entry's fencing token. Lock waiters, semaphore holders and election candidates are such
+   * entries ({@code io.raftactors.kv.lock}).
+   *
+   * @param lease attach the entry to this lease (0: none): ended with it, like an ephemeral node
+   * @param ttlMillis the entry expires this long after the write (0: never)
+   * @param onlyIfEmpty create it only if no entry is queued under the prefix (a try-lock that does
+   *     not wait): otherwise nothing changes and the result holds no entry
+   */
+  record Enqueue(Bytes prefix, Bytes value, long lease, long ttlMillis, boolean onlyIfEmpty) implements KvWrite {
+    /** Digits of the revision in an entry's key. */
+    public static final int DIGITS = 20;
+
+    /** The key of the entry with token {@code token} under {@code prefix}. */
+    public static Bytes entryKey(Bytes prefix, long token) {
+      return prefix.concat(Bytes.of(String.format("%020d", token)));
+    }
+
+    /** The token in an entry's key, or -1 when the key is not an entry under {@code prefix}. */
+    public static long tokenOf(Bytes prefix, Bytes key) {
+      if (key.size() != prefix.size() + DIGITS || !key.startsWith(prefix)) return -1;
+      long token = 0;
+      byte[] b = key.unsafeArray();
+      for (int i = prefix.size(); i < b.length; i++) {
+        if (b[i] < '0' || b[i] > '9') return -1;
+        token = token * 10 + (b[i] - '0');
+      }
+      return token;
+    }
+  }
+
+  /**
+   * A fenced write: sets {@code key} to {@code value} only if {@code token} is not older than the
+   * newest token used on the key so far, and makes {@code token} the key's newest. A lock holder
+   * that paused past its lease (GC, network) and writes with its old token after a newer holder
+   * wrote with a newer one is refused ({@code FENCED}), however late its write arrives. Keeps the
+   * key's lease and expiry. A key's fence outlives the key: deleting the key does not reset it.
+   */
+  record FencedPut(Bytes key, Bytes value, long token) implements KvWrite, TxnOp {}
 }

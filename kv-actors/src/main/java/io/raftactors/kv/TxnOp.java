@@ -2,5 +2,6 @@ package io.raftactors.kv;
 
 /** An operation inside a transaction ({@link KvWrite.Txn}). */
 public sealed interface TxnOp
-    permits KvWrite.Put, KvWrite.Delete, KvWrite.DeleteRange, KvWrite.Increment, KvWrite.Append, KvWrite.Touch,
+    permits KvWrite.Put, KvWrite.Delete, KvWrite.DeleteRange, KvWrite.Increment, KvWrite.Append, KvWrite.Touch, KvWrite.FencedPut,
+        KvWrite.DeleteIf,
         KvQuery.Get, KvQuery.Range {}

@@ -13,6 +13,9 @@ import akka.actor.typed.javadsl.Behaviors;
 import akka.stream.javadsl.Tcp;
 import io.raftactors.kv.KvCommand;
 import io.raftactors.kv.KvNode;
+import io.raftactors.kv.KvClient;
+import io.raftactors.kv.lock.LockSettings;
+import io.raftactors.kv.lock.TtlLocks;
 import io.raftactors.kv.resp.RespBackend;
 import io.raftactors.kv.resp.RespServer;
 import io.raftactors.kv.resp.RespSettings;
@@ -64,8 +67,10 @@ public final class RunningNode {
     system.getWhenTerminated().thenRun(() -> stopped.complete(null));
     String raftPath = replica.path().child("raft").toString();
     ActorRefResolver resolver = ActorRefResolver.get(system);
+    KvClient lockClient = KvClient.create(system, List.of(replica));
+    TtlLocks locks = new TtlLocks(lockClient, LockSettings.fromRoot(system.settings().config()).recheckInterval());
     Tcp.ServerBinding binding = RespServer.start(system, resp, () -> RespBackend.of(replica,
-            resolver.<RaftNode.Command>resolveActorRef(raftPath), system.scheduler(), resp.requestTimeout()))
+            resolver.<RaftNode.Command>resolveActorRef(raftPath), system.scheduler(), resp.requestTimeout(), locks))
         .toCompletableFuture().get(30, TimeUnit.SECONDS);
     CoordinatedShutdown.get(system).addTask(CoordinatedShutdown.PhaseServiceUnbind(), "unbind-resp-" + nodeId,
         () -> binding.unbind().thenApply(x -> akka.Done.getInstance()));

@@ -6,6 +6,7 @@ import io.raftactors.kv.KvCommand;
 import io.raftactors.kv.KvQuery;
 import io.raftactors.kv.KvResponse;
 import io.raftactors.kv.KvWrite;
+import io.raftactors.kv.lock.TtlLocks;
 import io.raftactors.raft.Asks;
 import io.raftactors.raft.GetStatus;
 import io.raftactors.raft.NodeStatus;
@@ -22,10 +23,18 @@ public interface RespBackend {
 
   CompletionStage<NodeStatus> status();
 
-  /** The local replica's KvNode and its Raft node. */
+  /** The TTL locks of the LOCK, UNLOCK and RENEW commands. */
+  TtlLocks locks();
+
+  /** The local replica's KvNode and its Raft node, and the node's TTL locks. */
   static RespBackend of(ActorRef<KvCommand> replica, ActorRef<RaftNode.Command> raft, Scheduler scheduler,
-      Duration timeout) {
+      Duration timeout, TtlLocks locks) {
     return new RespBackend() {
+      @Override
+      public TtlLocks locks() {
+        return locks;
+      }
+
       @Override
       public CompletionStage<KvResponse> write(KvWrite write) {
         return Asks.<KvCommand, KvResponse>ask(replica, timeout, scheduler, r -> KvCommand.write(write, r))

@@ -49,10 +49,14 @@ public final class RespServer {
                 Source.single(Resp.error("ERR max number of clients reached"))), system);
             return;
           }
+          RespSession session = new RespSession(backend.get(), settings);
           connection.flow().watchTermination(Keep.right())
-              .joinMat(connectionFlow(new RespSession(backend.get(), settings), settings), Keep.left())
+              .joinMat(connectionFlow(session, settings), Keep.left())
               .run(system)
-              .whenComplete((done, error) -> open.decrementAndGet());
+              .whenComplete((done, error) -> {
+                open.decrementAndGet();
+                session.close();
+              });
         }), Keep.left())
         .run(system);
   }

@@ -51,6 +51,7 @@ public final class RespSession {
   private final StringCommands strings;
   private final Transactions transactions;
   private final ServerCommands server;
+  private final LockCommands locks;
   private boolean authenticated;
   ReadConsistency consistency = ReadConsistency.LINEARIZABLE;
   String clientName;
@@ -71,6 +72,7 @@ public final class RespSession {
     this.strings = new StringCommands(this);
     this.transactions = new Transactions(this, strings);
     this.server = new ServerCommands(this);
+    this.locks = new LockCommands(this);
     this.batch = new WriteBatch(settings.pipelineDepth());
   }
 
@@ -95,8 +97,14 @@ public final class RespSession {
       case LOCAL -> done(local(name, args));
       case READ -> read(() -> strings.read(name, args));
       case WRITE -> write(name, args);
-      case BARRIER -> barrier(() -> transactions.barrier(name, args));
+      case BARRIER -> barrier(() -> Transactions.CONTROL.contains(name)
+          ? transactions.barrier(name, args) : locks.run(name, args));
     };
+  }
+
+  /** The connection closed: what it still waits for is abandoned. */
+  public void close() {
+    locks.close();
   }
 
   /** A read waits for the writes before it, so the connection reads its own writes. */
@@ -162,8 +170,8 @@ public final class RespSession {
           "MULTI", "DISCARD", "RESET" -> Kind.LOCAL;
       case "GET", "MGET", "EXISTS", "STRLEN", "TTL", "PTTL", "KEYS", "SCAN", "DBSIZE", "TYPE", "INFO" -> Kind.READ;
       case "SET", "SETNX", "GETSET", "MSET", "DEL", "UNLINK", "INCR", "DECR", "INCRBY", "DECRBY", "APPEND",
-          "EXPIRE", "PEXPIRE", "PERSIST", "FLUSHALL", "FLUSHDB" -> Kind.WRITE;
-      case "WATCH", "UNWATCH", "EXEC" -> Kind.BARRIER;
+          "EXPIRE", "PEXPIRE", "PERSIST", "FLUSHALL", "FLUSHDB", "FENCEDSET", "DELIFEQ", "DELEX" -> Kind.WRITE;
+      case "WATCH", "UNWATCH", "EXEC", "LOCK", "UNLOCK", "RENEW" -> Kind.BARRIER;
       default -> null;
     };
   }
@@ -278,6 +286,7 @@ public final class RespSession {
     return switch (f.code()) {
       case NOT_INTEGER -> Resp.error("ERR value is not an integer or out of range");
       case OVERFLOW -> Resp.error("ERR increment or decrement would overflow");
+      case FENCED -> Resp.error("FENCED " + f.message());
       default -> Resp.error("ERR " + f.message());
     };
   }

@@ -65,6 +65,9 @@ final class StringCommands {
       case "EXPIRE", "PEXPIRE" -> n != 3 ? wrongArity(name) : expire(name, args);
       case "PERSIST" -> n != 2 ? wrongArity(name) : Plan.of(new KvWrite.Touch(key(args.get(1)), 0),
           r -> Resp.integer(((KvResult.TouchResult) r).previousExpiresAt() != 0 ? 1 : 0));
+      case "FENCEDSET" -> n != 4 ? wrongArity(name) : fencedSet(args);
+      case "DELIFEQ" -> n != 3 ? wrongArity(name) : deleteIf(args.get(1), args.get(2), true);
+      case "DELEX" -> n == 2 ? del(args) : n != 4 ? wrongArity(name) : delex(args);
       case "FLUSHALL", "FLUSHDB" -> Plan.of(new KvWrite.DeleteRange(Bytes.EMPTY), r -> Resp.OK);
       case "GET" -> n != 2 ? wrongArity(name) : Plan.of(new KvQuery.Get(key(args.get(1))),
           r -> bulkOf(((KvResult.GetResult) r).kv()));
@@ -142,6 +145,27 @@ final class StringCommands {
     for (int i = 1; i < args.size(); i++) ops.add(new KvWrite.Delete(key(args.get(i)), false));
     return new Plan(ops, results -> Resp.integer(
         results.stream().mapToLong(r -> ((KvResult.DeleteResult) r).deleted()).sum()));
+  }
+
+  private Object fencedSet(List<byte[]> args) {
+    Long token = number(args.get(3));
+    if (token == null || token <= 0) return NOT_AN_INTEGER;
+    return Plan.of(new KvWrite.FencedPut(key(args.get(1)), key(args.get(2)), token), r -> Resp.OK);
+  }
+
+  private Object delex(List<byte[]> args) {
+    String condition = text(args.get(2)).toUpperCase(Locale.ROOT);
+    return switch (condition) {
+      case "IFEQ" -> deleteIf(args.get(1), args.get(3), true);
+      case "IFNE" -> deleteIf(args.get(1), args.get(3), false);
+      case "IFDEQ", "IFDNE" -> Resp.error("ERR DELEX " + condition + " (value digests) is not supported; use IFEQ or IFNE");
+      default -> SYNTAX;
+    };
+  }
+
+  private static Object deleteIf(byte[] key, byte[] value, boolean equal) {
+    return Plan.of(new KvWrite.DeleteIf(key(key), key(value), equal),
+        r -> Resp.integer(((KvResult.DeleteResult) r).deleted()));
   }
 
   private Object increment(byte[] key, long delta) {

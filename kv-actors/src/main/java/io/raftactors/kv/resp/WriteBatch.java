@@ -116,6 +116,8 @@ final class WriteBatch {
     if (write instanceof KvWrite.Delete d) return 32 + d.key().size();
     if (write instanceof KvWrite.Increment i) return 32 + i.key().size();
     if (write instanceof KvWrite.Touch t) return 32 + t.key().size();
+    if (write instanceof KvWrite.FencedPut f) return 40 + f.key().size() + f.value().size();
+    if (write instanceof KvWrite.DeleteIf d) return 32 + d.key().size() + d.value().size();
     if (write instanceof KvWrite.Txn t) {
       int sum = 32;
       for (TxnOp op : t.success()) sum += op instanceof KvWrite w ? size(w) : 32;

@@ -197,6 +197,23 @@ public final class KvCodec {
       out.writeByte(13);
       writeBytes(out, a.key());
       writeBytes(out, a.suffix());
+    } else if (w instanceof KvWrite.Enqueue q) {
+      out.writeByte(15);
+      writeBytes(out, q.prefix());
+      writeBytes(out, q.value());
+      out.writeLong(q.lease());
+      out.writeLong(q.ttlMillis());
+      out.writeBoolean(q.onlyIfEmpty());
+    } else if (w instanceof KvWrite.FencedPut f) {
+      out.writeByte(16);
+      writeBytes(out, f.key());
+      writeBytes(out, f.value());
+      out.writeLong(f.token());
+    } else if (w instanceof KvWrite.DeleteIf d) {
+      out.writeByte(17);
+      writeBytes(out, d.key());
+      writeBytes(out, d.value());
+      out.writeBoolean(d.equal());
     } else if (w instanceof KvWrite.Batch b) {
       out.writeByte(14);
       out.writeInt(b.writes().size());
@@ -238,6 +255,9 @@ public final class KvCodec {
         }
         yield new KvWrite.Batch(writes);
       }
+      case 15 -> new KvWrite.Enqueue(readBytes(in), readBytes(in), in.readLong(), in.readLong(), in.readBoolean());
+      case 16 -> new KvWrite.FencedPut(readBytes(in), readBytes(in), in.readLong());
+      case 17 -> new KvWrite.DeleteIf(readBytes(in), readBytes(in), in.readBoolean());
       default -> throw new IOException("unknown write type " + type);
     };
   }
@@ -364,6 +384,12 @@ public final class KvCodec {
       out.writeByte(16);
       out.writeInt(b.results().size());
       for (KvResult sub : b.results()) writeResult(out, sub);
+    } else if (r instanceof KvResult.EnqueueResult q) {
+      out.writeByte(17);
+      out.writeLong(q.revision());
+      writeKeyValue(out, q.entry());
+      writeKeyValue(out, q.predecessor());
+      out.writeLong(q.ahead());
     } else if (r instanceof KvResult.Failure f) {
       out.writeByte(13);
       out.writeByte(f.code().ordinal());
@@ -417,6 +443,7 @@ public final class KvCodec {
         for (int i = 0; i < n; i++) results.add(readResult(in));
         yield new KvResult.BatchResult(results);
       }
+      case 17 -> new KvResult.EnqueueResult(in.readLong(), readKeyValue(in), readKeyValue(in), in.readLong());
       default -> throw new IOException("unknown result type " + type);
     };
   }

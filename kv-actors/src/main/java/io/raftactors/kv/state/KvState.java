@@ -54,6 +54,8 @@ public final class KvState {
   private final TreeMap<Long, Lease> leases = new TreeMap<>();
   /** Keys with a TTL and leases, by expiry time. */
   private final TreeSet<Due> due = new TreeSet<>();
+  /** The newest fencing token used on each key by a fenced write (kept when the key is deleted). */
+  private final TreeMap<Bytes, Long> fences = new TreeMap<>();
   private long revision;
   /** The newest leader-stamped time seen (never goes backwards). */
   private long now;
@@ -103,6 +105,9 @@ public final class KvState {
     if (write instanceof KvWrite.LeaseKeepAlive k) return keepAlive(k);
     if (write instanceof KvWrite.LeaseRevoke r) return revoke(r.lease());
     if (write instanceof KvWrite.ExpireDue) return expireDue();
+    if (write instanceof KvWrite.Enqueue q) return enqueue(q);
+    if (write instanceof KvWrite.FencedPut f) return fencedPut(f);
+    if (write instanceof KvWrite.DeleteIf d) return deleteIf(d);
     throw new IllegalArgumentException("not a state write: " + write);
   }
 
@@ -175,6 +180,13 @@ public final class KvState {
     return new KvResult.DeleteResult(revision, old == null ? 0 : 1, d.returnPrevious() ? old : null);
   }
 
+  private KvResult deleteIf(KvWrite.DeleteIf d) {
+    KeyValue kv = data.get(d.key());
+    if (kv == null || kv.value().equals(d.value()) != d.equal()) return new KvResult.DeleteResult(revision, 0, null);
+    remove(d.key());
+    return new KvResult.DeleteResult(revision, 1, null);
+  }
+
   private KvResult deleteRange(KvWrite.DeleteRange r) {
     List<Bytes> keys = new ArrayList<>(range(r.prefix()).keySet());
     for (Bytes k : keys) remove(k);
@@ -227,7 +239,7 @@ public final class KvState {
       }
     }
     List<TxnOp> ops = ok ? t.success() : t.failure();
-    KvResult.Failure refused = new TxnValidator(data::get, leases::containsKey).validate(ops);
+    KvResult.Failure refused = new TxnValidator(data::get, leases::containsKey, fences::get).validate(ops);
     if (refused != null) return refused;
     List<KvResult> results = new ArrayList<>(ops.size());
     for (TxnOp op : ops) {
@@ -236,6 +248,51 @@ public final class KvState {
     }
     long r = changeRevision == 0 ? revision : changeRevision;
     return new KvResult.TxnResult(r, ok, results);
+  }
+
+  private KvResult enqueue(KvWrite.Enqueue q) {
+    if (q.lease() != 0 && !leases.containsKey(q.lease())) {
+      return new KvResult.Failure(KvResult.Failure.Code.LEASE_NOT_FOUND, "lease " + q.lease() + " not found");
+    }
+    if (q.ttlMillis() < 0) return new KvResult.Failure(KvResult.Failure.Code.INVALID, "negative TTL");
+    KeyValue last = null;
+    long ahead = 0;
+    for (KeyValue kv : range(q.prefix()).values()) {
+      if (KvWrite.Enqueue.tokenOf(q.prefix(), kv.key()) < 0) continue;
+      last = kv;
+      ahead++;
+    }
+    if (q.onlyIfEmpty() && ahead > 0) return new KvResult.EnqueueResult(revision, null, last, ahead);
+    Bytes key = KvWrite.Enqueue.entryKey(q.prefix(), revision + 1);
+    if (data.containsKey(key)) {
+      return new KvResult.Failure(KvResult.Failure.Code.INVALID, "the queue's next key " + key + " already exists");
+    }
+    KeyValue entry = write(key, q.value(), q.lease(), q.ttlMillis() > 0 ? now + q.ttlMillis() : 0);
+    return new KvResult.EnqueueResult(revision, entry, last, ahead);
+  }
+
+  private KvResult fencedPut(KvWrite.FencedPut f) {
+    KvResult.Failure refused = fenceCheck(f, fences.get(f.key()));
+    if (refused != null) return refused;
+    fences.put(f.key(), f.token());
+    KeyValue old = data.get(f.key());
+    write(f.key(), f.value(), old == null ? 0 : old.lease(), old == null ? 0 : old.expiresAt());
+    return new KvResult.PutResult(revision, true, null);
+  }
+
+  /** Why a fenced write with this token is refused when the key's newest token is {@code fence}, or null. */
+  static KvResult.Failure fenceCheck(KvWrite.FencedPut f, Long fence) {
+    if (f.token() <= 0) return new KvResult.Failure(KvResult.Failure.Code.INVALID, "a fencing token is positive");
+    if (fence != null && f.token() < fence) {
+      return new KvResult.Failure(KvResult.Failure.Code.FENCED,
+          "token " + f.token() + " is older than " + fence + ", the newest used on this key");
+    }
+    return null;
+  }
+
+  /** The newest token a fenced write used on {@code key}, or null. */
+  Long fence(Bytes key) {
+    return fences.get(key);
   }
 
   private KvResult touch(KvWrite.Touch t) {
@@ -357,7 +414,9 @@ public final class KvState {
     return view;
   }
 
-  /** The store revision, clock and leases. The keys follow, each after a 1; a 0 ends them. */
+  /**
+   * The store revision, clock, leases and fences. The keys follow, each after a 1; a 0 ends them.
+   */
   void writeHeader(DataOutputStream out) throws IOException {
     out.writeLong(revision);
     out.writeLong(now);
@@ -366,6 +425,11 @@ public final class KvState {
       out.writeLong(l.id);
       out.writeLong(l.ttlMillis);
       out.writeLong(l.expiresAt);
+    }
+    out.writeInt(fences.size());
+    for (var f : fences.entrySet()) {
+      KvCodec.writeBytes(out, f.getKey());
+      out.writeLong(f.getValue());
     }
   }
 
@@ -385,12 +449,16 @@ public final class KvState {
     view = null;
   }
 
-  /** Replaces the state's header part; {@link #readKeys} must follow. */
-  void readHeader(DataInputStream in) throws IOException {
+  /**
+   * Replaces the state's header part; {@link #readKeys} must follow. {@code withFences}: the
+   * snapshot format has fences (version 3 on; version 2 had none).
+   */
+  void readHeader(DataInputStream in, boolean withFences) throws IOException {
     closeView();
     data.clear();
     leases.clear();
     due.clear();
+    fences.clear();
     revision = in.readLong();
     now = in.readLong();
     int leaseCount = in.readInt();
@@ -399,6 +467,10 @@ public final class KvState {
       leases.put(l.id, l);
       due.add(new Due(l.expiresAt, null, l.id));
     }
+    if (!withFences) return;
+    int fenceCount = in.readInt();
+    if (fenceCount < 0) throw new IOException("malformed KV snapshot: " + fenceCount + " fences");
+    for (int i = 0; i < fenceCount; i++) fences.put(KvCodec.readBytes(in), in.readLong());
   }
 
   void readKeys(DataInputStream in) throws IOException {

@@ -135,7 +135,8 @@ public final class KvStateMachine implements StateMachine {
     };
   }
 
-  private static final int SNAPSHOT_VERSION = 2;
+  /** 3: fences after the leases; version 2 (without them) is still read. */
+  private static final int SNAPSHOT_VERSION = 3;
 
   /** Writes a whole snapshot at once (the state does not change meanwhile). */
   public void writeSnapshot(OutputStream out) throws IOException {
@@ -150,10 +151,10 @@ public final class KvStateMachine implements StateMachine {
   public void restore(InputStream in) throws IOException {
     DataInputStream data = new DataInputStream(in);
     int version = data.readInt();
-    if (version != SNAPSHOT_VERSION) throw new IOException("unknown KV snapshot version " + version);
+    if (version != SNAPSHOT_VERSION && version != 2) throw new IOException("unknown KV snapshot version " + version);
     KvState read = new KvState();
     Sessions restoredSessions = new Sessions();
-    read.readHeader(data);
+    read.readHeader(data, version >= 3);
     restoredSessions.readFrom(data);
     read.readKeys(data);
     state.closeView();

@@ -20,13 +20,17 @@ import java.util.function.LongPredicate;
 final class TxnValidator {
   private final Function<Bytes, KeyValue> data;
   private final LongPredicate leaseExists;
+  private final Function<Bytes, Long> fence;
+  /** Fences the branch raised. */
+  private final Map<Bytes, Long> fenced = new HashMap<>();
   /** Keys the branch wrote (a value) or deleted (null). */
   private final Map<Bytes, Bytes> overlay = new HashMap<>();
   private final List<Bytes> deletedPrefixes = new ArrayList<>();
 
-  TxnValidator(Function<Bytes, KeyValue> data, LongPredicate leaseExists) {
+  TxnValidator(Function<Bytes, KeyValue> data, LongPredicate leaseExists, Function<Bytes, Long> fence) {
     this.data = data;
     this.leaseExists = leaseExists;
+    this.fence = fence;
   }
 
   /** The failure the branch would hit, or null if it would succeed. */
@@ -40,6 +44,15 @@ final class TxnValidator {
         boolean skipped = p.condition() == KvWrite.Condition.IF_ABSENT && exists
             || p.condition() == KvWrite.Condition.IF_PRESENT && !exists;
         if (!skipped) overlay.put(p.key(), p.value());
+      } else if (op instanceof KvWrite.FencedPut f) {
+        KvResult.Failure refused =
+            KvState.fenceCheck(f, fenced.containsKey(f.key()) ? fenced.get(f.key()) : fence.apply(f.key()));
+        if (refused != null) return refused;
+        fenced.put(f.key(), f.token());
+        overlay.put(f.key(), f.value());
+      } else if (op instanceof KvWrite.DeleteIf d) {
+        Bytes v = value(d.key());
+        if (v != null && v.equals(d.value()) == d.equal()) overlay.put(d.key(), null);
       } else if (op instanceof KvWrite.Delete d) {
         overlay.put(d.key(), null);
       } else if (op instanceof KvWrite.DeleteRange r) {

@@ -281,7 +281,11 @@ class KvStateMachineTest {
     for (int i = 1; i <= 3000; i++) {
       clock += random.nextInt(50);
       String key = "k" + random.nextInt(50);
-      KvWrite w = switch (random.nextInt(8)) {
+      KvWrite w = switch (random.nextInt(11)) {
+        case 8 -> new KvWrite.Enqueue(b("q/"), b("e" + i), random.nextBoolean() ? lease : 0, random.nextInt(2000),
+            random.nextBoolean());
+        case 9 -> new KvWrite.FencedPut(b("f" + random.nextInt(3)), b("v" + i), 1 + random.nextInt(i));
+        case 10 -> new KvWrite.DeleteIf(b(key), b("v" + random.nextInt(i)), random.nextBoolean());
         case 0 -> new KvWrite.Delete(b(key), true);
         case 1 -> new KvWrite.Increment(b("n" + random.nextInt(5)), random.nextInt(100) - 50);
         case 2 -> new KvWrite.Put(b(key), b("v" + i), 0, random.nextInt(2000), false, KvWrite.Condition.ALWAYS, true);

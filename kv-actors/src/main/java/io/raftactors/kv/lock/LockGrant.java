@@ -1,0 +1,80 @@
+package io.raftactors.kv.lock;
+
+import io.raftactors.kv.Bytes;
+import io.raftactors.kv.KvClient;
+import io.raftactors.kv.WatchEvent;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+
+/**
+ * A lock, permit or leadership held: its name, the key of its entry, and its fencing token (the
+ * entry's create revision). Tokens of one lock strictly increase from holder to holder: pass the
+ * token with every write the lock guards ({@link KvClient#fencedPut}) and a holder that lost the
+ * lock without noticing (a long GC pause, a partition) is refused.
+ */
+public final class LockGrant {
+  private final String name;
+  private final Bytes key;
+  private final long token;
+  private final CompletableFuture<String> lost = new CompletableFuture<>();
+  private volatile KvClient.Watch watch;
+
+  LockGrant(String name, Bytes key, long token) {
+    this.name = name;
+    this.key = key;
+    this.token = token;
+  }
+
+  /** Watches the entry (and the session, if any) so that {@link #lost()} tells when it goes. */
+  static LockGrant held(KvClient client, String name, Bytes key, long token, LockSession session) {
+    LockGrant g = new LockGrant(name, key, token);
+    g.watch = client.watch(key, false, token + 1, e -> {
+      if (e.type() == WatchEvent.Type.DELETE) g.lose("its entry " + key + " was deleted (session or TTL ended)");
+    }, cancelled -> { });
+    if (session != null) session.ended().thenAccept(reason -> g.lose("the session ended: " + reason));
+    if (g.lost.isDone() && g.watch != null) g.watch.cancel();
+    return g;
+  }
+
+  public String name() {
+    return name;
+  }
+
+  /** The fencing token: strictly increases with every grant of this lock. */
+  public long token() {
+    return token;
+  }
+
+  /** The key of the entry that holds the lock. */
+  public Bytes key() {
+    return key;
+  }
+
+  /**
+   * Completes, with the reason, if the lock is lost while held (its session ended, its entry was
+   * deleted); never after a release by its holder.
+   */
+  public CompletionStage<String> lost() {
+    return lost;
+  }
+
+  private void lose(String reason) {
+    if (lost.complete(reason)) stopWatching();
+  }
+
+  /** The holder released it: no more loss is reported. */
+  void released() {
+    lost.cancel(false);
+    stopWatching();
+  }
+
+  private void stopWatching() {
+    KvClient.Watch w = watch;
+    if (w != null) w.cancel();
+  }
+
+  @Override
+  public String toString() {
+    return "LockGrant[" + name + ", token " + token + "]";
+  }
+}
