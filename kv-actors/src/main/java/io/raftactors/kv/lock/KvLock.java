@@ -45,7 +45,7 @@ public final class KvLock {
 
   /** Waits as long as it takes; fails if the session ends first. */
   public CompletionStage<LockGrant> lock() {
-    return acquire(null).thenApply(Optional::get);
+    return KvLocks.map(acquire(null), Optional::get);
   }
 
   /**

@@ -142,6 +142,22 @@ public final class KvLocks implements AutoCloseable {
     });
   }
 
+  /**
+   * {@code inner} mapped by {@code f}, as a stage whose cancellation cancels {@code inner} (which
+   * {@code thenApply} does not: a cancelled wait must leave the queue).
+   */
+  static <A, B> CompletableFuture<B> map(CompletableFuture<A> inner, java.util.function.Function<A, B> f) {
+    CompletableFuture<B> outer = new CompletableFuture<>();
+    inner.whenComplete((a, e) -> {
+      if (e != null) outer.completeExceptionally(LockSession.cause(e));
+      else outer.complete(f.apply(a));
+    });
+    outer.whenComplete((b, e) -> {
+      if (e instanceof CancellationException) inner.cancel(false);
+    });
+    return outer;
+  }
+
   /** Deletes an entry (a release); if that fails, the session keeps trying. */
   CompletionStage<Void> release(Bytes key) {
     return client.write(new KvWrite.Delete(key, false)).handle((r, e) -> {

@@ -17,17 +17,19 @@ public final class LockGrant {
   private final Bytes key;
   private final long token;
   private final CompletableFuture<String> lost = new CompletableFuture<>();
+  private final LockSession session;
   private volatile KvClient.Watch watch;
 
-  LockGrant(String name, Bytes key, long token) {
+  private LockGrant(String name, Bytes key, long token, LockSession session) {
     this.name = name;
     this.key = key;
     this.token = token;
+    this.session = session;
   }
 
   /** Watches the entry (and the session, if any) so that {@link #lost()} tells when it goes. */
   static LockGrant held(KvClient client, String name, Bytes key, long token, LockSession session) {
-    LockGrant g = new LockGrant(name, key, token);
+    LockGrant g = new LockGrant(name, key, token, session);
     g.watch = client.watch(key, false, token + 1, e -> {
       if (e.type() == WatchEvent.Type.DELETE) g.lose("its entry " + key + " was deleted (session or TTL ended)");
     }, cancelled -> { });
@@ -43,6 +45,20 @@ public final class LockGrant {
   /** The fencing token: strictly increases with every grant of this lock. */
   public long token() {
     return token;
+  }
+
+  /**
+   * Whether the holder may still act on it: not lost, and its session certainly alive ({@link
+   * LockSession#isValid()}). Check it right before each action it guards, and fence the action
+   * too: between the check and the action, a pause can still outlast the session.
+   */
+  public boolean isValid() {
+    return !lost.isDone() && (session == null || session.isValid());
+  }
+
+  /** The session the grant belongs to. */
+  public LockSession session() {
+    return session;
   }
 
   /** The key of the entry that holds the lock. */

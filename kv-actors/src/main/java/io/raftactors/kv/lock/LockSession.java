@@ -73,6 +73,14 @@ public final class LockSession implements AutoCloseable {
     return !ended.isDone() && System.nanoTime() - validUntilNanos < 0;
   }
 
+  /**
+   * Until when ({@link System#nanoTime()}) the session is certainly alive, as far as the client
+   * knows: the send time of the newest confirmed renewal plus 90% of the TTL.
+   */
+  public long validUntilNanos() {
+    return validUntilNanos;
+  }
+
   /** Completes, with the reason, when the session is over (closed, expired, or not renewed in time). */
   public CompletionStage<String> ended() {
     return ended;
