@@ -1,0 +1,128 @@
+package io.raftactors.kv.script;
+
+import java.util.List;
+import org.luaj.vm2.Globals;
+import org.luaj.vm2.LuaError;
+import org.luaj.vm2.LuaString;
+import org.luaj.vm2.LuaTable;
+import org.luaj.vm2.LuaValue;
+import org.luaj.vm2.Varargs;
+import org.luaj.vm2.lib.BaseLib;
+import org.luaj.vm2.lib.MathLib;
+import org.luaj.vm2.lib.PackageLib;
+import org.luaj.vm2.lib.StringLib;
+import org.luaj.vm2.lib.TableLib;
+import org.luaj.vm2.lib.VarArgFunction;
+
+/**
+ * The world a script sees: Redis's scripting globals (the base functions, {@code string}, {@code
+ * table}, {@code math}, {@code KEYS}, {@code ARGV}, {@code redis}) and nothing else: no {@code os},
+ * {@code io}, {@code debug}, {@code package}/{@code require}, {@code load*}/{@code dofile}, {@code
+ * coroutine}, {@code collectgarbage}, {@code print}, {@code string.dump}, no {@code math.random}
+ * (nothing that reads a clock, draws a random number or touches the machine: a script gives the
+ * same result on every replica). Creating a global or reading an unknown one is an error, as in
+ * Redis. Each script gets fresh copies of the library tables, so one script cannot change what
+ * the next one runs. Library functions that allocate in proportion to their arguments are charged
+ * to the script's {@link Budget} before they run.
+ */
+final class Sandbox {
+  private static final List<String> BASE = List.of("assert", "error", "getmetatable", "ipairs", "next", "pairs",
+      "pcall", "rawequal", "rawget", "rawlen", "rawset", "select", "setmetatable", "tonumber", "type", "xpcall",
+      "_VERSION");
+  private static final List<String> STRING = List.of("len", "sub");
+  private static final List<String> TABLE = List.of("remove", "sort");
+  private static final LuaTable LIB;
+  /** The string functions that {@code ("x"):f()} finds, sandboxed; unreachable for writes. */
+  private static final LuaTable STRING_METHODS;
+
+  static {
+    Globals lib = new Globals();
+    lib.load(new BaseLib());
+    lib.load(new PackageLib());
+    lib.load(new TableLib());
+    lib.load(new StringLib());
+    lib.load(new MathLib());
+    lib.debuglib = Meter.INSTANCE; // pcall and friends report their calls to it
+    LIB = lib;
+    STRING_METHODS = stringTable();
+    // Strings' metatable is global in LuaJ: point it at the sandboxed functions, and hide it.
+    LuaString.s_metatable = LuaValue.tableOf(new LuaValue[] {
+        LuaValue.INDEX, STRING_METHODS, LuaValue.METATABLE, LuaValue.FALSE});
+  }
+
+  private Sandbox() {}
+
+  /** The globals of one script run. */
+  static Globals environment(LuaTable keys, LuaTable argv, LuaTable redis) {
+    Globals env = new Globals();
+    env.debuglib = Meter.INSTANCE;
+    for (String name : BASE) env.rawset(name, LIB.get(name));
+    env.rawset("tostring", TOSTRING);
+    env.rawset("unpack", UNPACK);
+    env.rawset("string", stringTable());
+    env.rawset("table", tableTable());
+    env.rawset("math", mathTable());
+    env.rawset("_G", env);
+    env.rawset("KEYS", keys);
+    env.rawset("ARGV", argv);
+    env.rawset("redis", redis);
+    LuaTable guard = new LuaTable();
+    guard.rawset(LuaValue.INDEX, new VarArgFunction() {
+      @Override
+      public Varargs invoke(Varargs args) {
+        throw new LuaError("Script attempted to access nonexistent global variable '" + args.arg(2).tojstring() + "'");
+      }
+    });
+    guard.rawset(LuaValue.NEWINDEX, new VarArgFunction() {
+      @Override
+      public Varargs invoke(Varargs args) {
+        throw new LuaError("Script attempted to create global variable '" + args.arg(2).tojstring() + "'");
+      }
+    });
+    guard.rawset(LuaValue.METATABLE, LuaValue.FALSE);
+    env.setmetatable(guard);
+    return env;
+  }
+
+  private static LuaTable stringTable() {
+    LuaTable original = (LuaTable) LIB.get("string");
+    LuaTable t = new LuaTable();
+    for (String name : STRING) t.rawset(name, original.get(name));
+    t.rawset("rep", Limited.rep(original.get("rep")));
+    t.rawset("format", Limited.format(original.get("format")));
+    t.rawset("gsub", Limited.gsub(original.get("gsub")));
+    for (String name : List.of("lower", "upper", "reverse")) t.rawset(name, Limited.copying(original.get(name)));
+    t.rawset("char", Limited.chars(original.get("char")));
+    for (String name : List.of("find", "match", "gmatch")) t.rawset(name, Limited.pattern(original.get(name)));
+    t.rawset("byte", Limited.bytes(original.get("byte")));
+    return t;
+  }
+
+  private static LuaTable tableTable() {
+    LuaTable original = (LuaTable) LIB.get("table");
+    LuaTable t = new LuaTable();
+    for (String name : TABLE) t.rawset(name, original.get(name));
+    t.rawset("concat", Limited.concat(original.get("concat")));
+    t.rawset("insert", Limited.insert(original.get("insert")));
+    t.rawset("unpack", UNPACK);
+    t.rawset("pack", Limited.pack(original.get("pack")));
+    return t;
+  }
+
+  private static LuaTable mathTable() {
+    LuaTable original = (LuaTable) LIB.get("math");
+    LuaTable t = new LuaTable();
+    for (LuaValue k = original.next(LuaValue.NIL).arg1(); !k.isnil(); k = original.next(k).arg1()) {
+      String name = k.tojstring();
+      if (!name.equals("random") && !name.equals("randomseed")) t.rawset(k, original.get(k));
+    }
+    return t;
+  }
+
+  private static final LuaValue UNPACK = Limited.unpack(((LuaTable) Sandbox.libTable("table")).get("unpack"));
+  private static final LuaValue TOSTRING = Limited.tostring(Sandbox.libTable("tostring"));
+
+  private static LuaValue libTable(String name) {
+    return LIB.get(name);
+  }
+}

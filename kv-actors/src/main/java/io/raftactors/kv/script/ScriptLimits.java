@@ -1,0 +1,17 @@
+package io.raftactors.kv.script;
+
+/**
+ * What one script may use: Lua VM instructions, and bytes of the strings and table slots it
+ * creates (an allocation count, not live memory: deterministic, so that a script over its limit
+ * fails the same way on every replica). Carried in the replicated command, so every replica
+ * applies the proposer's limits.
+ */
+public record ScriptLimits(long maxInstructions, long maxMemoryBytes) {
+  public ScriptLimits {
+    if (maxInstructions < 1000) throw new IllegalArgumentException("a script may run at least 1000 instructions");
+    if (maxMemoryBytes < 64 * 1024) throw new IllegalArgumentException("a script may allocate at least 64 KiB");
+  }
+
+  /** The defaults of {@code kv.script}: 10 million instructions, 64 MiB. */
+  public static final ScriptLimits DEFAULT = new ScriptLimits(10_000_000, 64L * 1024 * 1024);
+}

@@ -1,0 +1,159 @@
+package io.raftactors.kv.script;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import akka.util.ByteString;
+import io.raftactors.kv.Bytes;
+import java.nio.charset.StandardCharsets;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/** The Lua sandbox, its limits and Redis's conversions, on a toy command set (GET, SET, INCR). */
+class ScriptRunnerTest {
+  final Map<String, String> store = new HashMap<>();
+  static final ScriptLimits SMALL = new ScriptLimits(200_000, 1024 * 1024);
+
+  final ScriptRunner.Commands commands = (name, args) -> {
+    String key = args.size() > 1 ? new String(args.get(1), StandardCharsets.UTF_8) : "";
+    return switch (name) {
+      case "GET" -> store.containsKey(key) ? bulk(store.get(key)) : ByteString.fromString("$-1\r\n");
+      case "SET" -> {
+        store.put(key, new String(args.get(2), StandardCharsets.UTF_8));
+        yield ByteString.fromString("+OK\r\n");
+      }
+      case "INCR" -> {
+        try {
+          long v = Long.parseLong(store.getOrDefault(key, "0")) + 1;
+          store.put(key, Long.toString(v));
+          yield ByteString.fromString(":" + v + "\r\n");
+        } catch (NumberFormatException e) {
+          yield ByteString.fromString("-ERR value is not an integer or out of range\r\n");
+        }
+      }
+      default -> ByteString.fromString("-ERR Unknown Redis command called from script\r\n");
+    };
+  };
+
+  static ByteString bulk(String s) {
+    return ByteString.fromString("$" + s.getBytes(StandardCharsets.UTF_8).length + "\r\n" + s + "\r\n");
+  }
+
+  ScriptRunner.Outcome run(String script, List<String> keys, List<String> args, ScriptLimits limits) {
+    Bytes source = Bytes.of(script);
+    return ScriptRunner.run(source, ScriptRunner.sha1(source), keys.stream().map(Bytes::of).toList(),
+        args.stream().map(Bytes::of).toList(), limits, commands);
+  }
+
+  String reply(String script, String... args) {
+    return run(script, List.of("k1", "k2"), List.of(args), ScriptLimits.DEFAULT).reply().utf8String();
+  }
+
+  String failure(String script, ScriptLimits limits) {
+    ScriptRunner.Outcome o = run(script, List.of(), List.of(), limits);
+    assertTrue(o.failed(), "expected a failure, got " + o.reply().utf8String());
+    assertTrue(o.reply().utf8String().startsWith("-"), o.reply().utf8String());
+    return o.reply().utf8String();
+  }
+
+  @Test
+  void convertsValuesAsRedisDoes() {
+    assertEquals(":3\r\n", reply("return 3.9"));
+    assertEquals("$2\r\nhi\r\n", reply("return 'hi'"));
+    assertEquals("$-1\r\n", reply("return nil"));
+    assertEquals("$-1\r\n", reply("return false"));
+    assertEquals(":1\r\n", reply("return true"));
+    assertEquals("*3\r\n:1\r\n$1\r\na\r\n*1\r\n:2\r\n", reply("return {1, 'a', {2}, nil, 5}"));
+    assertEquals("+fine\r\n", reply("return redis.status_reply('fine')"));
+    assertEquals("-MY bad\r\n", reply("return redis.error_reply('MY bad')"));
+    assertEquals("*2\r\n$2\r\nk1\r\n$1\r\nx\r\n", reply("return {KEYS[1], ARGV[1]}", "x"));
+    assertEquals("$40\r\n" + ScriptRunner.sha1(Bytes.of("abc")) + "\r\n", reply("return redis.sha1hex('abc')"));
+  }
+
+  @Test
+  void callRaisesCommandErrorsAndPcallReturnsThem() {
+    assertEquals("+OK\r\n", reply("return redis.call('set', KEYS[1], 'v')"));
+    assertEquals("$1\r\nv\r\n", reply("return redis.call('GET', KEYS[1])"));
+    ScriptRunner.Outcome raised = run("return redis.call('incr', KEYS[1])", List.of("k1"), List.of(), ScriptLimits.DEFAULT);
+    assertTrue(raised.failed());
+    assertTrue(raised.reply().utf8String().startsWith("-ERR value is not an integer"), raised.reply().utf8String());
+    assertEquals("$11\r\ncaught: ERR\r\n",
+        reply("local r = redis.pcall('incr', KEYS[1]) return 'caught: ' .. string.sub(r.err, 1, 3)"));
+    assertEquals("$5\r\nfalse\r\n", reply("return tostring(redis.call('get', 'missing'))"));
+    assertTrue(failure("return redis.call('get', {})", ScriptLimits.DEFAULT).contains("must be strings or integers"));
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"return os.execute('id')", "return io.open('/etc/passwd')", "return require('os')",
+      "return load('return 1')()", "return loadstring('return 1')()", "return dofile('/etc/passwd')",
+      "return debug.getinfo(1)", "return package.loaded", "return luajava.bindClass('java.lang.System')",
+      "return string.dump(function() end)", "return math.random()", "return collectgarbage('count')",
+      "return coroutine.create(function() end)", "print('x')", "x = 1", "return getmetatable('').__index",
+      "return loadfile('/etc/passwd')", "return module('x')"})
+  void theSandboxHasNoWayOut(String script) {
+    String r = failure(script, ScriptLimits.DEFAULT);
+    assertFalse(r.contains("root"), r);
+  }
+
+  @Test
+  void oneScriptCannotChangeWhatTheNextSees() {
+    assertEquals("$-1\r\n", reply("string.rep = nil; table.insert = nil; return nil"));
+    assertEquals("$3\r\nxxx\r\n", reply("return string.rep('x', 3)"));
+    assertEquals("$3\r\nxxx\r\n", reply("return ('x'):rep(3)"));
+    assertEquals("$8\r\ntable: 1\r\n", reply("return tostring({})"), "no JVM identity hash in the output");
+  }
+
+  @Test
+  void infiniteLoopsStopAtTheInstructionLimitEvenInsidePcall() {
+    assertTrue(failure("while true do end", SMALL).contains("instructions"));
+    assertTrue(failure("while true do pcall(function() while true do end end) end", SMALL).contains("instructions"));
+    assertTrue(failure("local function f() return f() end return f()", SMALL).contains("instructions"));
+  }
+
+  @Test
+  void memoryBombsStopAtTheMemoryLimitBeforeTheyAllocate() {
+    assertTrue(failure("return string.rep('x', 1e9)", SMALL).contains("bytes allocated"));
+    assertTrue(failure("return ('x'):rep(1e9)", SMALL).contains("bytes allocated"));
+    assertTrue(failure("local s = 'x' for i = 1, 40 do s = s .. s end return #s", SMALL).contains("bytes allocated"));
+    assertTrue(failure("local t = {} for i = 1, 1e7 do t[i] = i end", SMALL).contains("bytes allocated"));
+    assertTrue(failure("return unpack({}, 1, 1e8)", SMALL).contains("bytes allocated"));
+    assertTrue(failure("local s = string.rep('x', 1000) return string.gsub(s, 'x', s)", SMALL)
+        .contains("bytes allocated"));
+    assertTrue(failure("local t = {} for i = 1, 100 do t[i] = string.rep('y', 10000) end "
+        + "return table.concat(t, string.rep('z', 100000))", SMALL).contains("bytes allocated"));
+  }
+
+  @Test
+  void catastrophicPatternsAreRefusedBeforeTheyRun() {
+    assertTrue(failure("return string.find(string.rep('a', 5000), '.-.-.-.-b')", SMALL).contains("pattern match"));
+    assertEquals(":5\r\n", reply("return (string.find('hello world', 'o w'))"));
+  }
+
+  @Test
+  void deepRecursionIsACatchableStackOverflow() {
+    String r = reply("local function f(n) return 1 + f(n + 1) end "
+        + "local ok, err = pcall(f, 1) return {tostring(ok), string.find(err, 'stack overflow') ~= nil}");
+    assertEquals("*2\r\n$5\r\nfalse\r\n:1\r\n", r, r);
+  }
+
+  @Test
+  void compileErrorsAndRuntimeErrorsAreReportedAsRedisDoes() {
+    for (String[] c : new String[][] {{"return (", "-ERR Error compiling script"}, {"error('boom')", "boom"},
+        {"return nosuch", "nonexistent global variable 'nosuch'"}, {"\u001bLua", "binary chunks"}}) {
+      String r = failure(c[0], ScriptLimits.DEFAULT);
+      assertTrue(r.contains(c[1]), c[0] + " gave " + r);
+    }
+  }
+
+  @Test
+  void theSafeReleasePattern() {
+    String unlock = "if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('del', KEYS[1]) else return 0 end";
+    store.put("k1", "token-a");
+    assertEquals(":0\r\n", reply(unlock, "token-b"));
+  }
+}
