@@ -5,6 +5,7 @@ import akka.actor.typed.ActorRef;
 import akka.actor.typed.ActorSystem;
 import akka.actor.typed.Props;
 import io.raftactors.raft.Asks;
+import io.raftactors.kv.script.ScriptLimits;
 import io.raftactors.kv.state.KvCodec;
 import io.raftactors.raft.ReadConsistency;
 import java.time.Duration;
@@ -87,6 +88,11 @@ public final class KvClient implements AutoCloseable {
         KvWrite.Condition.IF_ABSENT, false)).thenApply(KvResult.PutResult::applied);
   }
 
+  /** Memcached {@code add}: {@link #putIfAbsent}. Read a key's cas unique with {@link #get} (its mod revision). */
+  public CompletionStage<Boolean> add(String key, String value, Duration ttl) {
+    return putIfAbsent(key, value, ttl);
+  }
+
   public CompletionStage<Optional<KeyValue>> get(String key) {
     return get(Bytes.of(key), ReadConsistency.LINEARIZABLE);
   }
@@ -155,6 +161,33 @@ public final class KvClient implements AutoCloseable {
         KvWrite.Condition.ALWAYS, false);
     return txn(new KvWrite.Txn(List.of(Compare.modRevision(k, Compare.Relation.EQUAL, casUnique)), List.of(put),
         List.of())).thenApply(KvResult.TxnResult::succeeded);
+  }
+
+  /**
+   * Runs a Lua script atomically on the store (Redis EVAL semantics; see the README's scripting
+   * section), with the limits of {@code kv.script}. A script that fails completes normally with an
+   * {@link KvResult.EvalResult#failed() error reply}, having changed nothing.
+   */
+  public CompletionStage<KvResult.EvalResult> eval(String script, List<String> keys, List<String> args) {
+    return evalCommand(Bytes.of(script), "", false, keys, args);
+  }
+
+  /** Runs a script remembered by {@link #scriptLoad} or an earlier eval (EVALSHA); NOSCRIPT if none. */
+  public CompletionStage<KvResult.EvalResult> evalSha(String sha, List<String> keys, List<String> args) {
+    return evalCommand(Bytes.EMPTY, sha.toLowerCase(java.util.Locale.ROOT), true, keys, args);
+  }
+
+  private CompletionStage<KvResult.EvalResult> evalCommand(Bytes script, String sha, boolean bySha, List<String> keys,
+      List<String> args) {
+    ScriptLimits limits = ScriptLimits.fromRoot(system.settings().config());
+    return write(new KvWrite.Eval(script, sha, bySha, keys.stream().map(Bytes::of).toList(),
+        args.stream().map(Bytes::of).toList(), limits.maxInstructions(), limits.maxMemoryBytes()))
+        .thenApply(KvResult.EvalResult.class::cast);
+  }
+
+  /** Remembers a script on every replica; its SHA-1, for {@link #evalSha}. */
+  public CompletionStage<String> scriptLoad(String script) {
+    return write(new KvWrite.ScriptLoad(Bytes.of(script))).thenApply(r -> ((KvResult.ScriptResult) r).sha());
   }
 
   public CompletionStage<KvResult.TxnResult> txn(KvWrite.Txn txn) {

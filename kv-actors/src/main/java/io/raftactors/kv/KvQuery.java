@@ -3,7 +3,7 @@ package io.raftactors.kv;
 /** A read of the store; never goes through the log (see {@code ReadConsistency}). */
 public sealed interface KvQuery
     permits KvQuery.Get, KvQuery.GetMany, KvQuery.Range, KvQuery.Scan, KvQuery.Ttl, KvQuery.Count,
-        KvQuery.NextExpiry {
+        KvQuery.NextExpiry, KvQuery.ScriptExists {
 
   record Get(Bytes key) implements KvQuery, TxnOp {}
 
@@ -32,4 +32,11 @@ public sealed interface KvQuery
 
   /** The earliest expiry (key, lease or session) in the store, for the leader's expiry driver. */
   record NextExpiry() implements KvQuery {}
+
+  /** Which of these SHA-1s name a remembered script (SCRIPT EXISTS). */
+  record ScriptExists(java.util.List<String> shas) implements KvQuery {
+    public ScriptExists {
+      shas = java.util.List.copyOf(shas);
+    }
+  }
 }

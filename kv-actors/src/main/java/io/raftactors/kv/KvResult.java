@@ -19,6 +19,9 @@ public sealed interface KvResult
         KvResult.LeaseResult,
         KvResult.SessionResult,
         KvResult.EnqueueResult,
+        KvResult.EvalResult,
+        KvResult.ScriptResult,
+        KvResult.ScriptExistsResult,
         KvResult.Done,
         KvResult.Failure {
 
@@ -87,6 +90,35 @@ public sealed interface KvResult
       return entry == null ? 0 : entry.createRevision();
     }
   }
+
+  /**
+   * A script's reply, as Redis encodes it (RESP2): an error reply when it failed, in which case
+   * nothing it did took effect.
+   */
+  record EvalResult(long revision, byte[] reply) implements KvResult {
+    public boolean failed() {
+      return reply.length > 0 && reply[0] == '-';
+    }
+
+    /** The error reply's text, or null when the script succeeded. */
+    public String error() {
+      return failed() ? new String(reply, 1, reply.length - 3, java.nio.charset.StandardCharsets.UTF_8) : null;
+    }
+
+    /**
+     * The reply as Java values: Long (integer), byte[] (bulk string), String (status), List (array),
+     * null (nil); an error reply throws {@link IllegalStateException}.
+     */
+    public Object value() {
+      return ScriptReplies.decode(reply);
+    }
+  }
+
+  /** A script remembered under its SHA-1. */
+  record ScriptResult(String sha) implements KvResult {}
+
+  /** Whether each SHA-1 asked about names a remembered script. */
+  record ScriptExistsResult(List<Boolean> exists) implements KvResult {}
 
   /** A write with nothing else to report (expiry, session keep-alive). */
   record Done(long revision) implements KvResult {}

@@ -23,7 +23,10 @@ public sealed interface KvWrite
         KvWrite.KeepSession,
         KvWrite.Enqueue,
         KvWrite.FencedPut,
-        KvWrite.DeleteIf {
+        KvWrite.DeleteIf,
+        KvWrite.Eval,
+        KvWrite.ScriptLoad,
+        KvWrite.ScriptFlush {
 
   /** Only if the key does not exist (SETNX, Memcached add), only if it does (SET XX), or always. */
   enum Condition {
@@ -164,4 +167,27 @@ public sealed interface KvWrite
    * key's lease and expiry. A key's fence outlives the key: deleting the key does not reset it.
    */
   record FencedPut(Bytes key, Bytes value, long token) implements KvWrite, TxnOp {}
+
+  /**
+   * Runs a Lua script atomically on every replica (Redis EVAL, or EVALSHA with {@code bySha}):
+   * its {@code redis.call}s see and change the store with nothing in between; if it fails
+   * (an error it does not catch, or its limits), none of its changes take effect. The limits travel
+   * with the command, so every replica applies the same ones.
+   *
+   * @param script the script's text (EVAL; it is also remembered for EVALSHA), empty for EVALSHA
+   * @param sha the script's SHA-1 (EVALSHA), empty for EVAL
+   */
+  record Eval(Bytes script, String sha, boolean bySha, List<Bytes> keys, List<Bytes> args, long maxInstructions,
+      long maxMemoryBytes) implements KvWrite {
+    public Eval {
+      keys = List.copyOf(keys);
+      args = List.copyOf(args);
+    }
+  }
+
+  /** Remembers a script for EVALSHA on every replica (SCRIPT LOAD); the result names its SHA-1. */
+  record ScriptLoad(Bytes script) implements KvWrite {}
+
+  /** Forgets every remembered script (SCRIPT FLUSH). */
+  record ScriptFlush() implements KvWrite {}
 }

@@ -17,6 +17,7 @@ import io.raftactors.kv.KvClient;
 import io.raftactors.kv.lock.LockSettings;
 import io.raftactors.kv.lock.TtlLocks;
 import io.raftactors.kv.resp.RespBackend;
+import io.raftactors.kv.script.ScriptLimits;
 import io.raftactors.kv.resp.RespServer;
 import io.raftactors.kv.resp.RespSettings;
 import io.raftactors.raft.Peers;
@@ -70,7 +71,8 @@ public final class RunningNode {
     KvClient lockClient = KvClient.create(system, List.of(replica));
     TtlLocks locks = new TtlLocks(lockClient, LockSettings.fromRoot(system.settings().config()).recheckInterval());
     Tcp.ServerBinding binding = RespServer.start(system, resp, () -> RespBackend.of(replica,
-            resolver.<RaftNode.Command>resolveActorRef(raftPath), system.scheduler(), resp.requestTimeout(), locks))
+            resolver.<RaftNode.Command>resolveActorRef(raftPath), system.scheduler(), resp.requestTimeout(), locks,
+            ScriptLimits.fromRoot(system.settings().config())))
         .toCompletableFuture().get(30, TimeUnit.SECONDS);
     CoordinatedShutdown.get(system).addTask(CoordinatedShutdown.PhaseServiceUnbind(), "unbind-resp-" + nodeId,
         () -> binding.unbind().thenApply(x -> akka.Done.getInstance()));

@@ -28,6 +28,14 @@ import java.util.function.LongSupplier;
 public final class CommandPlans {
   private CommandPlans() {}
 
+  /** The reply of a plan whose operations gave {@code results}: the first refusal's error, if any. */
+  public static ByteString reply(Plan plan, List<KvResult> results) {
+    for (KvResult r : results) {
+      if (r instanceof KvResult.Failure f) return RespSession.refused(f);
+    }
+    return plan.reply().apply(results);
+  }
+
   /**
    * The command as a {@link Plan}; the error reply when its arguments are wrong; null when the
    * command has no plan (it is not a write or a read that a transaction or script can run).
@@ -62,6 +70,15 @@ public final class CommandPlans {
       case "DELIFEQ" -> n != 3 ? wrongArity(name) : deleteIf(args.get(1), args.get(2), true);
       case "DELEX" -> n == 2 ? del(args) : n != 4 ? wrongArity(name) : delex(args);
       case "FLUSHALL", "FLUSHDB" -> Plan.of(new KvWrite.DeleteRange(Bytes.EMPTY), r -> Resp.OK);
+      case "TTL", "PTTL" -> n != 2 ? wrongArity(name) : Plan.of(new KvQuery.Get(key(args.get(1))), r -> {
+        KeyValue kv = ((KvResult.GetResult) r).kv();
+        if (kv == null) return Resp.integer(-2);
+        if (kv.expiresAt() == 0) return Resp.integer(-1);
+        long left = Math.max(0, kv.expiresAt() - clockMillis.getAsLong());
+        return Resp.integer(name.equals("TTL") ? (left + 500) / 1000 : left);
+      });
+      case "TYPE" -> n != 2 ? wrongArity(name) : Plan.of(new KvQuery.Get(key(args.get(1))),
+          r -> Resp.simple(((KvResult.GetResult) r).kv() == null ? "none" : "string"));
       case "GET" -> n != 2 ? wrongArity(name) : Plan.of(new KvQuery.Get(key(args.get(1))),
           r -> bulkOf(((KvResult.GetResult) r).kv()));
       case "STRLEN" -> n != 2 ? wrongArity(name) : Plan.of(new KvQuery.Get(key(args.get(1))),

@@ -7,6 +7,7 @@ import io.raftactors.kv.KvQuery;
 import io.raftactors.kv.KvResponse;
 import io.raftactors.kv.KvWrite;
 import io.raftactors.kv.lock.TtlLocks;
+import io.raftactors.kv.script.ScriptLimits;
 import io.raftactors.raft.Asks;
 import io.raftactors.raft.GetStatus;
 import io.raftactors.raft.NodeStatus;
@@ -26,13 +27,21 @@ public interface RespBackend {
   /** The TTL locks of the LOCK, UNLOCK and RENEW commands. */
   TtlLocks locks();
 
-  /** The local replica's KvNode and its Raft node, and the node's TTL locks. */
+  /** The limits scripts proposed here run with ({@code kv.script}). */
+  ScriptLimits scriptLimits();
+
+  /** The local replica's KvNode and its Raft node, the node's TTL locks and its script limits. */
   static RespBackend of(ActorRef<KvCommand> replica, ActorRef<RaftNode.Command> raft, Scheduler scheduler,
-      Duration timeout, TtlLocks locks) {
+      Duration timeout, TtlLocks locks, ScriptLimits scriptLimits) {
     return new RespBackend() {
       @Override
       public TtlLocks locks() {
         return locks;
+      }
+
+      @Override
+      public ScriptLimits scriptLimits() {
+        return scriptLimits;
       }
 
       @Override

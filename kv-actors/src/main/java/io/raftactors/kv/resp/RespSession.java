@@ -28,6 +28,7 @@ import java.util.function.Supplier;
 public final class RespSession {
   private static final AtomicLong IDS = new AtomicLong();
   private static final Set<String> BEFORE_AUTH = Set.of("AUTH", "HELLO", "PING", "QUIT", "RESET");
+  private static final Set<String> LOCKS = Set.of("LOCK", "UNLOCK", "RENEW");
 
   /** A reply, and whether to close the connection after it (QUIT, protocol errors). */
   public record Reply(ByteString bytes, boolean close) {
@@ -52,6 +53,7 @@ public final class RespSession {
   private final Transactions transactions;
   private final ServerCommands server;
   private final LockCommands locks;
+  private final ScriptCommands scripts;
   private boolean authenticated;
   ReadConsistency consistency = ReadConsistency.LINEARIZABLE;
   String clientName;
@@ -73,6 +75,7 @@ public final class RespSession {
     this.transactions = new Transactions(this, strings);
     this.server = new ServerCommands(this);
     this.locks = new LockCommands(this);
+    this.scripts = new ScriptCommands(this);
     this.batch = new WriteBatch(settings.pipelineDepth());
   }
 
@@ -97,8 +100,8 @@ public final class RespSession {
       case LOCAL -> done(local(name, args));
       case READ -> read(() -> strings.read(name, args));
       case WRITE -> write(name, args);
-      case BARRIER -> barrier(() -> Transactions.CONTROL.contains(name)
-          ? transactions.barrier(name, args) : locks.run(name, args));
+      case BARRIER -> barrier(() -> Transactions.CONTROL.contains(name) ? transactions.barrier(name, args)
+          : LOCKS.contains(name) ? locks.run(name, args) : scripts.run(name, args));
     };
   }
 
@@ -171,7 +174,8 @@ public final class RespSession {
       case "GET", "MGET", "EXISTS", "STRLEN", "TTL", "PTTL", "KEYS", "SCAN", "DBSIZE", "TYPE", "INFO" -> Kind.READ;
       case "SET", "SETNX", "GETSET", "MSET", "DEL", "UNLINK", "INCR", "DECR", "INCRBY", "DECRBY", "APPEND",
           "EXPIRE", "PEXPIRE", "PERSIST", "FLUSHALL", "FLUSHDB", "FENCEDSET", "DELIFEQ", "DELEX" -> Kind.WRITE;
-      case "WATCH", "UNWATCH", "EXEC", "LOCK", "UNLOCK", "RENEW" -> Kind.BARRIER;
+      case "WATCH", "UNWATCH", "EXEC", "LOCK", "UNLOCK", "RENEW", "EVAL", "EVALSHA", "EVAL_RO", "EVALSHA_RO",
+          "SCRIPT" -> Kind.BARRIER;
       default -> null;
     };
   }

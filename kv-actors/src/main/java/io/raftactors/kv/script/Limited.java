@@ -33,7 +33,7 @@ final class Limited {
 
   static LuaValue rep(LuaValue original) {
     return charging(original, (b, args) -> {
-      long n = args.checkint(2);
+      long n = args.checklong(2); // not checkint: 2^40 would wrap around to 0
       if (n <= 0) return;
       long s = args.checkstring(1).length();
       long sep = args.isnoneornil(3) ? 0 : args.checkstring(3).length();
@@ -77,8 +77,8 @@ final class Limited {
   static LuaValue unpack(LuaValue original) {
     return charging(original, (b, args) -> {
       LuaTable t = args.checktable(1);
-      long i = args.optint(2, 1);
-      long j = args.isnoneornil(3) ? t.length() : args.checkint(3);
+      long i = args.optlong(2, 1);
+      long j = args.isnoneornil(3) ? t.length() : args.checklong(3);
       if (j >= i) b.charge(saturated((double) Meter.SLOT_BYTES * ((double) j - i + 1)));
     });
   }
@@ -87,8 +87,8 @@ final class Limited {
     return charging(original, (b, args) -> {
       LuaTable t = args.checktable(1);
       long sep = args.isnoneornil(2) ? 0 : args.checkstring(2).length();
-      long i = args.optint(3, 1);
-      long j = args.isnoneornil(4) ? t.length() : args.checkint(4);
+      long i = args.optlong(3, 1);
+      long j = args.isnoneornil(4) ? t.length() : args.checklong(4);
       double total = 0;
       for (long k = i; k <= j; k++) {
         LuaValue v = t.get((int) k);

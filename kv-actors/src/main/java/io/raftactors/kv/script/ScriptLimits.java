@@ -14,4 +14,13 @@ public record ScriptLimits(long maxInstructions, long maxMemoryBytes) {
 
   /** The defaults of {@code kv.script}: 10 million instructions, 64 MiB. */
   public static final ScriptLimits DEFAULT = new ScriptLimits(10_000_000, 64L * 1024 * 1024);
+
+  /** {@code kv.script.max-instructions} and {@code kv.script.max-memory}. */
+  public static ScriptLimits fromRoot(com.typesafe.config.Config root) {
+    try {
+      return new ScriptLimits(root.getLong("kv.script.max-instructions"), root.getBytes("kv.script.max-memory"));
+    } catch (com.typesafe.config.ConfigException | IllegalArgumentException e) {
+      throw new IllegalArgumentException("invalid kv configuration: " + e.getMessage(), e);
+    }
+  }
 }

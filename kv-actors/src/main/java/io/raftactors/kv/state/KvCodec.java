@@ -90,6 +90,10 @@ public final class KvCodec {
         writeBytes(out, sc.after());
         writeBytes(out, sc.prefix());
         out.writeInt(sc.limit());
+      } else if (query instanceof KvQuery.ScriptExists x) {
+        out.writeByte(7);
+        out.writeInt(x.shas().size());
+        for (String sha : x.shas()) out.writeUTF(sha);
       } else if (query instanceof KvQuery.GetMany m) {
         out.writeByte(5);
         out.writeInt(m.keys().size());
@@ -109,6 +113,12 @@ public final class KvCodec {
         case 3 -> new KvQuery.Ttl(readBytes(in));
         case 4 -> new KvQuery.Count();
         case 6 -> new KvQuery.Scan(readBytes(in), readBytes(in), in.readInt());
+        case 7 -> {
+          int n = length(in.readInt());
+          List<String> shas = new ArrayList<>(n);
+          for (int i = 0; i < n; i++) shas.add(in.readUTF());
+          yield new KvQuery.ScriptExists(shas);
+        }
         case 5 -> {
           int n = length(in.readInt());
           List<Bytes> keys = new ArrayList<>(n);
@@ -214,6 +224,20 @@ public final class KvCodec {
       writeBytes(out, d.key());
       writeBytes(out, d.value());
       out.writeBoolean(d.equal());
+    } else if (w instanceof KvWrite.Eval e) {
+      out.writeByte(18);
+      writeBytes(out, e.script());
+      out.writeUTF(e.sha());
+      out.writeBoolean(e.bySha());
+      writeList(out, e.keys());
+      writeList(out, e.args());
+      out.writeLong(e.maxInstructions());
+      out.writeLong(e.maxMemoryBytes());
+    } else if (w instanceof KvWrite.ScriptLoad l) {
+      out.writeByte(19);
+      writeBytes(out, l.script());
+    } else if (w instanceof KvWrite.ScriptFlush) {
+      out.writeByte(20);
     } else if (w instanceof KvWrite.Batch b) {
       out.writeByte(14);
       out.writeInt(b.writes().size());
@@ -258,6 +282,10 @@ public final class KvCodec {
       case 15 -> new KvWrite.Enqueue(readBytes(in), readBytes(in), in.readLong(), in.readLong(), in.readBoolean());
       case 16 -> new KvWrite.FencedPut(readBytes(in), readBytes(in), in.readLong());
       case 17 -> new KvWrite.DeleteIf(readBytes(in), readBytes(in), in.readBoolean());
+      case 18 -> new KvWrite.Eval(readBytes(in), in.readUTF(), in.readBoolean(), readList(in), readList(in),
+          in.readLong(), in.readLong());
+      case 19 -> new KvWrite.ScriptLoad(readBytes(in));
+      case 20 -> new KvWrite.ScriptFlush();
       default -> throw new IOException("unknown write type " + type);
     };
   }
@@ -390,6 +418,17 @@ public final class KvCodec {
       writeKeyValue(out, q.entry());
       writeKeyValue(out, q.predecessor());
       out.writeLong(q.ahead());
+    } else if (r instanceof KvResult.EvalResult e) {
+      out.writeByte(18);
+      out.writeLong(e.revision());
+      writeBytes(out, Bytes.wrap(e.reply()));
+    } else if (r instanceof KvResult.ScriptResult sr) {
+      out.writeByte(19);
+      out.writeUTF(sr.sha());
+    } else if (r instanceof KvResult.ScriptExistsResult x) {
+      out.writeByte(20);
+      out.writeInt(x.exists().size());
+      for (boolean b : x.exists()) out.writeBoolean(b);
     } else if (r instanceof KvResult.Failure f) {
       out.writeByte(13);
       out.writeByte(f.code().ordinal());
@@ -444,6 +483,14 @@ public final class KvCodec {
         yield new KvResult.BatchResult(results);
       }
       case 17 -> new KvResult.EnqueueResult(in.readLong(), readKeyValue(in), readKeyValue(in), in.readLong());
+      case 18 -> new KvResult.EvalResult(in.readLong(), readBytes(in).unsafeArray());
+      case 19 -> new KvResult.ScriptResult(in.readUTF());
+      case 20 -> {
+        int n = length(in.readInt());
+        List<Boolean> exists = new ArrayList<>(n);
+        for (int i = 0; i < n; i++) exists.add(in.readBoolean());
+        yield new KvResult.ScriptExistsResult(exists);
+      }
       default -> throw new IOException("unknown result type " + type);
     };
   }
@@ -477,6 +524,18 @@ public final class KvCodec {
     byte[] b = new byte[length(in.readInt())];
     in.readFully(b);
     return Bytes.wrap(b);
+  }
+
+  private static void writeList(DataOutputStream out, List<Bytes> items) throws IOException {
+    out.writeInt(items.size());
+    for (Bytes b : items) writeBytes(out, b);
+  }
+
+  private static List<Bytes> readList(DataInputStream in) throws IOException {
+    int n = length(in.readInt());
+    List<Bytes> items = new ArrayList<>(Math.min(n, 1024));
+    for (int i = 0; i < n; i++) items.add(readBytes(in));
+    return items;
   }
 
   private static void writeNullable(DataOutputStream out, Bytes b) throws IOException {

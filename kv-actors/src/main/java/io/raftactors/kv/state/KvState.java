@@ -8,6 +8,12 @@ import io.raftactors.kv.KvResult;
 import io.raftactors.kv.KvWrite;
 import io.raftactors.kv.TxnOp;
 import io.raftactors.kv.WatchEvent;
+import io.raftactors.kv.resp.CommandPlans;
+import io.raftactors.kv.resp.Plan;
+import io.raftactors.kv.resp.Resp;
+import io.raftactors.kv.script.ScriptLimits;
+import io.raftactors.kv.script.ScriptRunner;
+import io.raftactors.kv.script.UnlockScript;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
@@ -56,6 +62,10 @@ public final class KvState {
   private final TreeSet<Due> due = new TreeSet<>();
   /** The newest fencing token used on each key by a fenced write (kept when the key is deleted). */
   private final TreeMap<Bytes, Long> fences = new TreeMap<>();
+  /** Scripts remembered for EVALSHA, by SHA-1. */
+  private final Scripts scripts = new Scripts();
+  /** While a script runs: what it changed, to put back if it fails. */
+  private Undo undo;
   private long revision;
   /** The newest leader-stamped time seen (never goes backwards). */
   private long now;
@@ -108,6 +118,19 @@ public final class KvState {
     if (write instanceof KvWrite.Enqueue q) return enqueue(q);
     if (write instanceof KvWrite.FencedPut f) return fencedPut(f);
     if (write instanceof KvWrite.DeleteIf d) return deleteIf(d);
+    if (write instanceof KvWrite.Eval e) return eval(index, e);
+    if (write instanceof KvWrite.ScriptLoad l) {
+      String sha = scripts.remember(l.script());
+      if (scripts.get(sha) == null) {
+        return new KvResult.Failure(KvResult.Failure.Code.INVALID, "too many scripts remembered ("
+            + Scripts.MAX_SCRIPTS + " or " + Scripts.MAX_BYTES / (1024 * 1024) + " MiB); SCRIPT FLUSH first");
+      }
+      return new KvResult.ScriptResult(sha);
+    }
+    if (write instanceof KvWrite.ScriptFlush) {
+      scripts.clear();
+      return new KvResult.Done(revision);
+    }
     throw new IllegalArgumentException("not a state write: " + write);
   }
 
@@ -138,6 +161,7 @@ public final class KvState {
   private KeyValue write(Bytes key, Bytes value, long lease, long expiresAt) {
     long r = rev();
     KeyValue old = data.get(key);
+    if (undo != null) undo.keyChanging(key, old);
     KeyValue kv = old == null
         ? new KeyValue(key, value, r, r, 1, lease, expiresAt)
         : new KeyValue(key, value, old.createRevision(), r, old.version() + 1, lease, expiresAt);
@@ -153,6 +177,7 @@ public final class KvState {
   private KeyValue remove(Bytes key) {
     KeyValue old = data.remove(key);
     if (old == null) return null;
+    if (undo != null) undo.keyChanging(key, old);
     if (view != null) view.preserve(key, old);
     long r = rev();
     unindex(old);
@@ -274,6 +299,7 @@ public final class KvState {
   private KvResult fencedPut(KvWrite.FencedPut f) {
     KvResult.Failure refused = fenceCheck(f, fences.get(f.key()));
     if (refused != null) return refused;
+    if (undo != null) undo.fenceChanging(f.key(), fences.get(f.key()));
     fences.put(f.key(), f.token());
     KeyValue old = data.get(f.key());
     write(f.key(), f.value(), old == null ? 0 : old.lease(), old == null ? 0 : old.expiresAt());
@@ -295,6 +321,86 @@ public final class KvState {
     return fences.get(key);
   }
 
+  /** Runs a script; if it fails, everything it changed is put back as it was. */
+  private KvResult eval(long index, KvWrite.Eval e) {
+    Bytes source = e.bySha() ? scripts.get(e.sha()) : e.script();
+    if (source == null) {
+      return new KvResult.EvalResult(revision, "-NOSCRIPT No matching script. Please use EVAL.\r\n".getBytes(
+          java.nio.charset.StandardCharsets.US_ASCII));
+    }
+    String sha = e.bySha() ? e.sha() : scripts.remember(source);
+    if (e.keys().size() == 1 && e.args().size() == 1 && UnlockScript.matches(source)) {
+      long deleted = ((KvResult.DeleteResult) deleteIf(new KvWrite.DeleteIf(e.keys().get(0), e.args().get(0), true))).deleted();
+      return new KvResult.EvalResult(revision, (":" + deleted + "\r\n").getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+    }
+    undo = new Undo(revision, events.size());
+    ScriptRunner.Outcome outcome;
+    try {
+      outcome = ScriptRunner.run(source, sha, e.keys(), e.args(),
+          new ScriptLimits(e.maxInstructions(), e.maxMemoryBytes()), (name, args) -> call(index, name, args));
+    } catch (IllegalArgumentException bad) { // limits out of range: a malformed command
+      outcome = new ScriptRunner.Outcome(Resp.error("ERR " + bad.getMessage()), true);
+    }
+    Undo done = undo;
+    undo = null;
+    if (outcome.failed()) rollBack(done);
+    return new KvResult.EvalResult(changeRevision == 0 ? revision : changeRevision, outcome.reply().toArray());
+  }
+
+  /** A script's {@code redis.call}: the command's plan run on this state, and the reply it makes. */
+  private akka.util.ByteString call(long index, String name, java.util.List<byte[]> args) {
+    Object plan = CommandPlans.plan(name, args, () -> now);
+    if (plan == null) {
+      return Resp.error("ERR This Redis command is not allowed from script or is unknown: " + name.toLowerCase(
+          java.util.Locale.ROOT));
+    }
+    if (!(plan instanceof Plan p)) return (akka.util.ByteString) plan;
+    List<KvResult> results = new ArrayList<>(p.ops().size());
+    for (TxnOp op : p.ops()) results.add(op instanceof KvWrite w ? apply(index, w) : query((KvQuery) op));
+    return CommandPlans.reply(p, results);
+  }
+
+  /** Puts back what a failed script changed: keys (with their leases and expiries), fences, revision, events. */
+  private void rollBack(Undo u) {
+    for (var k : u.keys.entrySet()) {
+      unindex(data.get(k.getKey()));
+      if (k.getValue() == null) {
+        data.remove(k.getKey());
+      } else {
+        data.put(k.getKey(), k.getValue());
+        index(k.getValue());
+      }
+    }
+    for (var f : u.fences.entrySet()) {
+      if (f.getValue() == null) fences.remove(f.getKey());
+      else fences.put(f.getKey(), f.getValue());
+    }
+    revision = u.revision;
+    changeRevision = 0;
+    events.subList(u.events, events.size()).clear();
+  }
+
+  /** The state a running script found, for each key and fence as it first changes them. */
+  private static final class Undo {
+    final java.util.Map<Bytes, KeyValue> keys = new java.util.HashMap<>();
+    final java.util.Map<Bytes, Long> fences = new java.util.HashMap<>();
+    final long revision;
+    final int events;
+
+    Undo(long revision, int events) {
+      this.revision = revision;
+      this.events = events;
+    }
+
+    void keyChanging(Bytes key, KeyValue before) {
+      if (!keys.containsKey(key)) keys.put(key, before);
+    }
+
+    void fenceChanging(Bytes key, Long before) {
+      if (!fences.containsKey(key)) fences.put(key, before);
+    }
+  }
+
   private KvResult touch(KvWrite.Touch t) {
     KeyValue kv = data.get(t.key());
     if (kv == null) return new KvResult.TouchResult(revision, false, 0);
@@ -305,6 +411,7 @@ public final class KvState {
       KeyValue updated = new KeyValue(kv.key(), kv.value(), kv.createRevision(), kv.modRevision(),
           kv.version(), kv.lease(), expiresAt);
       if (view != null) view.preserve(kv.key(), kv);
+      if (undo != null) undo.keyChanging(kv.key(), kv);
       data.put(kv.key(), updated);
       index(updated);
     }
@@ -389,6 +496,9 @@ public final class KvState {
       return new KvResult.TtlResult(kv != null, kv == null ? 0 : kv.expiresAt());
     }
     if (q instanceof KvQuery.Count) return new KvResult.CountResult(revision, data.size());
+    if (q instanceof KvQuery.ScriptExists x) {
+      return new KvResult.ScriptExistsResult(x.shas().stream().map(sha -> scripts.get(sha) != null).toList());
+    }
     throw new IllegalArgumentException("not a state query: " + q);
   }
 
@@ -415,7 +525,8 @@ public final class KvState {
   }
 
   /**
-   * The store revision, clock, leases and fences. The keys follow, each after a 1; a 0 ends them.
+   * The store revision, clock, leases, fences and scripts. The keys follow, each after a 1; a 0
+   * ends them.
    */
   void writeHeader(DataOutputStream out) throws IOException {
     out.writeLong(revision);
@@ -431,6 +542,7 @@ public final class KvState {
       KvCodec.writeBytes(out, f.getKey());
       out.writeLong(f.getValue());
     }
+    scripts.writeTo(out);
   }
 
   static void writeKey(DataOutputStream out, KeyValue kv) throws IOException {
@@ -451,7 +563,7 @@ public final class KvState {
 
   /**
    * Replaces the state's header part; {@link #readKeys} must follow. {@code withFences}: the
-   * snapshot format has fences (version 3 on; version 2 had none).
+   * snapshot format has fences and scripts (version 3 on; version 2 had neither).
    */
   void readHeader(DataInputStream in, boolean withFences) throws IOException {
     closeView();
@@ -459,6 +571,7 @@ public final class KvState {
     leases.clear();
     due.clear();
     fences.clear();
+    scripts.clear();
     revision = in.readLong();
     now = in.readLong();
     int leaseCount = in.readInt();
@@ -471,6 +584,7 @@ public final class KvState {
     int fenceCount = in.readInt();
     if (fenceCount < 0) throw new IOException("malformed KV snapshot: " + fenceCount + " fences");
     for (int i = 0; i < fenceCount; i++) fences.put(KvCodec.readBytes(in), in.readLong());
+    scripts.readFrom(in);
   }
 
   void readKeys(DataInputStream in) throws IOException {

@@ -119,6 +119,7 @@ class ScriptRunnerTest {
   void memoryBombsStopAtTheMemoryLimitBeforeTheyAllocate() {
     assertTrue(failure("return string.rep('x', 1e9)", SMALL).contains("bytes allocated"));
     assertTrue(failure("return ('x'):rep(1e9)", SMALL).contains("bytes allocated"));
+    assertTrue(failure("return string.rep('x', 2^40)", SMALL).contains("bytes allocated"));
     assertTrue(failure("local s = 'x' for i = 1, 40 do s = s .. s end return #s", SMALL).contains("bytes allocated"));
     assertTrue(failure("local t = {} for i = 1, 1e7 do t[i] = i end", SMALL).contains("bytes allocated"));
     assertTrue(failure("return unpack({}, 1, 1e8)", SMALL).contains("bytes allocated"));

@@ -25,32 +25,7 @@ import java.util.Random;
 import org.junit.jupiter.api.Test;
 
 /** The key-value state machine, without actors: deterministic inputs, exact outputs. */
-class KvStateMachineTest {
-  final List<WatchEvent> events = new ArrayList<>();
-  final KvStateMachine sm = new KvStateMachine(events::addAll);
-  long index;
-  long clock = 1_000_000;
-
-  static Bytes b(String s) {
-    return Bytes.of(s);
-  }
-
-  KvResult apply(KvWrite w) {
-    return apply(null, w);
-  }
-
-  KvResult apply(KvCodec.SessionStamp stamp, KvWrite w) {
-    byte[] cmd = KvCodec.encode(new KvCodec.Command(stamp, w));
-    return KvCodec.decodeResult(sm.apply(new CommittedCommand(++index, 1, clock, cmd)));
-  }
-
-  KvResult query(KvQuery q) {
-    return (KvResult) sm.read(q);
-  }
-
-  KeyValue get(String key) {
-    return ((KvResult.GetResult) query(new KvQuery.Get(b(key)))).kv();
-  }
+class KvStateMachineTest extends StateMachineHarness {
 
   @Test
   void putsGetsAndDeletesKeepMvccMetadata() {
@@ -271,6 +246,17 @@ class KvStateMachineTest {
     assertEquals(KvResult.Failure.Code.INVALID, ((KvResult.Failure) r).code());
   }
 
+  /** Scripts for the replicas test: writes, reads, TTLs, failures (rolled back), limits, tables. */
+  static final List<String> SCRIPTS = List.of(
+      "redis.call('set', KEYS[1], ARGV[1]) return redis.call('incr', KEYS[2])",
+      "local v = redis.call('get', KEYS[1]) if v then redis.call('append', KEYS[1], '+') end return v",
+      "redis.call('set', KEYS[1], ARGV[1], 'PX', 700) return redis.call('pttl', KEYS[1])",
+      "redis.call('set', KEYS[1], ARGV[1]) return redis.call('incr', KEYS[1])",
+      "redis.call('del', KEYS[1]) while true do end",
+      "local t = {} for i = 1, 10 do t['k' .. i] = i end local n = 0 for k, v in pairs(t) do n = n + v end "
+          + "return {n, tostring({}), tostring(t)}",
+      "if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('del', KEYS[1]) else return 0 end");
+
   @Test
   void replicasGivenTheSameLogEndIdenticalAndSnapshotsRestoreExactly() throws IOException {
     KvStateMachine other = new KvStateMachine(e -> {});
@@ -281,7 +267,9 @@ class KvStateMachineTest {
     for (int i = 1; i <= 3000; i++) {
       clock += random.nextInt(50);
       String key = "k" + random.nextInt(50);
-      KvWrite w = switch (random.nextInt(11)) {
+      KvWrite w = switch (random.nextInt(12)) {
+        case 11 -> new KvWrite.Eval(b(SCRIPTS.get(random.nextInt(SCRIPTS.size()))), "", false,
+            List.of(b(key), b("n" + random.nextInt(5))), List.of(b("v" + i)), 100_000, 1 << 20);
         case 8 -> new KvWrite.Enqueue(b("q/"), b("e" + i), random.nextBoolean() ? lease : 0, random.nextInt(2000),
             random.nextBoolean());
         case 9 -> new KvWrite.FencedPut(b("f" + random.nextInt(3)), b("v" + i), 1 + random.nextInt(i));

@@ -16,20 +16,7 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /** The store's lock primitives: sequential entries, fenced writes, conditional deletes. */
-class LockStateTest {
-  final KvStateMachine sm = new KvStateMachine(e -> {});
-  long index;
-  long clock = 1_000_000;
-
-  static Bytes b(String s) {
-    return Bytes.of(s);
-  }
-
-  KvResult apply(KvWrite w) {
-    byte[] cmd = KvCodec.encode(new KvCodec.Command(null, w));
-    return KvCodec.decodeResult(sm.apply(new CommittedCommand(++index, 1, clock, cmd)));
-  }
-
+class LockStateTest extends StateMachineHarness {
   KvResult.EnqueueResult enqueue(String prefix, String value, boolean onlyIfEmpty) {
     return (KvResult.EnqueueResult) apply(new KvWrite.Enqueue(b(prefix), b(value), 0, 0, onlyIfEmpty));
   }
@@ -133,10 +120,6 @@ class LockStateTest {
 
   private long deleted(KvWrite w) {
     return ((KvResult.DeleteResult) apply(w)).deleted();
-  }
-
-  private io.raftactors.kv.KeyValue get(String key) {
-    return ((KvResult.GetResult) sm.read(new KvQuery.Get(b(key)))).kv();
   }
 
   private String value(String key) {
