@@ -100,7 +100,8 @@ final class KvBench implements Runnable {
     return Bytes.of("key-" + ThreadLocalRandom.current().nextInt(keys));
   }
 
-  private static List<ActorRef<KvCommand>> start(ActorSystem<SpawnProtocol.Command> system, Path base)
+  /** Three replicas n1..n3 in {@code system} (named kvbench), with file journals under {@code base}. */
+  static List<ActorRef<KvCommand>> start(ActorSystem<SpawnProtocol.Command> system, Path base)
       throws Exception {
     List<String> members = List.of("n1", "n2", "n3");
     Map<String, String> paths = new HashMap<>();
@@ -117,7 +118,7 @@ final class KvBench implements Runnable {
   }
 
   /** One operation issued by client number {@code i}. */
-  private interface Op {
+  interface Op {
     CompletionStage<?> issue(int client);
   }
 
@@ -133,7 +134,8 @@ final class KvBench implements Runnable {
         fmt(latency.percentileMicros(99.9)), failures.get() > 0 ? " " + failures.get() + " failed" : "");
   }
 
-  private static void drive(Op op, int concurrency, int secs, LatencyRecorder latency, AtomicLong failures)
+  /** Runs {@code concurrency} closed loops of {@code op} for {@code secs} seconds. */
+  static void drive(Op op, int concurrency, int secs, LatencyRecorder latency, AtomicLong failures)
       throws InterruptedException {
     AtomicBoolean stop = new AtomicBoolean();
     CountDownLatch done = new CountDownLatch(concurrency);
@@ -162,7 +164,7 @@ final class KvBench implements Runnable {
     done.await(60, TimeUnit.SECONDS);
   }
 
-  private static String fmt(long us) {
+  static String fmt(long us) {
     return us >= 10_000 ? String.format(Locale.ROOT, "%.1f ms", us / 1000.0) : us + " µs";
   }
 }

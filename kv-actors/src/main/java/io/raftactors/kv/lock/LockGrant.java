@@ -3,6 +3,7 @@ package io.raftactors.kv.lock;
 import io.raftactors.kv.Bytes;
 import io.raftactors.kv.KvClient;
 import io.raftactors.kv.WatchEvent;
+import io.raftactors.raft.ReadConsistency;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 
@@ -18,23 +19,22 @@ public final class LockGrant {
   private final long token;
   private final CompletableFuture<String> lost = new CompletableFuture<>();
   private final LockSession session;
-  private volatile KvClient.Watch watch;
+  private final KvClient client;
+  private KvClient.Watch watch;
+  private boolean watching;
 
-  private LockGrant(String name, Bytes key, long token, LockSession session) {
+  private LockGrant(KvClient client, String name, Bytes key, long token, LockSession session) {
+    this.client = client;
     this.name = name;
     this.key = key;
     this.token = token;
     this.session = session;
   }
 
-  /** Watches the entry (and the session, if any) so that {@link #lost()} tells when it goes. */
+  /** A grant of the entry {@code key}; its loss is watched for once somebody asks ({@link #lost()}). */
   static LockGrant held(KvClient client, String name, Bytes key, long token, LockSession session) {
-    LockGrant g = new LockGrant(name, key, token, session);
-    g.watch = client.watch(key, false, token + 1, e -> {
-      if (e.type() == WatchEvent.Type.DELETE) g.lose("its entry " + key + " was deleted (session or TTL ended)");
-    }, cancelled -> { });
+    LockGrant g = new LockGrant(client, name, key, token, session);
     if (session != null) session.ended().thenAccept(reason -> g.lose("the session ended: " + reason));
-    if (g.lost.isDone() && g.watch != null) g.watch.cancel();
     return g;
   }
 
@@ -71,6 +71,17 @@ public final class LockGrant {
    * deleted); never after a release by its holder.
    */
   public CompletionStage<String> lost() {
+    synchronized (this) {
+      if (!watching && !lost.isDone()) {
+        watching = true;
+        // From the grant on (the entry's revision): a deletion before this call is still seen.
+        watch = client.watch(key, false, token + 1, e -> {
+          if (e.type() == WatchEvent.Type.DELETE) lose("its entry " + key + " was deleted (session or TTL ended)");
+        }, cancelled -> client.get(key, ReadConsistency.LINEARIZABLE).thenAccept(kv -> {
+          if (kv.isEmpty()) lose("its entry " + key + " is gone (session or TTL ended)");
+        }));
+      }
+    }
     return lost;
   }
 
@@ -84,9 +95,9 @@ public final class LockGrant {
     stopWatching();
   }
 
-  private void stopWatching() {
-    KvClient.Watch w = watch;
-    if (w != null) w.cancel();
+  private synchronized void stopWatching() {
+    if (watch != null) watch.cancel();
+    watch = null;
   }
 
   @Override

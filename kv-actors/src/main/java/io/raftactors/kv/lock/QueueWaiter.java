@@ -56,6 +56,8 @@ final class QueueWaiter {
   private boolean noWait;
   private boolean checking;
   private boolean checkAgain;
+  /** The last stale read had not seen this entry yet: read linearizably. */
+  private boolean staleFailed;
   private KvClient.Watch watch;
   private Bytes watched;
   private Cancellable timer;
@@ -151,12 +153,22 @@ final class QueueWaiter {
       return;
     }
     checking = true;
-    client.range(enqueue.prefix(), 0, ReadConsistency.LINEARIZABLE).whenComplete((r, error) -> {
+    // A stale read is enough: entries only ever join the queue behind this one, so a replica that
+    // lags can show more entries ahead of it than there are now, never fewer. It must have seen
+    // this entry created, though, or its absence would look like a loss: then it reads again,
+    // linearizably.
+    ReadConsistency consistency = staleFailed ? ReadConsistency.LINEARIZABLE : ReadConsistency.STALE;
+    client.range(enqueue.prefix(), 0, consistency).whenComplete((r, error) -> {
       synchronized (this) {
         checking = false;
         if (outcome.isDone() || abandoned) return;
         if (error != null) {
           schedule(); // the store is unavailable for now; the timer tries again
+          return;
+        }
+        staleFailed = r.revision() < own.createRevision();
+        if (staleFailed) {
+          check();
           return;
         }
         List<KeyValue> ahead = new ArrayList<>();
