@@ -123,6 +123,11 @@ final class KvBench implements Runnable {
   }
 
   private void measure(String name, int concurrency, Op op) throws InterruptedException {
+    measure(name, concurrency, warmup, seconds, op);
+  }
+
+  /** Warms up, then measures {@code op} in {@code concurrency} closed loops; prints a table row. */
+  static void measure(String name, int concurrency, int warmup, int seconds, Op op) throws InterruptedException {
     drive(op, concurrency, warmup, new LatencyRecorder(), new AtomicLong());
     LatencyRecorder latency = new LatencyRecorder();
     AtomicLong failures = new AtomicLong();

@@ -17,7 +17,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicLong;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -97,14 +96,6 @@ final class LockBench implements Runnable {
   }
 
   private void measure(String name, int concurrency, KvBench.Op op) throws InterruptedException {
-    KvBench.drive(op, concurrency, warmup, new LatencyRecorder(), new AtomicLong());
-    LatencyRecorder latency = new LatencyRecorder();
-    AtomicLong failures = new AtomicLong();
-    long start = System.nanoTime();
-    KvBench.drive(op, concurrency, seconds, latency, failures);
-    double elapsed = (System.nanoTime() - start) / 1e9;
-    System.out.printf(Locale.ROOT, "| %s | %d | %,.0f | %s | %s | %s |%s%n", name, concurrency,
-        latency.count() / elapsed, KvBench.fmt(latency.percentileMicros(50)), KvBench.fmt(latency.percentileMicros(99)),
-        KvBench.fmt(latency.percentileMicros(99.9)), failures.get() > 0 ? " " + failures.get() + " failed" : "");
+    KvBench.measure(name, concurrency, warmup, seconds, op);
   }
 }
