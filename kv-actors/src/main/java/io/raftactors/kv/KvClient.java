@@ -47,6 +47,7 @@ public final class KvClient implements AutoCloseable {
   private final AtomicLong lastWriteNanos = new AtomicLong(System.nanoTime());
   private final AtomicInteger watchCount = new AtomicInteger();
   private final Cancellable keepAlive;
+  private final AtomicReference<io.raftactors.kv.lock.KvLocks> locks = new AtomicReference<>();
 
   private KvClient(ActorSystem<?> system, List<ActorRef<KvCommand>> replicas, KvSettings settings) {
     if (replicas.isEmpty()) throw new IllegalArgumentException("no replicas");
@@ -65,6 +66,17 @@ public final class KvClient implements AutoCloseable {
 
   public static KvClient create(ActorSystem<?> system, List<ActorRef<KvCommand>> replicas, KvSettings settings) {
     return new KvClient(system, replicas, settings);
+  }
+
+  /**
+   * ZooKeeper-style locks, read-write locks, semaphores and elections through this client, in one
+   * lock session ({@code kv.lock.session-ttl}) that {@link #close} ends.
+   */
+  public io.raftactors.kv.lock.KvLocks locks() {
+    io.raftactors.kv.lock.KvLocks current = locks.get();
+    if (current != null) return current;
+    locks.compareAndSet(null, io.raftactors.kv.lock.KvLocks.create(this));
+    return locks.get();
   }
 
   /** The actor system the client runs on (its scheduler serves the lock recipes' timers). */
@@ -419,6 +431,8 @@ public final class KvClient implements AutoCloseable {
 
   @Override
   public void close() {
+    io.raftactors.kv.lock.KvLocks l = locks.get();
+    if (l != null) l.close();
     keepAlive.cancel();
   }
 }

@@ -20,6 +20,7 @@ public sealed interface KvResult
         KvResult.SessionResult,
         KvResult.EnqueueResult,
         KvResult.EvalResult,
+        KvResult.NumberResult,
         KvResult.ScriptResult,
         KvResult.ScriptExistsResult,
         KvResult.Done,
@@ -114,6 +115,9 @@ public sealed interface KvResult
     }
   }
 
+  /** A count a write reports (hash fields added or removed). */
+  record NumberResult(long revision, long number) implements KvResult {}
+
   /** A script remembered under its SHA-1. */
   record ScriptResult(String sha) implements KvResult {}
 
@@ -136,7 +140,9 @@ public sealed interface KvResult
       /** A malformed or impossible request. */
       INVALID,
       /** A fenced write whose token is older than the newest used on the key. */
-      FENCED
+      FENCED,
+      /** A string operation on a hash, or a hash operation on a string. */
+      WRONG_TYPE
     }
   }
 }

@@ -26,7 +26,10 @@ public sealed interface KvWrite
         KvWrite.DeleteIf,
         KvWrite.Eval,
         KvWrite.ScriptLoad,
-        KvWrite.ScriptFlush {
+        KvWrite.ScriptFlush,
+        KvWrite.HashSet,
+        KvWrite.HashDelete,
+        KvWrite.HashIncrement {
 
   /** Only if the key does not exist (SETNX, Memcached add), only if it does (SET XX), or always. */
   enum Condition {
@@ -190,4 +193,28 @@ public sealed interface KvWrite
 
   /** Forgets every remembered script (SCRIPT FLUSH). */
   record ScriptFlush() implements KvWrite {}
+
+  /**
+   * Sets fields of the hash {@code key} (Redis HSET, HMSET; HSETNX with {@code onlyIfAbsent}),
+   * creating it if missing and keeping its lease and expiry; refused (WRONG_TYPE) on a string. The
+   * result counts the fields added.
+   */
+  record HashSet(Bytes key, List<Bytes> fieldsAndValues, boolean onlyIfAbsent) implements KvWrite, TxnOp {
+    public HashSet {
+      fieldsAndValues = List.copyOf(fieldsAndValues);
+      if (fieldsAndValues.isEmpty() || fieldsAndValues.size() % 2 != 0) {
+        throw new IllegalArgumentException("fields and values come in pairs");
+      }
+    }
+  }
+
+  /** Removes fields of the hash {@code key} (HDEL); the key goes with its last field. Counts those removed. */
+  record HashDelete(Bytes key, List<Bytes> fields) implements KvWrite, TxnOp {
+    public HashDelete {
+      fields = List.copyOf(fields);
+    }
+  }
+
+  /** Adds {@code delta} to a field of the hash {@code key} read as an integer (HINCRBY). */
+  record HashIncrement(Bytes key, Bytes field, long delta) implements KvWrite, TxnOp {}
 }

@@ -78,11 +78,48 @@ public final class CommandPlans {
         return Resp.integer(name.equals("TTL") ? (left + 500) / 1000 : left);
       });
       case "TYPE" -> n != 2 ? wrongArity(name) : Plan.of(new KvQuery.Get(key(args.get(1))),
-          r -> Resp.simple(((KvResult.GetResult) r).kv() == null ? "none" : "string"));
+          r -> typeOf(((KvResult.GetResult) r).kv()));
       case "GET" -> n != 2 ? wrongArity(name) : Plan.of(new KvQuery.Get(key(args.get(1))),
           r -> bulkOf(((KvResult.GetResult) r).kv()));
+      case "HSET", "HMSET" -> n < 4 || n % 2 != 0 ? wrongArity(name) : Plan.of(
+          new KvWrite.HashSet(key(args.get(1)), keysFrom(args, 2), false),
+          r -> name.equals("HMSET") ? Resp.OK : Resp.integer(((KvResult.NumberResult) r).number()));
+      case "HSETNX" -> n != 4 ? wrongArity(name) : Plan.of(
+          new KvWrite.HashSet(key(args.get(1)), keysFrom(args, 2), true),
+          r -> Resp.integer(((KvResult.NumberResult) r).number()));
+      case "HDEL" -> n < 3 ? wrongArity(name) : Plan.of(new KvWrite.HashDelete(key(args.get(1)), keysFrom(args, 2)),
+          r -> Resp.integer(((KvResult.NumberResult) r).number()));
+      case "HINCRBY" -> {
+        if (n != 4) yield wrongArity(name);
+        Long by = number(args.get(3));
+        yield by == null ? NOT_AN_INTEGER : Plan.of(new KvWrite.HashIncrement(key(args.get(1)), key(args.get(2)), by),
+            r -> Resp.integer(((KvResult.IncrementResult) r).value()));
+      }
+      case "HGET", "HEXISTS", "HSTRLEN" -> n != 3 ? wrongArity(name) : hashRead(args, fields -> {
+        Bytes v = fields.get(key(args.get(2)));
+        return switch (name) {
+          case "HGET" -> Resp.bulk(v == null ? null : v.unsafeArray());
+          case "HEXISTS" -> Resp.integer(v == null ? 0 : 1);
+          default -> Resp.integer(v == null ? 0 : v.size());
+        };
+      });
+      case "HMGET" -> n < 3 ? wrongArity(name) : hashRead(args, fields -> {
+        List<byte[]> out = new ArrayList<>();
+        for (Bytes f : keysFrom(args, 2)) out.add(fields.containsKey(f) ? fields.get(f).unsafeArray() : null);
+        return Resp.array(out);
+      });
+      case "HGETALL", "HKEYS", "HVALS", "HLEN" -> n != 2 ? wrongArity(name) : hashRead(args, fields -> {
+        if (name.equals("HLEN")) return Resp.integer(fields.size());
+        List<byte[]> out = new ArrayList<>();
+        for (var f : fields.entrySet()) {
+          if (!name.equals("HVALS")) out.add(f.getKey().unsafeArray());
+          if (!name.equals("HKEYS")) out.add(f.getValue().unsafeArray());
+        }
+        return Resp.array(out);
+      });
+      case "PUBLISH" -> n != 3 ? wrongArity(name) : new Plan(List.of(), r -> Resp.integer(0));
       case "STRLEN" -> n != 2 ? wrongArity(name) : Plan.of(new KvQuery.Get(key(args.get(1))),
-          r -> Resp.integer(sizeOf(((KvResult.GetResult) r).kv())));
+          r -> strlen(((KvResult.GetResult) r).kv()));
       case "EXISTS" -> n < 2 ? wrongArity(name) : gets(args, results ->
           Resp.integer(results.stream().filter(r -> ((KvResult.GetResult) r).kv() != null).count()));
       case "MGET" -> n < 2 ? wrongArity(name) : gets(args, results -> {
@@ -208,15 +245,41 @@ public final class CommandPlans {
     return new KvWrite.Put(key(key), key(value), 0, 0, false, condition, previous);
   }
 
+  static final ByteString WRONG_TYPE =
+      Resp.error("WRONGTYPE Operation against a key holding the wrong kind of value");
+
+  /** A string key's value as a bulk string (nil if missing); WRONGTYPE for a hash. */
   static ByteString bulkOf(KeyValue kv) {
-    return Resp.bulk(valueOf(kv));
+    return kv != null && kv.isHash() ? WRONG_TYPE : Resp.bulk(valueOf(kv));
   }
 
+  /** A hash read: the reply from its fields (none if missing); WRONGTYPE for a string. */
+  private static Object hashRead(List<byte[]> args, Function<java.util.TreeMap<Bytes, Bytes>, ByteString> reply) {
+    return Plan.of(new KvQuery.Get(key(args.get(1))), r -> {
+      KeyValue kv = ((KvResult.GetResult) r).kv();
+      if (kv == null) return reply.apply(new java.util.TreeMap<>());
+      return kv.isHash() ? reply.apply(io.raftactors.kv.HashValue.decode(kv.value())) : WRONG_TYPE;
+    });
+  }
+
+  private static List<Bytes> keysFrom(List<byte[]> args, int from) {
+    List<Bytes> out = new ArrayList<>(args.size() - from);
+    for (int i = from; i < args.size(); i++) out.add(key(args.get(i)));
+    return out;
+  }
+
+  /** TYPE's answer. */
+  static ByteString typeOf(KeyValue kv) {
+    return Resp.simple(kv == null ? "none" : kv.isHash() ? "hash" : "string");
+  }
+
+  /** A string key's value (null if missing or a hash: MGET's nil). */
   static byte[] valueOf(KeyValue kv) {
-    return kv == null ? null : kv.value().unsafeArray();
+    return kv == null || kv.isHash() ? null : kv.value().unsafeArray();
   }
 
-  static long sizeOf(KeyValue kv) {
-    return kv == null ? 0 : kv.value().size();
+  /** STRLEN's answer. */
+  static ByteString strlen(KeyValue kv) {
+    return kv != null && kv.isHash() ? WRONG_TYPE : Resp.integer(kv == null ? 0 : kv.value().size());
   }
 }

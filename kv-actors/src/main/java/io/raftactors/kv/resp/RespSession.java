@@ -169,11 +169,13 @@ public final class RespSession {
 
   private static Kind kindOf(String name) {
     return switch (name) {
-      case "PING", "ECHO", "SELECT", "COMMAND", "CONFIG", "CLIENT", "HELLO", "AUTH", "READCONSISTENCY",
+      case "PING", "ECHO", "SELECT", "COMMAND", "CONFIG", "CLIENT", "HELLO", "AUTH", "READCONSISTENCY", "PUBLISH",
           "MULTI", "DISCARD", "RESET" -> Kind.LOCAL;
-      case "GET", "MGET", "EXISTS", "STRLEN", "TTL", "PTTL", "KEYS", "SCAN", "DBSIZE", "TYPE", "INFO" -> Kind.READ;
+      case "GET", "MGET", "EXISTS", "STRLEN", "TTL", "PTTL", "KEYS", "SCAN", "DBSIZE", "TYPE", "INFO", "HGET", "HMGET",
+          "HGETALL", "HEXISTS", "HLEN", "HKEYS", "HVALS", "HSTRLEN" -> Kind.READ;
       case "SET", "SETNX", "GETSET", "MSET", "DEL", "UNLINK", "INCR", "DECR", "INCRBY", "DECRBY", "APPEND",
-          "EXPIRE", "PEXPIRE", "PERSIST", "FLUSHALL", "FLUSHDB", "FENCEDSET", "DELIFEQ", "DELEX" -> Kind.WRITE;
+          "EXPIRE", "PEXPIRE", "PERSIST", "FLUSHALL", "FLUSHDB", "FENCEDSET", "DELIFEQ", "DELEX", "HSET", "HMSET",
+          "HSETNX", "HDEL", "HINCRBY" -> Kind.WRITE;
       case "WATCH", "UNWATCH", "EXEC", "LOCK", "UNLOCK", "RENEW", "EVAL", "EVALSHA", "EVAL_RO", "EVALSHA_RO",
           "SCRIPT" -> Kind.BARRIER;
       default -> null;
@@ -291,6 +293,7 @@ public final class RespSession {
       case NOT_INTEGER -> Resp.error("ERR value is not an integer or out of range");
       case OVERFLOW -> Resp.error("ERR increment or decrement would overflow");
       case FENCED -> Resp.error("FENCED " + f.message());
+      case WRONG_TYPE -> CommandPlans.WRONG_TYPE;
       default -> Resp.error("ERR " + f.message());
     };
   }

@@ -55,10 +55,10 @@ final class StringCommands {
       case "GET" -> n != 2 ? done(wrongArity(name))
           : query(new KvQuery.Get(key(args.get(1))), r -> CommandPlans.bulkOf(((KvResult.GetResult) r).kv()));
       case "STRLEN" -> n != 2 ? done(wrongArity(name))
-          : query(new KvQuery.Get(key(args.get(1))), r -> Resp.integer(CommandPlans.sizeOf(((KvResult.GetResult) r).kv())));
+          : query(new KvQuery.Get(key(args.get(1))), r -> CommandPlans.strlen(((KvResult.GetResult) r).kv()));
       case "TYPE" -> n != 2 ? done(wrongArity(name))
           : query(new KvQuery.Get(key(args.get(1))),
-              r -> Resp.simple(((KvResult.GetResult) r).kv() == null ? "none" : "string"));
+              r -> CommandPlans.typeOf(((KvResult.GetResult) r).kv()));
       case "MGET" -> n < 2 ? done(wrongArity(name)) : query(new KvQuery.GetMany(keys(args)), r -> {
         List<byte[]> values = new ArrayList<>();
         for (KeyValue kv : ((KvResult.GetManyResult) r).kvs()) values.add(CommandPlans.valueOf(kv));
@@ -77,7 +77,7 @@ final class StringCommands {
       case "KEYS" -> n != 2 ? done(wrongArity(name)) : keys(args.get(1));
       case "SCAN" -> n < 2 ? done(wrongArity(name)) : scan(args);
       case "INFO" -> new ServerCommands(session).info(args);
-      default -> done(RespSession.unknown(name, args));
+      default -> planned(name, args);
     };
   }
 
@@ -128,6 +128,16 @@ final class StringCommands {
       }
       return Resp.arrayOf(List.of(Resp.bulk(next), Resp.array(keys)));
     });
+  }
+
+  /** A read that {@link CommandPlans} knows (the hash reads): its one query, at the connection's consistency. */
+  private CompletionStage<ByteString> planned(String name, List<byte[]> args) {
+    Object plan = CommandPlans.plan(name, args, System::currentTimeMillis);
+    if (plan instanceof ByteString error) return done(error);
+    if (!(plan instanceof Plan p) || p.ops().size() != 1 || !(p.ops().get(0) instanceof KvQuery q)) {
+      return done(RespSession.unknown(name, args));
+    }
+    return query(q, r -> p.reply().apply(List.of(r)));
   }
 
   private CompletionStage<ByteString> query(KvQuery q, Function<KvResult, ByteString> reply) {

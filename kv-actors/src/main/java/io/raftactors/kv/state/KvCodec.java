@@ -156,6 +156,7 @@ public final class KvCodec {
 
   // ---- writes -----------------------------------------------------------------------------
 
+  /** Write types; 20 and 21 are taken by the reads of a transaction's operations ({@link #writeOps}). */
   private static void writeWrite(DataOutputStream out, KvWrite w) throws IOException {
     if (w instanceof KvWrite.Put p) {
       out.writeByte(1);
@@ -237,7 +238,21 @@ public final class KvCodec {
       out.writeByte(19);
       writeBytes(out, l.script());
     } else if (w instanceof KvWrite.ScriptFlush) {
-      out.writeByte(20);
+      out.writeByte(24);
+    } else if (w instanceof KvWrite.HashSet h) {
+      out.writeByte(25);
+      writeBytes(out, h.key());
+      writeList(out, h.fieldsAndValues());
+      out.writeBoolean(h.onlyIfAbsent());
+    } else if (w instanceof KvWrite.HashDelete h) {
+      out.writeByte(26);
+      writeBytes(out, h.key());
+      writeList(out, h.fields());
+    } else if (w instanceof KvWrite.HashIncrement h) {
+      out.writeByte(27);
+      writeBytes(out, h.key());
+      writeBytes(out, h.field());
+      out.writeLong(h.delta());
     } else if (w instanceof KvWrite.Batch b) {
       out.writeByte(14);
       out.writeInt(b.writes().size());
@@ -285,7 +300,16 @@ public final class KvCodec {
       case 18 -> new KvWrite.Eval(readBytes(in), in.readUTF(), in.readBoolean(), readList(in), readList(in),
           in.readLong(), in.readLong());
       case 19 -> new KvWrite.ScriptLoad(readBytes(in));
-      case 20 -> new KvWrite.ScriptFlush();
+      case 24 -> new KvWrite.ScriptFlush();
+      case 25 -> {
+        Bytes key = readBytes(in);
+        List<Bytes> fv = readList(in);
+        boolean onlyIfAbsent = in.readBoolean();
+        if (fv.isEmpty() || fv.size() % 2 != 0) throw new IOException("hash fields and values come in pairs");
+        yield new KvWrite.HashSet(key, fv, onlyIfAbsent);
+      }
+      case 26 -> new KvWrite.HashDelete(readBytes(in), readList(in));
+      case 27 -> new KvWrite.HashIncrement(readBytes(in), readBytes(in), in.readLong());
       default -> throw new IOException("unknown write type " + type);
     };
   }
@@ -422,6 +446,10 @@ public final class KvCodec {
       out.writeByte(18);
       out.writeLong(e.revision());
       writeBytes(out, Bytes.wrap(e.reply()));
+    } else if (r instanceof KvResult.NumberResult nr) {
+      out.writeByte(21);
+      out.writeLong(nr.revision());
+      out.writeLong(nr.number());
     } else if (r instanceof KvResult.ScriptResult sr) {
       out.writeByte(19);
       out.writeUTF(sr.sha());
@@ -485,6 +513,7 @@ public final class KvCodec {
       case 17 -> new KvResult.EnqueueResult(in.readLong(), readKeyValue(in), readKeyValue(in), in.readLong());
       case 18 -> new KvResult.EvalResult(in.readLong(), readBytes(in).unsafeArray());
       case 19 -> new KvResult.ScriptResult(in.readUTF());
+      case 21 -> new KvResult.NumberResult(in.readLong(), in.readLong());
       case 20 -> {
         int n = length(in.readInt());
         List<Boolean> exists = new ArrayList<>(n);
@@ -495,8 +524,9 @@ public final class KvCodec {
     };
   }
 
+  /** A byte first: 0 for none, 1 for a string, 2 for a hash (older encodings wrote only 0 or 1). */
   private static void writeKeyValue(DataOutputStream out, KeyValue kv) throws IOException {
-    out.writeBoolean(kv != null);
+    out.writeByte(kv == null ? 0 : kv.isHash() ? 2 : 1);
     if (kv == null) return;
     writeBytes(out, kv.key());
     writeBytes(out, kv.value());
@@ -508,9 +538,11 @@ public final class KvCodec {
   }
 
   private static KeyValue readKeyValue(DataInputStream in) throws IOException {
-    if (!in.readBoolean()) return null;
+    byte kind = in.readByte();
+    if (kind == 0) return null;
+    if (kind != 1 && kind != 2) throw new IOException("unknown key-value kind " + kind);
     return new KeyValue(readBytes(in), readBytes(in), in.readLong(), in.readLong(), in.readLong(),
-        in.readLong(), in.readLong());
+        in.readLong(), in.readLong(), kind == 2 ? KeyValue.Type.HASH : KeyValue.Type.STRING);
   }
 
   // ---- primitives -------------------------------------------------------------------------

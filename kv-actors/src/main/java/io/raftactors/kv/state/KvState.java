@@ -2,6 +2,7 @@ package io.raftactors.kv.state;
 
 import io.raftactors.kv.Bytes;
 import io.raftactors.kv.Compare;
+import io.raftactors.kv.HashValue;
 import io.raftactors.kv.KeyValue;
 import io.raftactors.kv.KvQuery;
 import io.raftactors.kv.KvResult;
@@ -119,6 +120,9 @@ public final class KvState {
     if (write instanceof KvWrite.FencedPut f) return fencedPut(f);
     if (write instanceof KvWrite.DeleteIf d) return deleteIf(d);
     if (write instanceof KvWrite.Eval e) return eval(index, e);
+    if (write instanceof KvWrite.HashSet h) return hashSet(h);
+    if (write instanceof KvWrite.HashDelete h) return hashDelete(h);
+    if (write instanceof KvWrite.HashIncrement h) return hashIncrement(h);
     if (write instanceof KvWrite.ScriptLoad l) {
       String sha = scripts.remember(l.script());
       if (scripts.get(sha) == null) {
@@ -143,6 +147,7 @@ public final class KvState {
 
   private KvResult put(KvWrite.Put p) {
     KeyValue old = data.get(p.key());
+    if (p.returnPrevious() && old != null && old.isHash()) return WRONG_TYPE; // GETSET, SET ... GET
     KeyValue previous = p.returnPrevious() ? old : null;
     if (p.condition() == KvWrite.Condition.IF_ABSENT && old != null
         || p.condition() == KvWrite.Condition.IF_PRESENT && old == null) {
@@ -157,14 +162,19 @@ public final class KvState {
     return new KvResult.PutResult(revision, true, previous);
   }
 
-  /** Creates or replaces {@code key} (the one place keys are written). */
+  /** Creates or replaces {@code key} with a string. */
   private KeyValue write(Bytes key, Bytes value, long lease, long expiresAt) {
+    return write(key, value, lease, expiresAt, KeyValue.Type.STRING);
+  }
+
+  /** Creates or replaces {@code key} (the one place keys are written). */
+  private KeyValue write(Bytes key, Bytes value, long lease, long expiresAt, KeyValue.Type type) {
     long r = rev();
     KeyValue old = data.get(key);
     if (undo != null) undo.keyChanging(key, old);
     KeyValue kv = old == null
-        ? new KeyValue(key, value, r, r, 1, lease, expiresAt)
-        : new KeyValue(key, value, old.createRevision(), r, old.version() + 1, lease, expiresAt);
+        ? new KeyValue(key, value, r, r, 1, lease, expiresAt, type)
+        : new KeyValue(key, value, old.createRevision(), r, old.version() + 1, lease, expiresAt, type);
     unindex(old);
     if (view != null) view.preserve(key, old);
     data.put(key, kv);
@@ -218,8 +228,12 @@ public final class KvState {
     return new KvResult.DeleteResult(revision, keys.size(), null);
   }
 
+  static final KvResult.Failure WRONG_TYPE =
+      new KvResult.Failure(KvResult.Failure.Code.WRONG_TYPE, "Operation against a key holding the wrong kind of value");
+
   private KvResult increment(KvWrite.Increment i) {
     KeyValue old = data.get(i.key());
+    if (old != null && old.isHash()) return WRONG_TYPE;
     Long current = old == null ? Long.valueOf(0) : Integers.parse(old.value());
     if (current == null) {
       return new KvResult.Failure(KvResult.Failure.Code.NOT_INTEGER, "value is not an integer or out of range");
@@ -236,6 +250,7 @@ public final class KvState {
 
   private KvResult append(KvWrite.Append a) {
     KeyValue old = data.get(a.key());
+    if (old != null && old.isHash()) return WRONG_TYPE;
     byte[] value = old == null ? a.suffix().toArray()
         : java.util.Arrays.copyOf(old.value().unsafeArray(), old.value().size() + a.suffix().size());
     if (old != null) {
@@ -243,6 +258,60 @@ public final class KvState {
     }
     write(a.key(), Bytes.wrap(value), old == null ? 0 : old.lease(), old == null ? 0 : old.expiresAt());
     return new KvResult.AppendResult(revision, value.length);
+  }
+
+  private KvResult hashSet(KvWrite.HashSet h) {
+    KeyValue old = data.get(h.key());
+    if (old != null && !old.isHash()) return WRONG_TYPE;
+    java.util.TreeMap<Bytes, Bytes> fields = old == null ? new java.util.TreeMap<>() : HashValue.decode(old.value());
+    long added = 0;
+    List<Bytes> fv = h.fieldsAndValues();
+    for (int i = 0; i + 1 < fv.size(); i += 2) {
+      if (!fields.containsKey(fv.get(i))) added++;
+      else if (h.onlyIfAbsent()) continue;
+      fields.put(fv.get(i), fv.get(i + 1));
+    }
+    if (h.onlyIfAbsent() && added == 0) return new KvResult.NumberResult(revision, 0);
+    writeHash(h.key(), old, fields);
+    return new KvResult.NumberResult(revision, added);
+  }
+
+  private KvResult hashDelete(KvWrite.HashDelete h) {
+    KeyValue old = data.get(h.key());
+    if (old == null) return new KvResult.NumberResult(revision, 0);
+    if (!old.isHash()) return WRONG_TYPE;
+    java.util.TreeMap<Bytes, Bytes> fields = HashValue.decode(old.value());
+    long removed = 0;
+    for (Bytes f : h.fields()) if (fields.remove(f) != null) removed++;
+    if (removed > 0) {
+      if (fields.isEmpty()) remove(h.key());
+      else writeHash(h.key(), old, fields);
+    }
+    return new KvResult.NumberResult(revision, removed);
+  }
+
+  private KvResult hashIncrement(KvWrite.HashIncrement h) {
+    KeyValue old = data.get(h.key());
+    if (old != null && !old.isHash()) return WRONG_TYPE;
+    java.util.TreeMap<Bytes, Bytes> fields = old == null ? new java.util.TreeMap<>() : HashValue.decode(old.value());
+    Bytes current = fields.get(h.field());
+    Long value = current == null ? Long.valueOf(0) : Integers.parse(current);
+    if (value == null) return new KvResult.Failure(KvResult.Failure.Code.NOT_INTEGER, "hash value is not an integer");
+    long next;
+    try {
+      next = Math.addExact(value, h.delta());
+    } catch (ArithmeticException e) {
+      return new KvResult.Failure(KvResult.Failure.Code.OVERFLOW, "increment or decrement would overflow");
+    }
+    fields.put(h.field(), Integers.format(next));
+    writeHash(h.key(), old, fields);
+    return new KvResult.IncrementResult(revision, next);
+  }
+
+  /** Writes a hash's fields, keeping the key's lease and expiry. */
+  private void writeHash(Bytes key, KeyValue old, java.util.Map<Bytes, Bytes> fields) {
+    write(key, HashValue.encode(fields), old == null ? 0 : old.lease(), old == null ? 0 : old.expiresAt(),
+        KeyValue.Type.HASH);
   }
 
   /** Each write as if it had a log entry of its own: a revision of its own, a result of its own. */
@@ -409,7 +478,7 @@ public final class KvState {
     if (expiresAt != kv.expiresAt()) {
       unindex(kv);
       KeyValue updated = new KeyValue(kv.key(), kv.value(), kv.createRevision(), kv.modRevision(),
-          kv.version(), kv.lease(), expiresAt);
+          kv.version(), kv.lease(), expiresAt, kv.type());
       if (view != null) view.preserve(kv.key(), kv);
       if (undo != null) undo.keyChanging(kv.key(), kv);
       data.put(kv.key(), updated);
@@ -591,9 +660,9 @@ public final class KvState {
     while (true) {
       byte marker = in.readByte();
       if (marker == 0) return;
-      if (marker != 1) throw new IOException("malformed KV snapshot: key marker " + marker);
+      if (marker != 1 && marker != 2) throw new IOException("malformed KV snapshot: key marker " + marker);
       KeyValue kv = new KeyValue(KvCodec.readBytes(in), KvCodec.readBytes(in), in.readLong(), in.readLong(),
-          in.readLong(), in.readLong(), in.readLong());
+          in.readLong(), in.readLong(), in.readLong(), marker == 2 ? KeyValue.Type.HASH : KeyValue.Type.STRING);
       if (kv.lease() != 0 && !leases.containsKey(kv.lease())) {
         throw new IOException("malformed KV snapshot: key on lease " + kv.lease() + ", which it does not hold");
       }

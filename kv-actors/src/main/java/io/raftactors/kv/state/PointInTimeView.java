@@ -84,7 +84,7 @@ final class PointInTimeView {
       }
       if (order <= 0) l = liveKeys.hasNext() ? liveKeys.next() : null;
       if (kv != ABSENT) {
-        out.writeByte(1);
+        out.writeByte(kv.isHash() ? 2 : 1);
         KvState.writeKey(out, kv);
       }
     }

@@ -267,7 +267,10 @@ class KvStateMachineTest extends StateMachineHarness {
     for (int i = 1; i <= 3000; i++) {
       clock += random.nextInt(50);
       String key = "k" + random.nextInt(50);
-      KvWrite w = switch (random.nextInt(12)) {
+      KvWrite w = switch (random.nextInt(14)) {
+        case 12 -> new KvWrite.HashSet(b(key), List.of(b("f" + random.nextInt(3)), b("v" + i)), random.nextBoolean());
+        case 13 -> random.nextBoolean() ? new KvWrite.HashIncrement(b(key), b("f" + random.nextInt(3)), 1)
+            : new KvWrite.HashDelete(b(key), List.of(b("f" + random.nextInt(3))));
         case 11 -> new KvWrite.Eval(b(SCRIPTS.get(random.nextInt(SCRIPTS.size()))), "", false,
             List.of(b(key), b("n" + random.nextInt(5))), List.of(b("v" + i)), 100_000, 1 << 20);
         case 8 -> new KvWrite.Enqueue(b("q/"), b("e" + i), random.nextBoolean() ? lease : 0, random.nextInt(2000),
