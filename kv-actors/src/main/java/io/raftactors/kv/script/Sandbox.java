@@ -94,6 +94,7 @@ final class Sandbox {
     for (String name : List.of("lower", "upper", "reverse")) t.rawset(name, Limited.copying(original.get(name)));
     t.rawset("char", Limited.chars(original.get("char")));
     for (String name : List.of("find", "match", "gmatch")) t.rawset(name, Limited.pattern(original.get(name)));
+    t.rawset("gfind", t.rawget("gmatch")); // Lua 5.1's name
     t.rawset("byte", Limited.bytes(original.get("byte")));
     return t;
   }
@@ -106,6 +107,8 @@ final class Sandbox {
     t.rawset("insert", Limited.insert(original.get("insert")));
     t.rawset("unpack", UNPACK);
     t.rawset("pack", Limited.pack(original.get("pack")));
+    t.rawset("getn", GETN); // Lua 5.1
+    t.rawset("maxn", MAXN); // Lua 5.1
     return t;
   }
 
@@ -116,11 +119,35 @@ final class Sandbox {
       String name = k.tojstring();
       if (!name.equals("random") && !name.equals("randomseed")) t.rawset(k, original.get(k));
     }
+    t.rawset("mod", original.get("fmod")); // Lua 5.1's name
     return t;
   }
 
   private static final LuaValue UNPACK = Limited.unpack(((LuaTable) Sandbox.libTable("table")).get("unpack"));
   private static final LuaValue TOSTRING = Limited.tostring(Sandbox.libTable("tostring"));
+
+  /** Lua 5.1's {@code table.getn}: the length of the table's sequence. */
+  private static final LuaValue GETN = new org.luaj.vm2.lib.OneArgFunction() {
+    @Override
+    public LuaValue call(LuaValue t) {
+      return LuaValue.valueOf(t.checktable().length());
+    }
+  };
+
+  /** Lua 5.1's {@code table.maxn}: the largest positive numeric key, or 0. */
+  private static final LuaValue MAXN = new org.luaj.vm2.lib.OneArgFunction() {
+    @Override
+    public LuaValue call(LuaValue t) {
+      LuaTable table = t.checktable();
+      double max = 0;
+      Budget b = Meter.current();
+      for (LuaValue k = table.next(LuaValue.NIL).arg1(); !k.isnil(); k = table.next(k).arg1()) {
+        if (b != null) b.work(1, "table.maxn");
+        if (k.type() == LuaValue.TNUMBER && k.todouble() > max) max = k.todouble();
+      }
+      return LuaValue.valueOf(max);
+    }
+  };
 
   private static LuaValue libTable(String name) {
     return LIB.get(name);

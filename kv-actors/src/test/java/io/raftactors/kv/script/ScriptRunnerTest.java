@@ -152,6 +152,13 @@ class ScriptRunnerTest {
   }
 
   @Test
+  void lua51NamesThatRedisScriptsUse() {
+    assertEquals("*4\r\n:3\r\n:9\r\n:1\r\n$1\r\nb\r\n",
+        reply("local t = {1, 2, 3} t[9] = 1 return {table.getn(t), table.maxn(t), math.mod(7, 3), "
+            + "string.gfind('ab', 'b')()}"));
+  }
+
+  @Test
   void theSafeReleasePattern() {
     String unlock = "if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('del', KEYS[1]) else return 0 end";
     store.put("k1", "token-a");
