@@ -16,7 +16,8 @@ import org.luaj.vm2.lib.VarArgFunction;
 
 /**
  * The world a script sees: Redis's scripting globals (the base functions, {@code string}, {@code
- * table}, {@code math}, {@code KEYS}, {@code ARGV}, {@code redis}) and nothing else: no {@code os},
+ * table}, {@code math}, {@code cjson}, {@code bit}, {@code KEYS}, {@code ARGV}, {@code redis}) and
+ * nothing else: no {@code os},
  * {@code io}, {@code debug}, {@code package}/{@code require}, {@code load*}/{@code dofile}, {@code
  * coroutine}, {@code collectgarbage}, {@code print}, {@code string.dump}, no {@code math.random}
  * (nothing that reads a clock, draws a random number or touches the machine: a script gives the
@@ -62,6 +63,8 @@ final class Sandbox {
     env.rawset("string", stringTable());
     env.rawset("table", tableTable());
     env.rawset("math", mathTable());
+    env.rawset("cjson", LuaJson.table());
+    env.rawset("bit", LuaBit.table());
     env.rawset("_G", env);
     env.rawset("KEYS", keys);
     env.rawset("ARGV", argv);

@@ -159,6 +159,19 @@ class ScriptRunnerTest {
   }
 
   @Test
+  void cjsonAndBitAsRedisHasThem() {
+    assertEquals("*4\r\n$14\r\n[1,2.5,\"x\\/y\"]\r\n$4\r\ntrue\r\n:2\r\n$4\r\ntrue\r\n", reply(
+        "local t = cjson.decode('{\"a\":[1,2.5,\"x/y\"],\"b\":true}') "
+            + "return {cjson.encode(t.a), tostring(t.b), t.a[1] + 1, tostring(cjson.decode('null') == cjson.null)}"));
+    assertEquals("$2\r\n{}\r\n", reply("return cjson.encode({})"));
+    assertTrue(failure("return cjson.decode('{\"a\":')", ScriptLimits.DEFAULT).contains("Expected value"));
+    assertTrue(failure("local t = {} t.self = t return cjson.encode(t)", ScriptLimits.DEFAULT).contains("nesting"));
+    assertEquals("*6\r\n:1\r\n:12\r\n:-1\r\n:256\r\n$8\r\n000000ff\r\n:2147483647\r\n", reply(
+        "return {bit.band(3, 5), bit.bor(3, 5) + bit.bxor(3, 5) - 1, bit.bnot(0), bit.lshift(1, 8), "
+            + "bit.tohex(255), bit.rshift(-1, 1)}"));
+  }
+
+  @Test
   void theSafeReleasePattern() {
     String unlock = "if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('del', KEYS[1]) else return 0 end";
     store.put("k1", "token-a");
