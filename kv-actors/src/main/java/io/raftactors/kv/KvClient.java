@@ -176,9 +176,9 @@ public final class KvClient implements AutoCloseable {
   }
 
   /**
-   * Runs a Lua script atomically on the store (Redis EVAL semantics; see the README's scripting
-   * section), with the limits of {@code kv.script}. A script that fails completes normally with an
-   * {@link KvResult.EvalResult#failed() error reply}, having changed nothing.
+   * Runs a Lua script atomically on the store (Redis EVAL semantics; docs/scripting.md), with the
+   * limits of {@code kv.script}. A script that fails completes normally with an error reply and
+   * {@link KvResult.EvalResult#rolledBack()} set: it changed nothing.
    */
   public CompletionStage<KvResult.EvalResult> eval(String script, List<String> keys, List<String> args) {
     return evalCommand(Bytes.of(script), "", false, keys, args);
@@ -193,7 +193,7 @@ public final class KvClient implements AutoCloseable {
       List<String> args) {
     ScriptLimits limits = ScriptLimits.fromRoot(system.settings().config());
     return write(new KvWrite.Eval(script, sha, bySha, keys.stream().map(Bytes::of).toList(),
-        args.stream().map(Bytes::of).toList(), limits.maxInstructions(), limits.maxMemoryBytes()))
+        args.stream().map(Bytes::of).toList(), limits.maxInstructions(), limits.maxMemoryBytes(), false))
         .thenApply(KvResult.EvalResult.class::cast);
   }
 

@@ -93,15 +93,19 @@ public sealed interface KvResult
   }
 
   /**
-   * A script's reply, as Redis encodes it (RESP2): an error reply when it failed, in which case
-   * nothing it did took effect.
+   * A script's reply, as Redis encodes it (RESP2).
+   *
+   * @param rolledBack the script failed (an error it did not catch, or a limit) and nothing it did
+   *     took effect; a script that returns an error reply itself ({@code redis.error_reply}) did
+   *     not fail: its writes stand
    */
-  record EvalResult(long revision, byte[] reply) implements KvResult {
+  record EvalResult(long revision, byte[] reply, boolean rolledBack) implements KvResult {
+    /** Whether the reply is an error reply (see {@link #rolledBack} for whether writes stand). */
     public boolean failed() {
       return reply.length > 0 && reply[0] == '-';
     }
 
-    /** The error reply's text, or null when the script succeeded. */
+    /** The error reply's text, or null when the reply is not an error. */
     public String error() {
       return failed() ? new String(reply, 1, reply.length - 3, java.nio.charset.StandardCharsets.UTF_8) : null;
     }

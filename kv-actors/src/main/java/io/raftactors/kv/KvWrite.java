@@ -179,9 +179,10 @@ public sealed interface KvWrite
    *
    * @param script the script's text (EVAL; it is also remembered for EVALSHA), empty for EVALSHA
    * @param sha the script's SHA-1 (EVALSHA), empty for EVAL
+   * @param readOnly EVAL_RO / EVALSHA_RO: a write command in it is an error
    */
   record Eval(Bytes script, String sha, boolean bySha, List<Bytes> keys, List<Bytes> args, long maxInstructions,
-      long maxMemoryBytes) implements KvWrite {
+      long maxMemoryBytes, boolean readOnly) implements KvWrite {
     public Eval {
       keys = List.copyOf(keys);
       args = List.copyOf(args);

@@ -33,13 +33,13 @@ final class ScriptCommands {
 
   CompletionStage<ByteString> run(String name, List<byte[]> args) {
     return switch (name) {
-      case "EVAL", "EVAL_RO" -> eval(name, args, false);
-      case "EVALSHA", "EVALSHA_RO" -> eval(name, args, true);
+      case "EVAL", "EVAL_RO" -> eval(name, args, false, name.endsWith("_RO"));
+      case "EVALSHA", "EVALSHA_RO" -> eval(name, args, true, name.endsWith("_RO"));
       default -> script(args);
     };
   }
 
-  private CompletionStage<ByteString> eval(String name, List<byte[]> args, boolean bySha) {
+  private CompletionStage<ByteString> eval(String name, List<byte[]> args, boolean bySha, boolean readOnly) {
     if (args.size() < 3) return done(wrongArity(name));
     Long numKeys = number(args.get(2));
     if (numKeys == null) return done(NOT_AN_INTEGER);
@@ -52,7 +52,7 @@ final class ScriptCommands {
     if (bySha && !sha.matches("[0-9a-f]{40}")) return done(Resp.error("NOSCRIPT No matching script. Please use EVAL."));
     ScriptLimits limits = session.backend.scriptLimits();
     KvWrite.Eval eval = new KvWrite.Eval(bySha ? Bytes.EMPTY : key(args.get(1)), sha, bySha, keys, argv,
-        limits.maxInstructions(), limits.maxMemoryBytes());
+        limits.maxInstructions(), limits.maxMemoryBytes(), readOnly);
     return write(eval, r -> ByteString.fromArray(((KvResult.EvalResult) r).reply()));
   }
 

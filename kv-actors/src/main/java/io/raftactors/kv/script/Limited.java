@@ -41,11 +41,41 @@ final class Limited {
     });
   }
 
+  /** string.format: charged its largest output; tables and functions shown by name, never a JVM address. */
   static LuaValue format(LuaValue original) {
+    return new VarArgFunction() {
+      @Override
+      public Varargs invoke(Varargs args) {
+        Budget b = Meter.current();
+        if (b == null) return original.invoke(args);
+        double bound = args.checkstring(1).length();
+        LuaValue[] named = new LuaValue[args.narg()];
+        for (int i = 1; i <= args.narg(); i++) {
+          LuaValue v = args.arg(i);
+          boolean object = v.istable() || v.isfunction() || v.isuserdata() || v.isthread();
+          named[i - 1] = object && v.metatag(LuaValue.TOSTRING).isnil() ? LuaValue.valueOf(v.typename() + ": " + b.nameOf(v)) : v;
+          if (i > 1) bound += Meter.lengthOf(named[i - 1]) + 100;
+        }
+        b.charge(saturated(bound));
+        return original.invoke(LuaValue.varargsOf(named));
+      }
+    };
+  }
+
+  /** table.remove moves every element after the position down. */
+  static LuaValue remove(LuaValue original) {
     return charging(original, (b, args) -> {
-      double bound = args.checkstring(1).length();
-      for (int i = 2; i <= args.narg(); i++) bound += Meter.lengthOf(args.arg(i)) + 100;
-      b.charge(saturated(bound));
+      long n = args.checktable(1).length();
+      long pos = args.isnoneornil(2) ? n : args.checklong(2);
+      b.work(Math.max(1, n - pos + 1), "table.remove");
+    });
+  }
+
+  /** table.sort: n log n comparisons (a Lua comparator is metered on its own). */
+  static LuaValue sort(LuaValue original) {
+    return charging(original, (b, args) -> {
+      double n = args.checktable(1).length();
+      b.work(n * (Math.log(n + 1) / Math.log(2) + 1), "table.sort");
     });
   }
 
@@ -59,19 +89,28 @@ final class Limited {
 
   static LuaValue bytes(LuaValue original) {
     return charging(original, (b, args) -> {
-      LuaString s = args.checkstring(1);
-      long i = args.optint(2, 1);
-      long j = args.optint(3, (int) i);
-      b.charge(Meter.SLOT_BYTES * Math.max(0, Math.min(j, s.length()) - Math.max(1, i) + 1));
+      long len = args.checkstring(1).length();
+      long i = position(args.optlong(2, 1), len);
+      long j = position(args.isnoneornil(3) ? i : args.checklong(3), len);
+      b.charge(Meter.SLOT_BYTES * Math.max(0, Math.min(j, len) - Math.max(1, i) + 1));
     });
+  }
+
+  /** A string position as Lua reads it: negative counts from the end. */
+  private static long position(long p, long len) {
+    return p >= 0 ? p : Math.max(0, len + p + 1);
   }
 
   static LuaValue pack(LuaValue original) {
     return charging(original, (b, args) -> b.charge((long) Meter.SLOT_BYTES * (args.narg() + 1)));
   }
 
+  /** table.insert: a slot, and with a position, moving every element after it up. */
   static LuaValue insert(LuaValue original) {
-    return charging(original, (b, args) -> b.charge(Meter.SLOT_BYTES));
+    return charging(original, (b, args) -> {
+      b.charge(Meter.SLOT_BYTES);
+      if (args.narg() >= 3) b.work(Math.max(1, args.checktable(1).length() - args.checklong(2) + 1), "table.insert");
+    });
   }
 
   static LuaValue unpack(LuaValue original) {
@@ -139,7 +178,7 @@ final class Limited {
 
   /**
    * Charges the worst case of a Lua pattern match: each of the subject's start positions may try
-   * each repetition ({@code * + -}) at every length, so (n + 1) to the power of one plus the
+   * each repetition ({@code * + - ?}) at every length, so (n + 1) to the power of one plus the
    * number of repetitions (one start position fewer for an anchored pattern).
    */
   static void chargePattern(Budget b, LuaString s, LuaString p, String what) {
@@ -153,7 +192,7 @@ final class Limited {
         for (i++; i < p.length() && p.luaByte(i) != ']'; i++) {
           if (p.luaByte(i) == '%') i++;
         }
-      } else if ((c == '*' || c == '+' || c == '-') && i > (anchored ? 1 : 0)) {
+      } else if ((c == '*' || c == '+' || c == '-' || c == '?') && i > (anchored ? 1 : 0)) {
         repetitions++;
       }
     }

@@ -41,7 +41,9 @@ final class Meter extends DebugLib {
   @Override
   public void onCall(LuaFunction f) {
     Budget b = CURRENT.get();
-    if (b != null) b.frames.push(new Budget.Frame(null, null));
+    if (b == null) return;
+    if (b.frames.size() >= Budget.MAX_DEPTH) throw new LuaError("stack overflow"); // before push: no onReturn follows
+    b.frames.push(new Budget.Frame(null, null));
   }
 
   @Override
@@ -80,13 +82,31 @@ final class Meter extends DebugLib {
       }
       case Lua.OP_NEWTABLE -> b.charge(TABLE_BYTES
           + SLOT_BYTES * (fb2int(Lua.GETARG_B(i)) + fb2int(Lua.GETARG_C(i))));
-      case Lua.OP_SETTABLE, Lua.OP_SETTABUP -> b.charge(SLOT_BYTES);
+      case Lua.OP_SETTABLE -> {
+        Sandbox.checkKey(rk(f, Lua.GETARG_B(i)));
+        b.charge(SLOT_BYTES);
+      }
+      case Lua.OP_SETTABUP -> b.charge(SLOT_BYTES);
+      case Lua.OP_CLOSURE -> b.charge(TABLE_BYTES);
+      case Lua.OP_EQ, Lua.OP_LT, Lua.OP_LE -> {
+        // Comparing strings reads them: charge by the shorter one.
+        LuaValue x = rk(f, Lua.GETARG_B(i));
+        LuaValue y = rk(f, Lua.GETARG_C(i));
+        if (x instanceof LuaString sx && y instanceof LuaString sy) {
+          b.work(Math.min(sx.length(), sy.length()) / 32.0, "comparing strings");
+        }
+      }
       case Lua.OP_SETLIST -> {
         int n = Lua.GETARG_B(i);
         b.charge((long) SLOT_BYTES * (n == 0 ? Math.max(0, top - Lua.GETARG_A(i) - 1) : n));
       }
       default -> { }
     }
+  }
+
+  /** Register or constant {@code x} of an instruction (Lua's RK operand). */
+  private static LuaValue rk(Budget.Frame f, int x) {
+    return (x & 0x100) != 0 ? f.closure().p.k[x & 0xFF] : f.stack()[x];
   }
 
   /** Bytes a value adds to a concatenation (a number's text at most 32). */

@@ -28,10 +28,9 @@ import org.luaj.vm2.lib.VarArgFunction;
  */
 final class Sandbox {
   private static final List<String> BASE = List.of("assert", "error", "getmetatable", "ipairs", "next", "pairs",
-      "pcall", "rawequal", "rawget", "rawlen", "rawset", "select", "setmetatable", "tonumber", "type", "xpcall",
-      "_VERSION");
+      "pcall", "rawequal", "rawget", "rawlen", "select", "tonumber", "type", "_VERSION");
   private static final List<String> STRING = List.of("len", "sub");
-  private static final List<String> TABLE = List.of("remove", "sort");
+  private static final List<String> TABLE = List.of();
   private static final LuaTable LIB;
   /** The string functions that {@code ("x"):f()} finds, sandboxed; unreachable for writes. */
   private static final LuaTable STRING_METHODS;
@@ -59,6 +58,9 @@ final class Sandbox {
     env.debuglib = Meter.INSTANCE;
     for (String name : BASE) env.rawset(name, LIB.get(name));
     env.rawset("tostring", TOSTRING);
+    env.rawset("setmetatable", SETMETATABLE);
+    env.rawset("rawset", RAWSET);
+    env.rawset("xpcall", XPCALL);
     env.rawset("unpack", UNPACK);
     env.rawset("string", stringTable());
     env.rawset("table", tableTable());
@@ -73,13 +75,13 @@ final class Sandbox {
     guard.rawset(LuaValue.INDEX, new VarArgFunction() {
       @Override
       public Varargs invoke(Varargs args) {
-        throw new LuaError("Script attempted to access nonexistent global variable '" + args.arg(2).tojstring() + "'");
+        throw new LuaError("Script attempted to access nonexistent global variable " + describe(args.arg(2)));
       }
     });
     guard.rawset(LuaValue.NEWINDEX, new VarArgFunction() {
       @Override
       public Varargs invoke(Varargs args) {
-        throw new LuaError("Script attempted to create global variable '" + args.arg(2).tojstring() + "'");
+        throw new LuaError("Script attempted to create global variable " + describe(args.arg(2)));
       }
     });
     guard.rawset(LuaValue.METATABLE, LuaValue.FALSE);
@@ -108,6 +110,8 @@ final class Sandbox {
     for (String name : TABLE) t.rawset(name, original.get(name));
     t.rawset("concat", Limited.concat(original.get("concat")));
     t.rawset("insert", Limited.insert(original.get("insert")));
+    t.rawset("remove", Limited.remove(original.get("remove")));
+    t.rawset("sort", Limited.sort(original.get("sort")));
     t.rawset("unpack", UNPACK);
     t.rawset("pack", Limited.pack(original.get("pack")));
     t.rawset("getn", GETN); // Lua 5.1
@@ -149,6 +153,69 @@ final class Sandbox {
         if (k.type() == LuaValue.TNUMBER && k.todouble() > max) max = k.todouble();
       }
       return LuaValue.valueOf(max);
+    }
+  };
+
+  /** A global's name in an error: quoted if a string or number, else its type (never a JVM address). */
+  static String describe(LuaValue name) {
+    return name.isstring() ? "'" + name.tojstring() + "'" : "(a " + name.typename() + " value)";
+  }
+
+  /**
+   * Only strings and numbers may be table keys: LuaJ orders other keys (tables, functions,
+   * booleans) by JVM identity hashes, so {@code pairs} would visit them in a different order on
+   * each replica.
+   */
+  static void checkKey(LuaValue key) {
+    int t = key.type();
+    if (t != LuaValue.TSTRING && t != LuaValue.TNUMBER && t != LuaValue.TNIL) {
+      throw new LuaError("a " + key.typename() + " cannot be a table key in a script (only strings and numbers: "
+          + "the order of other keys would differ between replicas)");
+    }
+  }
+
+  /** {@code setmetatable} without weak tables: what they hold would depend on each JVM's garbage collector. */
+  private static final LuaValue SETMETATABLE = new org.luaj.vm2.lib.TwoArgFunction() {
+    private final LuaValue original = LIB.get("setmetatable");
+
+    @Override
+    public LuaValue call(LuaValue table, LuaValue metatable) {
+      if (metatable.istable() && !metatable.rawget("__mode").isnil()) {
+        throw new LuaError("weak tables (__mode) are not allowed in scripts: their contents would depend on garbage "
+            + "collection, which differs between replicas");
+      }
+      return original.call(table, metatable);
+    }
+  };
+
+  private static final LuaValue RAWSET = new org.luaj.vm2.lib.ThreeArgFunction() {
+    @Override
+    public LuaValue call(LuaValue table, LuaValue key, LuaValue value) {
+      checkKey(key);
+      Budget b = Meter.current();
+      if (b != null) b.charge(Meter.SLOT_BYTES);
+      table.checktable().rawset(key, value);
+      return table;
+    }
+  };
+
+  /**
+   * {@code xpcall(f, handler, ...)}: the handler is called with the error object when {@code f}
+   * fails (LuaJ's own keeps the handler where a sandboxed script cannot reach it).
+   */
+  private static final LuaValue XPCALL = new VarArgFunction() {
+    @Override
+    public Varargs invoke(Varargs args) {
+      LuaValue f = args.checkvalue(1);
+      LuaValue handler = args.checkfunction(2);
+      Varargs result;
+      try {
+        result = f.invoke(args.subargs(3));
+      } catch (LuaError e) {
+        LuaValue m = e.getMessageObject();
+        return LuaValue.varargsOf(LuaValue.FALSE, handler.call(m != null ? m : LuaValue.valueOf(e.getMessage())));
+      }
+      return LuaValue.varargsOf(LuaValue.TRUE, result);
     }
   };
 

@@ -34,12 +34,34 @@ import org.luaj.vm2.lib.VarArgFunction;
 public final class ScriptRunner {
   /** What {@code redis.call} runs a command on. */
   public interface Commands {
-    /** Runs the command (its name upper-cased) and answers with its reply, an error reply included. */
-    ByteString call(String name, List<byte[]> args);
+    /** Runs the command (its name upper-cased): its reply (an error reply included) and cost. */
+    Result call(String name, List<byte[]> args);
+  }
+
+  /**
+   * A command's reply, and the bytes of stored values it read and wrote (charged to the script:
+   * the work of reading and rewriting values, and the memory of what it wrote).
+   */
+  public record Result(ByteString reply, long bytesRead, long bytesWritten) {
+    public static Result of(ByteString reply) {
+      return new Result(reply, 0, 0);
+    }
   }
 
   /** A script's reply, and whether it failed (then the store must be left as it was before it). */
   public record Outcome(ByteString reply, boolean failed) {}
+
+  /**
+   * Scripts run on threads of their own with a large stack (the caller waits): every recursion a
+   * script can cause is bounded by its limits well below it, so a stack overflow, which would
+   * depend on the JVM, its JIT and the thread, does not happen.
+   */
+  private static final java.util.concurrent.ExecutorService THREADS = java.util.concurrent.Executors.newCachedThreadPool(
+      r -> {
+        Thread t = new Thread(null, r, "kv-script", 1L << 30);
+        t.setDaemon(true);
+        return t;
+      });
 
   private static final int CACHED_SCRIPTS = 1024;
   private static final Map<String, Prototype> COMPILED = new LinkedHashMap<>(64, 0.75f, true) {
@@ -60,8 +82,32 @@ public final class ScriptRunner {
     }
   }
 
-  /** Runs {@code script} with KEYS and ARGV; never throws for anything the script does. */
+  /**
+   * Runs {@code script} with KEYS and ARGV, on a script thread, and waits for it; never throws for
+   * anything the script does (an {@link Error} of the JVM, such as running out of memory, is
+   * thrown on).
+   */
   public static Outcome run(Bytes script, String sha, List<Bytes> keys, List<Bytes> args, ScriptLimits limits,
+      Commands commands) {
+    java.util.concurrent.Future<Outcome> f = THREADS.submit(() -> runHere(script, sha, keys, args, limits, commands));
+    boolean interrupted = false;
+    try {
+      while (true) {
+        try {
+          return f.get();
+        } catch (InterruptedException e) {
+          interrupted = true; // the state machine must finish what it applies
+        } catch (java.util.concurrent.ExecutionException e) {
+          if (e.getCause() instanceof Error err) throw err;
+          throw new IllegalStateException("script runner failed", e.getCause());
+        }
+      }
+    } finally {
+      if (interrupted) Thread.currentThread().interrupt();
+    }
+  }
+
+  private static Outcome runHere(Bytes script, String sha, List<Bytes> keys, List<Bytes> args, ScriptLimits limits,
       Commands commands) {
     Budget budget = new Budget(limits);
     Meter.enter(budget);
@@ -84,7 +130,9 @@ public final class ScriptRunner {
       if (m != null && m.istable() && m.rawget("err").isstring()) {
         return new Outcome(error(m.rawget("err").tojstring() + " script: " + sha), true);
       }
-      return new Outcome(error("ERR " + e.getMessage() + " script: " + sha), true);
+      // An error object that is not a string or number: its type, never its JVM address.
+      String text = m == null || m.isstring() ? e.getMessage() : "(error object is a " + m.typename() + " value)";
+      return new Outcome(error("ERR " + text + " script: " + sha), true);
     } catch (StackOverflowError e) {
       return new Outcome(error("ERR script overflowed the stack script: " + sha), true);
     } catch (RuntimeException e) {
@@ -128,6 +176,7 @@ public final class ScriptRunner {
       @Override
       public LuaValue call(LuaValue s) {
         LuaString text = s.checkstring();
+        budget.work(1 + text.length() / 64.0, "redis.sha1hex");
         byte[] bytes = new byte[text.length()];
         text.copyInto(0, bytes, 0, bytes.length);
         return LuaValue.valueOf(sha1(Bytes.wrap(bytes)));
@@ -193,19 +242,26 @@ public final class ScriptRunner {
     public Varargs invoke(Varargs args) {
       if (args.narg() == 0) throw new LuaError("Please specify at least one argument for this redis lib call");
       List<byte[]> command = new ArrayList<>(args.narg());
+      long argBytes = 0;
       for (int i = 1; i <= args.narg(); i++) {
         LuaValue a = args.arg(i);
         if (a.type() != LuaValue.TSTRING && a.type() != LuaValue.TNUMBER) {
           throw new LuaError("Lua redis lib command arguments must be strings or integers");
         }
         LuaString s = a.checkstring();
+        budget.charge(s.length());
+        argBytes += s.length();
         byte[] bytes = new byte[s.length()];
         s.copyInto(0, bytes, 0, bytes.length);
         command.add(bytes);
       }
-      budget.work(1, "redis.call");
+      budget.work(1 + argBytes / 64.0, "redis.call");
       String name = new String(command.get(0), StandardCharsets.ISO_8859_1).toUpperCase(Locale.ROOT);
-      LuaValue reply = LuaReplies.toLua(commands.call(name, command), budget);
+      Result result = commands.call(name, command);
+      // What the command wrote stays in the store (and in its watch events): it counts as allocated.
+      budget.charge(result.bytesWritten());
+      budget.work((result.bytesRead() + result.bytesWritten()) / 64.0, "redis.call");
+      LuaValue reply = LuaReplies.toLua(result.reply(), budget);
       if (!protectedCall && reply.istable() && reply.rawget("err").isstring()) throw new LuaError(reply);
       return reply;
     }

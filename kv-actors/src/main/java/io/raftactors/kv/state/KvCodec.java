@@ -234,6 +234,7 @@ public final class KvCodec {
       writeList(out, e.args());
       out.writeLong(e.maxInstructions());
       out.writeLong(e.maxMemoryBytes());
+      out.writeBoolean(e.readOnly());
     } else if (w instanceof KvWrite.ScriptLoad l) {
       out.writeByte(19);
       writeBytes(out, l.script());
@@ -298,7 +299,7 @@ public final class KvCodec {
       case 16 -> new KvWrite.FencedPut(readBytes(in), readBytes(in), in.readLong());
       case 17 -> new KvWrite.DeleteIf(readBytes(in), readBytes(in), in.readBoolean());
       case 18 -> new KvWrite.Eval(readBytes(in), in.readUTF(), in.readBoolean(), readList(in), readList(in),
-          in.readLong(), in.readLong());
+          in.readLong(), in.readLong(), in.readBoolean());
       case 19 -> new KvWrite.ScriptLoad(readBytes(in));
       case 24 -> new KvWrite.ScriptFlush();
       case 25 -> {
@@ -446,6 +447,7 @@ public final class KvCodec {
       out.writeByte(18);
       out.writeLong(e.revision());
       writeBytes(out, Bytes.wrap(e.reply()));
+      out.writeBoolean(e.rolledBack());
     } else if (r instanceof KvResult.NumberResult nr) {
       out.writeByte(21);
       out.writeLong(nr.revision());
@@ -511,7 +513,7 @@ public final class KvCodec {
         yield new KvResult.BatchResult(results);
       }
       case 17 -> new KvResult.EnqueueResult(in.readLong(), readKeyValue(in), readKeyValue(in), in.readLong());
-      case 18 -> new KvResult.EvalResult(in.readLong(), readBytes(in).unsafeArray());
+      case 18 -> new KvResult.EvalResult(in.readLong(), readBytes(in).unsafeArray(), in.readBoolean());
       case 19 -> new KvResult.ScriptResult(in.readUTF());
       case 21 -> new KvResult.NumberResult(in.readLong(), in.readLong());
       case 20 -> {

@@ -393,40 +393,85 @@ public final class KvState {
   /** Runs a script; if it fails, everything it changed is put back as it was. */
   private KvResult eval(long index, KvWrite.Eval e) {
     Bytes source = e.bySha() ? scripts.get(e.sha()) : e.script();
-    if (source == null) {
-      return new KvResult.EvalResult(revision, "-NOSCRIPT No matching script. Please use EVAL.\r\n".getBytes(
-          java.nio.charset.StandardCharsets.US_ASCII));
-    }
+    if (source == null) return evalResult("-NOSCRIPT No matching script. Please use EVAL.\r\n", false);
     String sha = e.bySha() ? e.sha() : scripts.remember(source);
-    if (e.keys().size() == 1 && e.args().size() == 1 && UnlockScript.matches(source)) {
+    if (e.keys().size() == 1 && e.args().size() == 1 && !e.readOnly() && UnlockScript.matches(source)) {
       long deleted = ((KvResult.DeleteResult) deleteIf(new KvWrite.DeleteIf(e.keys().get(0), e.args().get(0), true))).deleted();
-      return new KvResult.EvalResult(revision, (":" + deleted + "\r\n").getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+      return new KvResult.EvalResult(revision, (":" + deleted + "\r\n").getBytes(java.nio.charset.StandardCharsets.US_ASCII),
+          false);
+    }
+    ScriptLimits limits;
+    try {
+      // The command carries its proposer's limits; the state machine caps them, the same on every replica.
+      limits = new ScriptLimits(Math.min(e.maxInstructions(), ScriptLimits.MAX.maxInstructions()),
+          Math.min(e.maxMemoryBytes(), ScriptLimits.MAX.maxMemoryBytes()));
+    } catch (IllegalArgumentException bad) {
+      return evalResult("-ERR " + bad.getMessage() + "\r\n", true);
     }
     undo = new Undo(revision, events.size());
-    ScriptRunner.Outcome outcome;
+    ScriptRunner.Outcome outcome = null;
     try {
-      outcome = ScriptRunner.run(source, sha, e.keys(), e.args(),
-          new ScriptLimits(e.maxInstructions(), e.maxMemoryBytes()), (name, args) -> call(index, name, args));
-    } catch (IllegalArgumentException bad) { // limits out of range: a malformed command
-      outcome = new ScriptRunner.Outcome(Resp.error("ERR " + bad.getMessage()), true);
+      outcome = ScriptRunner.run(source, sha, e.keys(), e.args(), limits, (name, args) -> call(index, name, args,
+          e.readOnly()));
+    } finally {
+      Undo done = undo;
+      undo = null;
+      if (outcome == null || outcome.failed()) rollBack(done); // also when the JVM itself failed under it
     }
-    Undo done = undo;
-    undo = null;
-    if (outcome.failed()) rollBack(done);
-    return new KvResult.EvalResult(changeRevision == 0 ? revision : changeRevision, outcome.reply().toArray());
+    return new KvResult.EvalResult(changeRevision == 0 ? revision : changeRevision, outcome.reply().toArray(),
+        outcome.failed());
   }
 
-  /** A script's {@code redis.call}: the command's plan run on this state, and the reply it makes. */
-  private akka.util.ByteString call(long index, String name, java.util.List<byte[]> args) {
+  private KvResult.EvalResult evalResult(String reply, boolean rolledBack) {
+    return new KvResult.EvalResult(revision, reply.getBytes(java.nio.charset.StandardCharsets.UTF_8), rolledBack);
+  }
+
+  /**
+   * A script's {@code redis.call}: the command's plan run on this state, the reply it makes, and
+   * the bytes of values it read and wrote.
+   */
+  private ScriptRunner.Result call(long index, String name, java.util.List<byte[]> args, boolean readOnly) {
     Object plan = CommandPlans.plan(name, args, () -> now);
     if (plan == null) {
-      return Resp.error("ERR This Redis command is not allowed from script or is unknown: " + name.toLowerCase(
-          java.util.Locale.ROOT));
+      return ScriptRunner.Result.of(Resp.error("ERR This Redis command is not allowed from script or is unknown: "
+          + name.toLowerCase(java.util.Locale.ROOT)));
     }
-    if (!(plan instanceof Plan p)) return (akka.util.ByteString) plan;
+    if (!(plan instanceof Plan p)) return ScriptRunner.Result.of((akka.util.ByteString) plan);
+    if (readOnly && p.ops().stream().anyMatch(op -> op instanceof KvWrite)) {
+      return ScriptRunner.Result.of(Resp.error("ERR Write commands are not allowed from read-only scripts"));
+    }
+    long read = 0;
+    long written = 0;
     List<KvResult> results = new ArrayList<>(p.ops().size());
-    for (TxnOp op : p.ops()) results.add(op instanceof KvWrite w ? apply(index, w) : query((KvQuery) op));
-    return CommandPlans.reply(p, results);
+    for (TxnOp op : p.ops()) {
+      Bytes key = keyOf(op);
+      KeyValue before = key == null ? null : data.get(key);
+      read += before == null ? 0 : before.value().size();
+      KvResult r = op instanceof KvWrite w ? apply(index, w) : query((KvQuery) op);
+      if (op instanceof KvWrite) {
+        KeyValue after = key == null ? null : data.get(key);
+        if (after != null && after != before) written += after.key().size() + after.value().size();
+        if (r instanceof KvResult.DeleteResult d) read += 64 * d.deleted();
+      }
+      results.add(r);
+    }
+    return new ScriptRunner.Result(CommandPlans.reply(p, results), read, written);
+  }
+
+  /** The one key an operation reads or writes, or null (a range). */
+  private static Bytes keyOf(TxnOp op) {
+    if (op instanceof KvWrite.Put w) return w.key();
+    if (op instanceof KvWrite.Delete w) return w.key();
+    if (op instanceof KvWrite.Increment w) return w.key();
+    if (op instanceof KvWrite.Append w) return w.key();
+    if (op instanceof KvWrite.Touch w) return w.key();
+    if (op instanceof KvWrite.FencedPut w) return w.key();
+    if (op instanceof KvWrite.DeleteIf w) return w.key();
+    if (op instanceof KvWrite.HashSet w) return w.key();
+    if (op instanceof KvWrite.HashDelete w) return w.key();
+    if (op instanceof KvWrite.HashIncrement w) return w.key();
+    if (op instanceof KvQuery.Get q) return q.key();
+    return null;
   }
 
   /** Puts back what a failed script changed: keys (with their leases and expiries), fences, revision, events. */

@@ -19,7 +19,9 @@ class ScriptRunnerTest {
   final Map<String, String> store = new HashMap<>();
   static final ScriptLimits SMALL = new ScriptLimits(200_000, 1024 * 1024);
 
-  final ScriptRunner.Commands commands = (name, args) -> {
+  final ScriptRunner.Commands commands = (name, args) -> ScriptRunner.Result.of(toy(name, args));
+
+  ByteString toy(String name, List<byte[]> args) {
     String key = args.size() > 1 ? new String(args.get(1), StandardCharsets.UTF_8) : "";
     return switch (name) {
       case "GET" -> store.containsKey(key) ? bulk(store.get(key)) : ByteString.fromString("$-1\r\n");
@@ -38,7 +40,7 @@ class ScriptRunnerTest {
       }
       default -> ByteString.fromString("-ERR Unknown Redis command called from script\r\n");
     };
-  };
+  }
 
   static ByteString bulk(String s) {
     return ByteString.fromString("$" + s.getBytes(StandardCharsets.UTF_8).length + "\r\n" + s + "\r\n");
@@ -169,6 +171,45 @@ class ScriptRunnerTest {
     assertEquals("*6\r\n:1\r\n:12\r\n:-1\r\n:256\r\n$8\r\n000000ff\r\n:2147483647\r\n", reply(
         "return {bit.band(3, 5), bit.bor(3, 5) + bit.bxor(3, 5) - 1, bit.bnot(0), bit.lshift(1, 8), "
             + "bit.tohex(255), bit.rshift(-1, 1)}"));
+  }
+
+  @Test
+  void nothingAScriptDoesDependsOnTheJvm() {
+    assertTrue(failure("setmetatable({}, {__mode = 'k'})", ScriptLimits.DEFAULT).contains("weak tables"));
+    assertTrue(failure("local t = {} t[{}] = 1", ScriptLimits.DEFAULT).contains("cannot be a table key"));
+    assertTrue(failure("local t = {[true] = 1}", ScriptLimits.DEFAULT).contains("cannot be a table key"));
+    assertTrue(failure("rawset({}, function() end, 1)", ScriptLimits.DEFAULT).contains("cannot be a table key"));
+    String r = failure("error({})", ScriptLimits.DEFAULT);
+    assertTrue(r.contains("error object is a table value") && !r.matches(".*[0-9a-f]{6,}.*script.*") , r);
+    assertEquals("$8\r\ntable: 1\r\n", reply("return string.format('%s', {})"));
+    String global = reply("local ok, e = pcall(function() return _G[{}] end) return e");
+    assertTrue(global.contains("(a table value)"), global);
+  }
+
+  @Test
+  void workInJavaIsChargedToo() {
+    assertTrue(failure("local s = string.rep('a', 500000) while true do local _ = s < s end", SMALL)
+        .contains("comparing strings"));
+    assertTrue(failure("local t = {} for i = 1, 20000 do t[i] = i end while true do table.insert(t, 1, 0) end", SMALL)
+        .contains("instructions"));
+    assertTrue(failure("return string.find(('a'):rep(40), ('a?'):rep(40) .. ('a'):rep(40))", SMALL)
+        .contains("pattern match"));
+    assertTrue(failure("local s = string.rep('x', 400000) for i = 1, 10 do redis.call('set', 'k' .. i, s) end", SMALL)
+        .contains("bytes allocated"), "what redis.call is given counts");
+    assertTrue(failure("return string.byte(string.rep('x', 100000), 1, -1)", SMALL).contains("bytes allocated"));
+  }
+
+  @Test
+  void javaFramesAreBoundedLikeLuaFrames() {
+    String r = reply("local f = function() return 1 end local args = {} for i = 1, 1000 do args[i] = pcall end "
+        + "args[1001] = f local ok, err = pcall(unpack(args)) return tostring(ok)");
+    assertEquals("$4\r\ntrue\r\n", r, "the outer pcall returns; the Java stack stays bounded");
+  }
+
+  @Test
+  void xpcallCallsItsHandler() {
+    assertEquals("*2\r\n$5\r\nfalse\r\n$7\r\nhandled\r\n",
+        reply("local ok, v = xpcall(function() error('x') end, function(e) return 'handled' end) return {tostring(ok), v}"));
   }
 
   @Test

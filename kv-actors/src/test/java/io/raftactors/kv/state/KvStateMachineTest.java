@@ -272,7 +272,7 @@ class KvStateMachineTest extends StateMachineHarness {
         case 13 -> random.nextBoolean() ? new KvWrite.HashIncrement(b(key), b("f" + random.nextInt(3)), 1)
             : new KvWrite.HashDelete(b(key), List.of(b("f" + random.nextInt(3))));
         case 11 -> new KvWrite.Eval(b(SCRIPTS.get(random.nextInt(SCRIPTS.size()))), "", false,
-            List.of(b(key), b("n" + random.nextInt(5))), List.of(b("v" + i)), 100_000, 1 << 20);
+            List.of(b(key), b("n" + random.nextInt(5))), List.of(b("v" + i)), 100_000, 1 << 20, false);
         case 8 -> new KvWrite.Enqueue(b("q/"), b("e" + i), random.nextBoolean() ? lease : 0, random.nextInt(2000),
             random.nextBoolean());
         case 9 -> new KvWrite.FencedPut(b("f" + random.nextInt(3)), b("v" + i), 1 + random.nextInt(i));

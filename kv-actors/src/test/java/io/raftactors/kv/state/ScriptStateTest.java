@@ -22,7 +22,7 @@ import org.junit.jupiter.api.Test;
 class ScriptStateTest extends StateMachineHarness {
   KvResult.EvalResult eval(String script, List<String> keys, String... args) {
     return (KvResult.EvalResult) apply(new KvWrite.Eval(b(script), "", false, keys.stream().map(Bytes::of).toList(),
-        List.of(args).stream().map(Bytes::of).toList(), ScriptLimits.DEFAULT.maxInstructions(), 1 << 20));
+        List.of(args).stream().map(Bytes::of).toList(), ScriptLimits.DEFAULT.maxInstructions(), 1 << 20, false));
   }
 
   static String reply(KvResult.EvalResult r) {
@@ -80,7 +80,7 @@ class ScriptStateTest extends StateMachineHarness {
   void scriptsAreRememberedForEvalshaAndForgottenByFlush() {
     String script = "return ARGV[1]";
     String sha = ScriptRunner.sha1(b(script));
-    KvWrite.Eval bySha = new KvWrite.Eval(Bytes.EMPTY, sha, true, List.of(), List.of(b("hi")), 1_000_000, 1 << 20);
+    KvWrite.Eval bySha = new KvWrite.Eval(Bytes.EMPTY, sha, true, List.of(), List.of(b("hi")), 1_000_000, 1 << 20, false);
     assertTrue(reply((KvResult.EvalResult) apply(bySha)).startsWith("-NOSCRIPT"));
     eval(script, List.of(), "first");
     assertEquals("$2\r\nhi\r\n", reply((KvResult.EvalResult) apply(bySha)));
@@ -100,7 +100,7 @@ class ScriptStateTest extends StateMachineHarness {
     KvStateMachine restored = new KvStateMachine(e -> {});
     restored.restore(new ByteArrayInputStream(out.toByteArray()));
     byte[] cmd = KvCodec.encode(new KvCodec.Command(null,
-        new KvWrite.Eval(Bytes.EMPTY, sha, true, List.of(), List.of(), 1_000_000, 1 << 20)));
+        new KvWrite.Eval(Bytes.EMPTY, sha, true, List.of(), List.of(), 1_000_000, 1 << 20, false)));
     KvResult r = KvCodec.decodeResult(restored.apply(new CommittedCommand(++index, 1, clock, cmd)));
     assertEquals(":42\r\n", reply((KvResult.EvalResult) r));
   }
@@ -119,6 +119,26 @@ class ScriptStateTest extends StateMachineHarness {
     apply(KvWrite.Put.of(b("lock"), b("me")));
     assertEquals(":2\r\n", reply(eval(unlock.replace("return 0", "return 2"), List.of("lock"), "you")));
     assertFalse(get("lock") == null);
+  }
+
+  @Test
+  void readOnlyScriptsCannotWriteAndAnErrorReplyIsNotARollback() {
+    KvResult.EvalResult ro = (KvResult.EvalResult) apply(new KvWrite.Eval(b("return redis.call('set', 'k', 'v')"), "",
+        false, List.of(), List.of(), 1_000_000, 1 << 20, true));
+    assertTrue(ro.rolledBack() && reply(ro).contains("read-only"), reply(ro));
+    assertNull(get("k"));
+    KvResult.EvalResult r = eval("redis.call('set', 'k', 'v') return redis.error_reply('MY own error')", List.of());
+    assertTrue(r.failed(), "an error reply");
+    assertFalse(r.rolledBack(), "but the script did not fail: its write stands");
+    assertEquals("v", get("k").value().utf8());
+  }
+
+  @Test
+  void theStateMachineCapsTheLimitsACommandAsksFor() {
+    KvResult.EvalResult r = (KvResult.EvalResult) apply(new KvWrite.Eval(b("return string.rep('x', 2^31)"), "", false,
+        List.of(), List.of(), Long.MAX_VALUE, Long.MAX_VALUE, false));
+    assertTrue(reply(r).contains("limit of " + ScriptLimits.MAX.maxMemoryBytes() + " bytes"), reply(r));
+    assertTrue(r.rolledBack());
   }
 
   @Test
