@@ -149,13 +149,18 @@ class KvLocksTest {
     String cutOff = c.raft.nodeIds().stream().filter(id -> !id.equals(leader)).findFirst().orElseThrow();
     KvClient lonely = c.clientOf(cutOff);
     KvLocks lonelyLocks = locks(lonely);
-    LockGrant old = join(lonelyLocks.mutex("f").lock());
+    KvLock lonelyLock = lonelyLocks.mutex("f");
+    LockGrant old = join(lonelyLock.lock());
     assertTrue(join(lonely.fencedPut(Bytes.of("resource"), Bytes.of("old holder"), old.token())).applied());
     c.raft.network().disconnect(cutOff);
     LockGrant next = join(locks().mutex("f").lock()); // once the cut-off session's lease ends
     assertTrue(next.token() > old.token());
     assertEquals("the session's lease could not be renewed in time",
         old.lost().toCompletableFuture().get(10, TimeUnit.SECONDS).replaceFirst("^the session ended: ", ""));
+    ExecutionException reentrant = assertThrows(ExecutionException.class,
+        () -> lonelyLock.lock().toCompletableFuture().get(15, TimeUnit.SECONDS));
+    assertInstanceOf(io.raftactors.kv.lock.LockLostException.class, reentrant.getCause(),
+        "a reentrant lock() on a lost grant fails instead of counting a hold nobody has");
     KvClient fresh = c.client();
     closing.add(fresh);
     join(fresh.fencedPut(Bytes.of("resource"), Bytes.of("new holder"), next.token()));

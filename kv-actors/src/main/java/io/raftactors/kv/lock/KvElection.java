@@ -24,8 +24,13 @@ import java.util.function.Consumer;
 public final class KvElection {
   /** A leader: its value, its entry's key and its token. */
   public record Leader(Bytes value, Bytes key, long token) {
+    /** An entry's value is a unique candidate id, a zero byte, then the candidate's value. */
     static Leader of(KeyValue kv) {
-      return new Leader(kv.value(), kv.key(), kv.createRevision());
+      byte[] b = kv.value().unsafeArray();
+      int zero = 0;
+      while (zero < b.length && b[zero] != 0) zero++;
+      Bytes value = zero < b.length ? Bytes.wrap(java.util.Arrays.copyOfRange(b, zero + 1, b.length)) : kv.value();
+      return new Leader(value, kv.key(), kv.createRevision());
     }
   }
 
@@ -34,7 +39,8 @@ public final class KvElection {
   private final Bytes prefix;
   private CompletableFuture<LockGrant> campaign;
   private LockGrant leadership;
-  private long lease;
+  /** The leading entry's candidate id (before its value). */
+  private Bytes candidate;
 
   KvElection(KvLocks locks, String name, Bytes prefix) {
     this.locks = locks;
@@ -52,31 +58,43 @@ public final class KvElection {
     }
     CompletableFuture<LockGrant> result = new CompletableFuture<>();
     campaign = result;
-    locks.queue(prefix, QueueWaiter.EXCLUSIVE, null, value, result, (entry, session) -> {
-      LockGrant g = LockGrant.held(locks.client(), name, entry.key(), entry.createRevision(), session);
-      synchronized (this) {
-        leadership = g;
-        lease = entry.lease();
-      }
-      return g;
-    }).whenComplete((g, e) -> {
-      if (e != null) result.completeExceptionally(LockSession.cause(e));
-      else result.complete(g);
-    });
+    // A unique id first, so that the candidate's own entry is never mistaken for another's with the same value.
+    Bytes id = locks.uniqueValue("candidate:").concat(Bytes.wrap(new byte[] {0}));
+    locks.queue(prefix, QueueWaiter.EXCLUSIVE, null, id.concat(value), result,
+        (entry, session) -> LockGrant.held(locks.client(), name, entry.key(), entry.createRevision(), session))
+        .whenComplete((g, e) -> {
+          if (e != null) {
+            result.completeExceptionally(LockSession.cause(e));
+            return;
+          }
+          synchronized (this) {
+            leadership = g;
+            candidate = id;
+          }
+          if (!result.complete(g) && g != null) { // withdrawn just as it won
+            synchronized (this) {
+              if (leadership == g) leadership = null;
+            }
+            g.released();
+            locks.release(g.key());
+          }
+        });
     return result;
   }
 
   /** Changes the leader's value (only while this candidate leads); false if it no longer does. */
   public CompletionStage<Boolean> proclaim(Bytes value) {
     LockGrant g;
-    long l;
+    Bytes id;
     synchronized (this) {
       g = leadership;
-      l = lease;
+      id = candidate;
     }
     if (g == null) return CompletableFuture.failedFuture(new IllegalStateException("not leading " + name));
+    long lease = g.session() == null ? 0 : g.session().lease();
     KvWrite.Txn txn = new KvWrite.Txn(List.of(Compare.createRevision(g.key(), Compare.Relation.EQUAL, g.token())),
-        List.of(new KvWrite.Put(g.key(), value, l, 0, false, KvWrite.Condition.ALWAYS, false)), List.of());
+        List.of(new KvWrite.Put(g.key(), id.concat(value), lease, 0, false, KvWrite.Condition.ALWAYS, false)),
+        List.of());
     return locks.client().txn(txn).thenApply(KvResult.TxnResult::succeeded);
   }
 
@@ -96,6 +114,11 @@ public final class KvElection {
     }
     g.released();
     return locks.release(g.key());
+  }
+
+  /** Whether this candidate leads or campaigns. */
+  public synchronized boolean active() {
+    return leadership != null || campaign != null && !campaign.isDone();
   }
 
   /** Who leads now (a linearizable read), if anyone. */

@@ -57,12 +57,20 @@ public final class KvLock {
   }
 
   private synchronized CompletableFuture<Optional<LockGrant>> acquire(Duration wait) {
+    if (grant != null && grant.isLost()) { // its session ended or its entry went: no longer held
+      LockGrant gone = grant;
+      grant = null;
+      holds = 0;
+      return CompletableFuture.failedFuture(new LockLostException("the lock " + name + " (token " + gone.token()
+          + ") was lost: " + gone.lost().toCompletableFuture().getNow("")));
+    }
     if (grant != null) {
       holds++;
       return CompletableFuture.completedFuture(Optional.of(grant));
     }
-    if (acquiring != null) { // the same owner is already on its way: reentrant once that is decided
-      return acquiring.handle((x, e) -> null).thenCompose(x -> acquire(wait));
+    if (acquiring != null) {
+      return CompletableFuture.failedFuture(new IllegalStateException(
+          "this owner already waits for " + name + "; one acquisition at a time (use one KvLock per owner)"));
     }
     CompletableFuture<Optional<LockGrant>> result = new CompletableFuture<>();
     acquiring = result;
@@ -80,8 +88,20 @@ public final class KvLock {
         holds = 1;
       }
     }
-    if (error != null) result.completeExceptionally(LockSession.cause(error));
-    else result.complete(Optional.ofNullable(g));
+    if (error != null) {
+      result.completeExceptionally(LockSession.cause(error));
+    } else if (!result.complete(Optional.ofNullable(g)) && g != null) {
+      // Cancelled just as it was granted: this hold is nobody's.
+      boolean last;
+      synchronized (this) {
+        last = grant == g && --holds == 0;
+        if (last) grant = null;
+      }
+      if (last) {
+        g.released();
+        locks.release(g.key());
+      }
+    }
   }
 
   /** Releases one hold; the last one deletes the entry, which wakes the next waiter. */

@@ -59,8 +59,11 @@ public final class KvSemaphore {
     locks.queue(prefix, rule, wait, locks.uniqueValue(""),
         result, (entry, session) -> LockGrant.held(locks.client(), name, entry.key(), entry.createRevision(), session))
         .whenComplete((g, e) -> {
-          if (e != null) result.completeExceptionally(LockSession.cause(e));
-          else result.complete(Optional.ofNullable(g));
+          if (e != null) {
+            result.completeExceptionally(LockSession.cause(e));
+          } else if (!result.complete(Optional.ofNullable(g)) && g != null) {
+            release(g); // cancelled just as it was granted
+          }
         });
     return result;
   }

@@ -34,7 +34,7 @@ public final class LockGrant {
   /** A grant of the entry {@code key}; its loss is watched for once somebody asks ({@link #lost()}). */
   static LockGrant held(KvClient client, String name, Bytes key, long token, LockSession session) {
     LockGrant g = new LockGrant(client, name, key, token, session);
-    if (session != null) session.ended().thenAccept(reason -> g.lose("the session ended: " + reason));
+    if (session != null) session.hold(g);
     return g;
   }
 
@@ -53,7 +53,13 @@ public final class LockGrant {
    * too: between the check and the action, a pause can still outlast the session.
    */
   public boolean isValid() {
+    lost(); // watches the entry from the first question on
     return !lost.isDone() && (session == null || session.isValid());
+  }
+
+  /** Whether it is known to be lost (its entry deleted, or its session over). */
+  boolean isLost() {
+    return lost.isDone() && !lost.isCancelled();
   }
 
   /** The session the grant belongs to. */
@@ -85,14 +91,16 @@ public final class LockGrant {
     return lost;
   }
 
-  private void lose(String reason) {
+  void lose(String reason) {
     if (lost.complete(reason)) stopWatching();
+    if (session != null) session.forget(this);
   }
 
   /** The holder released it: no more loss is reported. */
   void released() {
     lost.cancel(false);
     stopWatching();
+    if (session != null) session.forget(this);
   }
 
   private synchronized void stopWatching() {

@@ -82,6 +82,10 @@ public final class LockService extends AbstractBehavior<LockService.Command> {
 
   private Behavior<Command> onAcquire(Acquire a) {
     Key key = new Key(a.name(), false, a.owner());
+    if (waiting.containsKey(key)) {
+      a.owner().tell(new LockEvent.NotAcquired(a.name(), "already waiting for it"));
+      return this;
+    }
     KvLock lock = mutexes.computeIfAbsent(key, k -> locks.mutex(a.name()));
     watch(a.owner());
     CompletableFuture<Optional<LockGrant>> attempt =
@@ -95,6 +99,11 @@ public final class LockService extends AbstractBehavior<LockService.Command> {
 
   private Behavior<Command> onCampaign(Campaign c) {
     Key key = new Key(c.name(), true, c.owner());
+    KvElection active = elections.get(key);
+    if (waiting.containsKey(key) || active != null && active.active()) {
+      c.owner().tell(new LockEvent.NotAcquired(c.name(), "already campaigning"));
+      return this;
+    }
     KvElection election = elections.computeIfAbsent(key, k -> locks.election(c.name()));
     watch(c.owner());
     CompletableFuture<LockGrant> attempt = election.campaign(c.value()).toCompletableFuture();
@@ -194,7 +203,8 @@ public final class LockService extends AbstractBehavior<LockService.Command> {
   private void forgetIfIdle(Key key) {
     KvLock lock = mutexes.get(key);
     if (lock != null && lock.holds() == 0) mutexes.remove(key);
-    if (key.election()) elections.remove(key);
+    KvElection election = elections.get(key);
+    if (election != null && !election.active()) elections.remove(key);
   }
 
   /** Owners are watched from their first request on: when one stops, what it held is released. */

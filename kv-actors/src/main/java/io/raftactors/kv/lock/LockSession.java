@@ -40,6 +40,8 @@ public final class LockSession implements AutoCloseable {
   private final CompletableFuture<String> ended = new CompletableFuture<>();
   private final AtomicBoolean renewing = new AtomicBoolean();
   private final Map<Suspect, Boolean> suspects = new ConcurrentHashMap<>();
+  /** Grants held in this session, told when it ends. */
+  private final java.util.Set<LockGrant> grants = ConcurrentHashMap.newKeySet();
   private final Cancellable ticker;
 
   private LockSession(KvClient client, long lease, Duration ttl, long grantSentNanos) {
@@ -88,6 +90,16 @@ public final class LockSession implements AutoCloseable {
 
   KvClient client() {
     return client;
+  }
+
+  /** A grant of this session: lost when the session ends. */
+  void hold(LockGrant g) {
+    grants.add(g);
+    if (ended.isDone()) g.lose("the session ended: " + ended.join());
+  }
+
+  void forget(LockGrant g) {
+    grants.remove(g);
   }
 
   /**
@@ -148,6 +160,7 @@ public final class LockSession implements AutoCloseable {
   private void end(String reason) {
     if (!ended.complete(reason)) return;
     ticker.cancel();
+    for (LockGrant g : grants) g.lose("the session ended: " + reason);
     if (!reason.equals("closed")) client.revokeLease(lease).exceptionally(e -> 0L); // free others at once
   }
 
@@ -156,6 +169,7 @@ public final class LockSession implements AutoCloseable {
     boolean first = ended.complete("closed");
     ticker.cancel();
     if (!first) return CompletableFuture.completedFuture(null);
+    for (LockGrant g : grants) g.lose("the session ended: closed");
     return client.revokeLease(lease).handle((n, e) -> null);
   }
 

@@ -25,6 +25,9 @@ import java.util.concurrent.ConcurrentHashMap;
  * Redis's blocking commands do; when the connection closes, its waiting LOCKs leave the queue.
  */
 final class LockCommands {
+  /** The longest a LOCK waits: a day. */
+  static final long MAX_WAIT_MILLIS = 24L * 3600 * 1000;
+
   private final RespSession session;
   private final Set<TtlLocks.Pending> waiting = ConcurrentHashMap.newKeySet();
 
@@ -60,7 +63,9 @@ final class LockCommands {
     if (args.size() == 5) {
       if (!text(args.get(3)).toUpperCase(Locale.ROOT).equals("WAIT")) return done(SYNTAX);
       Long w = number(args.get(4));
-      if (w == null || w < 0) return done(Resp.error("ERR invalid wait time in 'lock' command"));
+      if (w == null || w < 0 || w > MAX_WAIT_MILLIS) {
+        return done(Resp.error("ERR invalid wait time in 'lock' command (0 to " + MAX_WAIT_MILLIS + " ms)"));
+      }
       wait = w;
     }
     TtlLocks.Pending p = locks().lock(text(args.get(1)), ttl, wait);

@@ -134,7 +134,7 @@ final class Transactions {
       List<ByteString> replies = new ArrayList<>(plans.size());
       int at = 0;
       for (Plan p : plans) {
-        replies.add(p.reply().apply(txn.results().subList(at, at + p.ops().size())));
+        replies.add(CommandPlans.reply(p, txn.results().subList(at, at + p.ops().size())));
         at += p.ops().size();
       }
       return Resp.arrayOf(replies);

@@ -70,6 +70,8 @@ public final class KvState {
   private long revision;
   /** The newest leader-stamped time seen (never goes backwards). */
   private long now;
+  /** The term of the newest entry applied. */
+  private long lastTerm;
   /** The revision of the command being applied, once it changed something; 0 before. */
   private long changeRevision;
   private List<WatchEvent> events = new ArrayList<>();
@@ -88,10 +90,32 @@ public final class KvState {
     return data.size();
   }
 
-  /** Moves the state's clock to {@code timestamp} (never backwards) before a write is applied. */
-  void advanceClock(long timestamp) {
+  /**
+   * Moves the state's clock to {@code timestamp} (never backwards) before a write of log term
+   * {@code term} is applied. The first entry of a new term is stamped by a new leader's clock: if
+   * it jumps ahead of the last time the old leader stamped (its clock is ahead, or there was no
+   * leader for a while, when nobody could renew anything), every lease keeps the time it had left
+   * (its expiry moves by the jump), so a leader change never ends a lease early. What is left never
+   * grows past what it was (at most the TTL), unlike a renewal to a full TTL at each election
+   * (etcd's), which lets leases of dead clients live on while leaders keep changing.
+   */
+  void advanceClock(long timestamp, long term) {
+    if (term > lastTerm) {
+      long jump = timestamp - now;
+      if (lastTerm > 0 && jump > 0) extendLeases(jump);
+      lastTerm = term;
+    }
     now = Math.max(now, timestamp);
     changeRevision = 0;
+  }
+
+  private void extendLeases(long jump) {
+    for (Lease l : leases.values()) {
+      if (l.expiresAt <= now) continue; // already due: not brought back
+      due.remove(new Due(l.expiresAt, null, l.id));
+      l.expiresAt += jump;
+      due.add(new Due(l.expiresAt, null, l.id));
+    }
   }
 
   /** The watch events of the write just applied (and forgets them). */
@@ -157,6 +181,7 @@ public final class KvState {
       return new KvResult.Failure(KvResult.Failure.Code.LEASE_NOT_FOUND, "lease " + p.lease() + " not found");
     }
     if (p.ttlMillis() < 0) return new KvResult.Failure(KvResult.Failure.Code.INVALID, "negative TTL");
+    if (tooLong(p.ttlMillis())) return TTL_TOO_LONG;
     long expiresAt = p.ttlMillis() > 0 ? now + p.ttlMillis() : p.keepTtl() && old != null ? old.expiresAt() : 0;
     write(p.key(), p.value(), p.lease(), expiresAt);
     return new KvResult.PutResult(revision, true, previous);
@@ -225,7 +250,20 @@ public final class KvState {
   private KvResult deleteRange(KvWrite.DeleteRange r) {
     List<Bytes> keys = new ArrayList<>(range(r.prefix()).keySet());
     for (Bytes k : keys) remove(k);
+    if (r.prefix().size() == 0) { // FLUSHALL: the store starts over, fences too (the way to reset one)
+      if (undo != null) fences.forEach(undo::fenceChanging);
+      fences.clear();
+    }
     return new KvResult.DeleteResult(revision, keys.size(), null);
+  }
+
+  /** The longest TTL: a hundred years (longer ones would overflow the clock). */
+  static final long MAX_TTL_MILLIS = 100L * 365 * 24 * 3600 * 1000;
+  private static final KvResult.Failure TTL_TOO_LONG =
+      new KvResult.Failure(KvResult.Failure.Code.INVALID, "invalid expire time: at most " + MAX_TTL_MILLIS + " ms");
+
+  private static boolean tooLong(long ttlMillis) {
+    return ttlMillis > MAX_TTL_MILLIS;
   }
 
   static final KvResult.Failure WRONG_TYPE =
@@ -349,6 +387,7 @@ public final class KvState {
       return new KvResult.Failure(KvResult.Failure.Code.LEASE_NOT_FOUND, "lease " + q.lease() + " not found");
     }
     if (q.ttlMillis() < 0) return new KvResult.Failure(KvResult.Failure.Code.INVALID, "negative TTL");
+    if (tooLong(q.ttlMillis())) return TTL_TOO_LONG;
     KeyValue last = null;
     long ahead = 0;
     for (KeyValue kv : range(q.prefix()).values()) {
@@ -519,6 +558,7 @@ public final class KvState {
     KeyValue kv = data.get(t.key());
     if (kv == null) return new KvResult.TouchResult(revision, false, 0);
     if (t.ttlMillis() < 0) return new KvResult.Failure(KvResult.Failure.Code.INVALID, "negative TTL");
+    if (tooLong(t.ttlMillis())) return TTL_TOO_LONG;
     long expiresAt = t.ttlMillis() > 0 ? now + t.ttlMillis() : 0;
     if (expiresAt != kv.expiresAt()) {
       unindex(kv);
@@ -534,6 +574,7 @@ public final class KvState {
 
   private KvResult grant(long id, KvWrite.LeaseGrant g) {
     if (g.ttlMillis() <= 0) return new KvResult.Failure(KvResult.Failure.Code.INVALID, "lease TTL must be positive");
+    if (tooLong(g.ttlMillis())) return TTL_TOO_LONG;
     Lease l = new Lease(id, g.ttlMillis(), now + g.ttlMillis());
     leases.put(id, l);
     due.add(new Due(l.expiresAt, null, id));
@@ -639,12 +680,13 @@ public final class KvState {
   }
 
   /**
-   * The store revision, clock, leases, fences and scripts. The keys follow, each after a 1; a 0
+   * The store revision, clock, last term, leases, fences and scripts. The keys follow, each after a 1; a 0
    * ends them.
    */
   void writeHeader(DataOutputStream out) throws IOException {
     out.writeLong(revision);
     out.writeLong(now);
+    out.writeLong(lastTerm);
     out.writeInt(leases.size());
     for (Lease l : leases.values()) {
       out.writeLong(l.id);
@@ -677,7 +719,7 @@ public final class KvState {
 
   /**
    * Replaces the state's header part; {@link #readKeys} must follow. {@code withFences}: the
-   * snapshot format has fences and scripts (version 3 on; version 2 had neither).
+   * snapshot format has the last term, fences and scripts (version 3 on; version 2 had none).
    */
   void readHeader(DataInputStream in, boolean withFences) throws IOException {
     closeView();
@@ -688,6 +730,7 @@ public final class KvState {
     scripts.clear();
     revision = in.readLong();
     now = in.readLong();
+    lastTerm = withFences ? in.readLong() : 0;
     int leaseCount = in.readInt();
     for (int i = 0; i < leaseCount; i++) {
       Lease l = new Lease(in.readLong(), in.readLong(), in.readLong());

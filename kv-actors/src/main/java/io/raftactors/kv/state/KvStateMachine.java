@@ -49,7 +49,7 @@ public final class KvStateMachine implements StateMachine {
     } catch (IllegalArgumentException e) {
       return KvCodec.encode(new KvResult.Failure(KvResult.Failure.Code.INVALID, e.getMessage()));
     }
-    state.advanceClock(c.timestamp());
+    state.advanceClock(c.timestamp(), c.term());
     KvWrite write = command.write();
     if (write instanceof KvWrite.OpenSession open) {
       if (open.ttlMillis() <= 0) {

@@ -39,7 +39,14 @@ final class TxnValidator {
   /** The failure the branch would hit, or null if it would succeed. */
   KvResult.Failure validate(List<TxnOp> ops) {
     for (TxnOp op : ops) {
+      if (op instanceof KvWrite.Touch t && (t.ttlMillis() < 0 || t.ttlMillis() > KvState.MAX_TTL_MILLIS)) {
+        return new KvResult.Failure(KvResult.Failure.Code.INVALID, "invalid expire time");
+      }
       if (op instanceof KvWrite.Put p) {
+        if (p.returnPrevious() && isHash(p.key())) return KvState.WRONG_TYPE; // GETSET, SET ... GET
+        if (p.ttlMillis() < 0 || p.ttlMillis() > KvState.MAX_TTL_MILLIS) {
+          return new KvResult.Failure(KvResult.Failure.Code.INVALID, "invalid expire time");
+        }
         if (p.lease() != 0 && !leaseExists.test(p.lease())) {
           return new KvResult.Failure(KvResult.Failure.Code.LEASE_NOT_FOUND, "lease " + p.lease() + " not found");
         }

@@ -55,6 +55,13 @@ class HashCommandsTest {
       assertEquals(2L, a.hdel("hc:user", "name", "visits"));
       assertFalse(b.exists("hc:user"), "the last field took the key with it");
       assertEquals(0L, a.publish("channel", "nobody listens"));
+      a.hset("hc:h", "f", "v");
+      redis.clients.jedis.Transaction t = a.multi();
+      t.set("hc:side", "x");
+      t.getSet("hc:h", "y");
+      JedisDataException refused = assertThrows(JedisDataException.class, t::exec);
+      assertTrue(refused.getMessage().startsWith("WRONGTYPE"), refused.getMessage());
+      assertFalse(a.exists("hc:side"), "the transaction applied nothing");
     }
   }
 

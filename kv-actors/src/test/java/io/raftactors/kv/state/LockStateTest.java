@@ -107,6 +107,51 @@ class LockStateTest extends StateMachineHarness {
   }
 
   @Test
+  void aNewLeadersClockJumpLeavesLeasesTheTimeTheyHadLeft() {
+    long lease = ((KvResult.LeaseResult) apply(new KvWrite.LeaseGrant(1000))).lease();
+    long longLease = ((KvResult.LeaseResult) apply(new KvWrite.LeaseGrant(60_000))).lease();
+    apply(new KvWrite.Put(b("held"), b("v"), lease, 0, false, KvWrite.Condition.ALWAYS, false));
+    apply(new KvWrite.Put(b("long"), b("v"), longLease, 0, false, KvWrite.Condition.ALWAYS, false));
+    clock += 300;
+    apply(KvWrite.Put.of(b("x"), b("old leader")));
+    term = 2; // a new leader whose clock is 5 s ahead
+    clock += 5000;
+    apply(KvWrite.Put.of(b("x"), b("new leader")));
+    apply(new KvWrite.ExpireDue());
+    assertEquals("v", get("held").value().utf8(), "the jump does not end the 1 s lease at once");
+    clock += 600;
+    apply(new KvWrite.ExpireDue());
+    assertEquals("v", get("held").value().utf8(), "it had 700 ms left, and still has them");
+    clock += 200;
+    apply(new KvWrite.ExpireDue());
+    assertNull(get("held"), "and not more");
+    clock += 54_000; // 59.7 s after the grant on the leaders' clocks, 5 s of which were the jump
+    apply(new KvWrite.ExpireDue());
+    assertEquals("v", get("long").value().utf8());
+    clock += 5_000;
+    apply(new KvWrite.ExpireDue());
+    assertNull(get("long"));
+  }
+
+  @Test
+  void flushallResetsFences() {
+    apply(new KvWrite.FencedPut(b("r"), b("v"), 50));
+    apply(new KvWrite.DeleteRange(Bytes.EMPTY));
+    assertInstanceOf(KvResult.PutResult.class, apply(new KvWrite.FencedPut(b("r"), b("v"), 1)), "FLUSHALL reset it");
+  }
+
+  @Test
+  void aTtlTooLongForTheClockIsRefused() {
+    for (KvWrite w : List.of(new KvWrite.Put(b("k"), b("v"), 0, Long.MAX_VALUE, false, KvWrite.Condition.ALWAYS, false),
+        new KvWrite.Enqueue(b("q/"), b("v"), 0, Long.MAX_VALUE, false), new KvWrite.LeaseGrant(Long.MAX_VALUE))) {
+      assertEquals(KvResult.Failure.Code.INVALID, ((KvResult.Failure) apply(w)).code(), w.toString());
+    }
+    apply(KvWrite.Put.of(b("k"), b("v")));
+    assertEquals(KvResult.Failure.Code.INVALID, ((KvResult.Failure) apply(new KvWrite.Touch(b("k"), Long.MAX_VALUE))).code());
+    assertEquals(0, get("k").expiresAt());
+  }
+
+  @Test
   void deleteIfComparesTheValue() {
     apply(KvWrite.Put.of(b("lock"), b("token-1")));
     assertEquals(0, deleted(new KvWrite.DeleteIf(b("lock"), b("token-2"), true)));
