@@ -29,7 +29,8 @@ public sealed interface KvWrite
         KvWrite.ScriptFlush,
         KvWrite.HashSet,
         KvWrite.HashDelete,
-        KvWrite.HashIncrement {
+        KvWrite.HashIncrement,
+        KvWrite.ShiftLeases {
 
   /** Only if the key does not exist (SETNX, Memcached add), only if it does (SET XX), or always. */
   enum Condition {
@@ -218,4 +219,13 @@ public sealed interface KvWrite
 
   /** Adds {@code delta} to a field of the hash {@code key} read as an integer (HINCRBY). */
   record HashIncrement(Bytes key, Bytes field, long delta) implements KvWrite, TxnOp {}
+
+  /**
+   * Moves every lease's expiry later by {@code millis}. A new leader proposes it, before it expires
+   * anything, when its wall clock is ahead of the previous leader's by that much (the stamped time
+   * of the log then jumps, and would end leases early that their holders renewed in time). Only
+   * the clock difference is made up, not the time without a leader: that time passed for the
+   * holders too.
+   */
+  record ShiftLeases(long millis) implements KvWrite {}
 }

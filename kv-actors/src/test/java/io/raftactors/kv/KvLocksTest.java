@@ -126,6 +126,19 @@ class KvLocksTest {
   }
 
   @Test
+  void aClientsOwnLockSessionEndsWithTheClient(TestClusters clusters) throws Exception {
+    start(clusters);
+    KvClient probe = probe();
+    KvClient kv = c.client();
+    LockGrant g = join(kv.locks().mutex("own").lock());
+    assertTrue(g.isValid());
+    assertEquals(1, queued(probe, "__lock/own/"));
+    kv.close(); // ends its lock session: the lock is released at once, not after the TTL
+    awaitQueued(probe, "__lock/own/", 0);
+    assertFalse(g.isValid());
+  }
+
+  @Test
   void aCancelledOrTimedOutWaiterLeavesTheQueue(TestClusters clusters) throws Exception {
     start(clusters);
     KvClient probe = probe();

@@ -184,6 +184,9 @@ final class Sandbox {
         throw new LuaError("weak tables (__mode) are not allowed in scripts: their contents would depend on garbage "
             + "collection, which differs between replicas");
       }
+      if (metatable.istable() && !metatable.rawget("__call").isnil() && !metatable.rawget("__call").isfunction()) {
+        throw new LuaError("__call must be a function"); // as in Lua 5.2; a chain of callable tables would recurse in Java
+      }
       return original.call(table, metatable);
     }
   };

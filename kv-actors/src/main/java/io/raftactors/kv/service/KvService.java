@@ -33,7 +33,9 @@ import java.util.function.Supplier;
  * Raft node, and their answers into {@link KvResponse}s; hands watches to the replica's {@link
  * WatchHub}. While its node leads, it also drives expiry: when a key, lease or session is due, it
  * proposes an {@link KvWrite.ExpireDue}, which deletes what is due on every replica at the same
- * log position.
+ * log position. A new leader whose wall clock is ahead of the previous one's first shifts every
+ * lease by the difference ({@link KvWrite.ShiftLeases}), so a leader change never ends a lease
+ * early.
  */
 public final class KvService extends AbstractBehavior<Object> {
   private record WriteDone(ActorRef<KvResponse> replyTo, ProposeResult result, Throwable error) {}
@@ -48,12 +50,21 @@ public final class KvService extends AbstractBehavior<Object> {
 
   private record ExpiryDone() {}
 
+  private record ClockChecked(ReadResult result) {}
+
+  private record ShiftDone(boolean applied) {}
+
   private final String nodeId;
   private final Supplier<ActorRef<RaftNode.Command>> raft;
   private final ActorRef<WatchHub.Command> hub;
   private final KvSettings settings;
   private boolean leading;
   private boolean expiryInFlight;
+  /**
+   * Leading, and not yet sure the stamped time did not jump with this leader's clock: nothing
+   * expires until the leases are shifted by the jump (if any).
+   */
+  private boolean clockCheckPending;
 
   /**
    * @param raft the local Raft node (its current incarnation)
@@ -97,6 +108,12 @@ public final class KvService extends AbstractBehavior<Object> {
         .onMessage(NextExpiry.class, this::onNextExpiry)
         .onMessage(ExpiryDone.class, d -> {
           expiryInFlight = false;
+          return this;
+        })
+        .onMessage(ClockChecked.class, this::onClockChecked)
+        .onMessage(ShiftDone.class, d -> {
+          expiryInFlight = false;
+          if (d.applied()) clockCheckPending = false;
           return this;
         })
         .onSignal(Terminated.class, t -> {
@@ -158,16 +175,54 @@ public final class KvService extends AbstractBehavior<Object> {
   }
 
   private Behavior<Object> onRoleChanged(RaftEvent.RoleChanged e) {
-    if (e.nodeId().equals(nodeId)) leading = e.role() == Role.LEADER;
+    if (!e.nodeId().equals(nodeId)) return this;
+    boolean wasLeading = leading;
+    leading = e.role() == Role.LEADER;
+    if (leading && !wasLeading) clockCheckPending = true;
     return this;
   }
 
   private Behavior<Object> onExpiryTick() {
     if (!leading || expiryInFlight) return this;
     expiryInFlight = true;
+    if (clockCheckPending) {
+      Asks.<RaftNode.Command, ReadResult, Object>askAndPipe(getContext(), raft.get(),
+          settings.requestTimeout(), r -> new Read(new KvQuery.ClockCheck(), ReadConsistency.STALE, r),
+          (result, error) -> error == null ? new ClockChecked(result) : new ExpiryDone());
+      return this;
+    }
     Asks.<RaftNode.Command, ReadResult, Object>askAndPipe(getContext(), raft.get(),
         settings.requestTimeout(), r -> new Read(new KvQuery.NextExpiry(), ReadConsistency.STALE, r),
         (result, error) -> error == null ? new NextExpiry(result) : new ExpiryDone());
+    return this;
+  }
+
+  /**
+   * How far this leader's wall clock is ahead of the one that stamped the newest entry applied
+   * here: the stamped time's distance from this clock, less the time that really passed since it
+   * was applied (at least that much passed since it was stamped). Leases are shifted by it, so the
+   * jump of the stamped time with this leader does not end them early.
+   */
+  private Behavior<Object> onClockChecked(ClockChecked checked) {
+    if (!(checked.result() instanceof ReadResult.Ok ok)) {
+      expiryInFlight = false;
+      return this;
+    }
+    long[] clock = (long[]) ok.value();
+    long ahead = System.currentTimeMillis() - clock[0] - clock[1] / 1_000_000;
+    if (ahead <= 0) {
+      clockCheckPending = false;
+      expiryInFlight = false;
+      return this;
+    }
+    if (ahead >= 100) {
+      getContext().getLog().info("[{}] this leader's clock is {} ms ahead of the previous leader's: leases are "
+          + "shifted by as much", nodeId, ahead);
+    }
+    byte[] command = KvCodec.encode(new KvCodec.Command(null, new KvWrite.ShiftLeases(ahead)));
+    Asks.<RaftNode.Command, ProposeResult, Object>askAndPipe(getContext(), raft.get(),
+        settings.requestTimeout(), r -> new Propose(command, r),
+        (result, error) -> new ShiftDone(result instanceof ProposeResult.Applied));
     return this;
   }
 

@@ -240,6 +240,9 @@ public final class KvCodec {
       writeBytes(out, l.script());
     } else if (w instanceof KvWrite.ScriptFlush) {
       out.writeByte(24);
+    } else if (w instanceof KvWrite.ShiftLeases sh) {
+      out.writeByte(28);
+      out.writeLong(sh.millis());
     } else if (w instanceof KvWrite.HashSet h) {
       out.writeByte(25);
       writeBytes(out, h.key());
@@ -302,6 +305,7 @@ public final class KvCodec {
           in.readLong(), in.readLong(), in.readBoolean());
       case 19 -> new KvWrite.ScriptLoad(readBytes(in));
       case 24 -> new KvWrite.ScriptFlush();
+      case 28 -> new KvWrite.ShiftLeases(in.readLong());
       case 25 -> {
         Bytes key = readBytes(in);
         List<Bytes> fv = readList(in);

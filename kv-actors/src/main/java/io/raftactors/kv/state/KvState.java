@@ -70,8 +70,6 @@ public final class KvState {
   private long revision;
   /** The newest leader-stamped time seen (never goes backwards). */
   private long now;
-  /** The term of the newest entry applied. */
-  private long lastTerm;
   /** The revision of the command being applied, once it changed something; 0 before. */
   private long changeRevision;
   private List<WatchEvent> events = new ArrayList<>();
@@ -90,32 +88,29 @@ public final class KvState {
     return data.size();
   }
 
-  /**
-   * Moves the state's clock to {@code timestamp} (never backwards) before a write of log term
-   * {@code term} is applied. The first entry of a new term is stamped by a new leader's clock: if
-   * it jumps ahead of the last time the old leader stamped (its clock is ahead, or there was no
-   * leader for a while, when nobody could renew anything), every lease keeps the time it had left
-   * (its expiry moves by the jump), so a leader change never ends a lease early. What is left never
-   * grows past what it was (at most the TTL), unlike a renewal to a full TTL at each election
-   * (etcd's), which lets leases of dead clients live on while leaders keep changing.
-   */
-  void advanceClock(long timestamp, long term) {
-    if (term > lastTerm) {
-      long jump = timestamp - now;
-      if (lastTerm > 0 && jump > 0) extendLeases(jump);
-      lastTerm = term;
-    }
+  /** Moves the state's clock to {@code timestamp} (never backwards) before a write is applied. */
+  void advanceClock(long timestamp) {
     now = Math.max(now, timestamp);
     changeRevision = 0;
   }
 
-  private void extendLeases(long jump) {
+  /**
+   * Moves every lease's expiry later by {@code millis}: what a new leader proposes when its wall
+   * clock is ahead of the old leader's, so that the jump of the stamped time does not end leases
+   * early ({@link KvWrite.ShiftLeases}). Leases that were due before the jump are not brought
+   * back.
+   */
+  private KvResult shiftLeases(long millis) {
+    if (millis <= 0 || millis > MAX_TTL_MILLIS) {
+      return new KvResult.Failure(KvResult.Failure.Code.INVALID, "a lease shift is positive and below the longest TTL");
+    }
     for (Lease l : leases.values()) {
-      if (l.expiresAt <= now) continue; // already due: not brought back
+      if (l.expiresAt <= now - millis) continue; // due before the jump: not brought back
       due.remove(new Due(l.expiresAt, null, l.id));
-      l.expiresAt += jump;
+      l.expiresAt += millis;
       due.add(new Due(l.expiresAt, null, l.id));
     }
+    return new KvResult.Done(revision);
   }
 
   /** The watch events of the write just applied (and forgets them). */
@@ -140,6 +135,7 @@ public final class KvState {
     if (write instanceof KvWrite.LeaseKeepAlive k) return keepAlive(k);
     if (write instanceof KvWrite.LeaseRevoke r) return revoke(r.lease());
     if (write instanceof KvWrite.ExpireDue) return expireDue();
+    if (write instanceof KvWrite.ShiftLeases sh) return shiftLeases(sh.millis());
     if (write instanceof KvWrite.Enqueue q) return enqueue(q);
     if (write instanceof KvWrite.FencedPut f) return fencedPut(f);
     if (write instanceof KvWrite.DeleteIf d) return deleteIf(d);
@@ -680,13 +676,12 @@ public final class KvState {
   }
 
   /**
-   * The store revision, clock, last term, leases, fences and scripts. The keys follow, each after a 1; a 0
+   * The store revision, clock, leases, fences and scripts. The keys follow, each after a 1; a 0
    * ends them.
    */
   void writeHeader(DataOutputStream out) throws IOException {
     out.writeLong(revision);
     out.writeLong(now);
-    out.writeLong(lastTerm);
     out.writeInt(leases.size());
     for (Lease l : leases.values()) {
       out.writeLong(l.id);
@@ -719,7 +714,7 @@ public final class KvState {
 
   /**
    * Replaces the state's header part; {@link #readKeys} must follow. {@code withFences}: the
-   * snapshot format has the last term, fences and scripts (version 3 on; version 2 had none).
+   * snapshot format has fences and scripts (version 3 on; version 2 had neither).
    */
   void readHeader(DataInputStream in, boolean withFences) throws IOException {
     closeView();
@@ -730,7 +725,6 @@ public final class KvState {
     scripts.clear();
     revision = in.readLong();
     now = in.readLong();
-    lastTerm = withFences ? in.readLong() : 0;
     int leaseCount = in.readInt();
     for (int i = 0; i < leaseCount; i++) {
       Lease l = new Lease(in.readLong(), in.readLong(), in.readLong());

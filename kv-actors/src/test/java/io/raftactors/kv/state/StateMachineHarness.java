@@ -16,8 +16,6 @@ abstract class StateMachineHarness {
   final KvStateMachine sm = new KvStateMachine(events::addAll);
   long index;
   long clock = 1_000_000;
-  /** The term of the entries applied next (a new term: a new leader stamps them). */
-  long term = 1;
 
   static Bytes b(String s) {
     return Bytes.of(s);
@@ -29,7 +27,7 @@ abstract class StateMachineHarness {
 
   KvResult apply(KvCodec.SessionStamp stamp, KvWrite w) {
     byte[] cmd = KvCodec.encode(new KvCodec.Command(stamp, w));
-    return KvCodec.decodeResult(sm.apply(new CommittedCommand(++index, term, clock, cmd)));
+    return KvCodec.decodeResult(sm.apply(new CommittedCommand(++index, 1, clock, cmd)));
   }
 
   KvResult query(KvQuery q) {
