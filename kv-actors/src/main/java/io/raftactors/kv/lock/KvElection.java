@@ -53,6 +53,7 @@ public final class KvElection {
    * to withdraw while waiting.
    */
   public synchronized CompletionStage<LockGrant> campaign(Bytes value) {
+    if (leadership != null && leadership.isLost()) leadership = null; // its session ended: campaign anew
     if (campaign != null && !campaign.isDone() || leadership != null) {
       return CompletableFuture.failedFuture(new IllegalStateException("already campaigning in " + name));
     }
@@ -67,16 +68,22 @@ public final class KvElection {
             result.completeExceptionally(LockSession.cause(e));
             return;
           }
+          boolean adopted = false;
           synchronized (this) {
-            leadership = g;
-            candidate = id;
+            if (g != null && campaign == result && !result.isCancelled()) {
+              leadership = g;
+              candidate = id;
+              adopted = true;
+            }
           }
-          if (!result.complete(g) && g != null) { // withdrawn just as it won
+          if (g != null && (!adopted || !result.complete(g))) { // withdrawn or superseded just as it won
             synchronized (this) {
               if (leadership == g) leadership = null;
             }
             g.released();
             locks.release(g.key());
+          } else if (g == null) {
+            result.complete(null);
           }
         });
     return result;

@@ -45,7 +45,7 @@ public final class KvLock {
 
   /** Waits as long as it takes; fails if the session ends first. */
   public CompletionStage<LockGrant> lock() {
-    return KvLocks.map(acquire(null), Optional::get);
+    return KvLocks.map(acquire(null), Optional::get, g -> unlock());
   }
 
   /**
@@ -74,6 +74,13 @@ public final class KvLock {
     }
     CompletableFuture<Optional<LockGrant>> result = new CompletableFuture<>();
     acquiring = result;
+    result.whenComplete((r, e) -> {
+      if (e instanceof java.util.concurrent.CancellationException) {
+        synchronized (this) {
+          if (acquiring == result) acquiring = null; // the owner may try again at once
+        }
+      }
+    });
     locks.queue(prefix, rule, wait, locks.uniqueValue(tag), result,
         (entry, session) -> LockGrant.held(locks.client(), name, entry.key(), entry.createRevision(), session))
         .whenComplete((g, error) -> granted(result, g, error));
@@ -81,12 +88,20 @@ public final class KvLock {
   }
 
   private void granted(CompletableFuture<Optional<LockGrant>> result, LockGrant g, Throwable error) {
+    boolean adopted = false;
     synchronized (this) {
-      if (acquiring == result) acquiring = null;
-      if (g != null) {
+      boolean current = acquiring == result;
+      if (current) acquiring = null;
+      if (g != null && current && !result.isCancelled()) {
         grant = g;
         holds = 1;
+        adopted = true;
       }
+    }
+    if (g != null && !adopted) { // given up meanwhile: this hold is nobody's
+      g.released();
+      locks.release(g.key());
+      return;
     }
     if (error != null) {
       result.completeExceptionally(LockSession.cause(error));

@@ -144,13 +144,19 @@ public final class KvLocks implements AutoCloseable {
 
   /**
    * {@code inner} mapped by {@code f}, as a stage whose cancellation cancels {@code inner} (which
-   * {@code thenApply} does not: a cancelled wait must leave the queue).
+   * {@code thenApply} does not: a cancelled wait must leave the queue); if {@code inner} is granted
+   * just as the outer stage is cancelled, {@code giveBack} releases what it granted.
    */
-  static <A, B> CompletableFuture<B> map(CompletableFuture<A> inner, java.util.function.Function<A, B> f) {
+  static <A, B> CompletableFuture<B> map(CompletableFuture<A> inner, java.util.function.Function<A, B> f,
+      java.util.function.Consumer<B> giveBack) {
     CompletableFuture<B> outer = new CompletableFuture<>();
     inner.whenComplete((a, e) -> {
-      if (e != null) outer.completeExceptionally(LockSession.cause(e));
-      else outer.complete(f.apply(a));
+      if (e != null) {
+        outer.completeExceptionally(LockSession.cause(e));
+      } else {
+        B b = f.apply(a);
+        if (!outer.complete(b) && b != null) giveBack.accept(b);
+      }
     });
     outer.whenComplete((b, e) -> {
       if (e instanceof CancellationException) inner.cancel(false);

@@ -47,7 +47,7 @@ public final class KvSemaphore {
 
   /** Waits for a permit as long as it takes. */
   public CompletionStage<LockGrant> acquire() {
-    return KvLocks.map(tryAcquire(null).toCompletableFuture(), Optional::get);
+    return KvLocks.map(tryAcquire(null).toCompletableFuture(), Optional::get, this::release);
   }
 
   /**

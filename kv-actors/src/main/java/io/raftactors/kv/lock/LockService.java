@@ -40,7 +40,8 @@ public final class LockService extends AbstractBehavior<LockService.Command> {
   /** Tells {@code observer} the leader of election {@code name} now and at every change, until it stops. */
   public record Observe(String name, ActorRef<LockEvent> observer) implements Command {}
 
-  private record Outcome(Key key, LockGrant grant, Throwable error, boolean timedOut) implements Command {}
+  private record Outcome(Key key, CompletableFuture<?> attempt, LockGrant grant, Throwable error, boolean timedOut)
+      implements Command {}
 
   private record LostHold(Key key, long token, String reason) implements Command {}
 
@@ -89,11 +90,12 @@ public final class LockService extends AbstractBehavior<LockService.Command> {
     KvLock lock = mutexes.computeIfAbsent(key, k -> locks.mutex(a.name()));
     watch(a.owner());
     CompletableFuture<Optional<LockGrant>> attempt =
-        (a.maxWait() == null ? KvLocks.map(lock.lock().toCompletableFuture(), Optional::of) : lock.tryLock(a.maxWait()))
+        (a.maxWait() == null ? KvLocks.map(lock.lock().toCompletableFuture(), Optional::of, g -> lock.unlock())
+            : lock.tryLock(a.maxWait()))
             .toCompletableFuture();
     waiting.put(key, attempt);
     attempt.whenComplete((g, e) -> getContext().getSelf().tell(
-        new Outcome(key, g == null ? null : g.orElse(null), e, e == null && g.isEmpty())));
+        new Outcome(key, attempt, g == null ? null : g.orElse(null), e, e == null && g.isEmpty())));
     return this;
   }
 
@@ -108,12 +110,13 @@ public final class LockService extends AbstractBehavior<LockService.Command> {
     watch(c.owner());
     CompletableFuture<LockGrant> attempt = election.campaign(c.value()).toCompletableFuture();
     waiting.put(key, attempt);
-    attempt.whenComplete((g, e) -> getContext().getSelf().tell(new Outcome(key, g, e, false)));
+    attempt.whenComplete((g, e) -> getContext().getSelf().tell(new Outcome(key, attempt, g, e, false)));
     return this;
   }
 
   private Behavior<Command> onOutcome(Outcome o) {
-    waiting.remove(o.key());
+    // A Release or Resign handled in between took the attempt out (and dealt with its grant).
+    if (!waiting.remove(o.key(), o.attempt())) return this;
     String name = o.key().name();
     if (o.grant() != null) {
       o.key().owner().tell(new LockEvent.Acquired(name, o.grant().token()));

@@ -154,12 +154,16 @@ public final class CommandPlans {
           Long v = number(args.get(++i));
           if (v == null) return NOT_AN_INTEGER;
           long now = clockMillis.getAsLong();
-          ttl = switch (option) {
-            case "EX" -> v * 1000;
-            case "PX" -> v;
-            case "EXAT" -> v * 1000 - now;
-            default -> v - now;
-          };
+          try {
+            ttl = switch (option) {
+              case "EX" -> Math.multiplyExact(v, 1000);
+              case "PX" -> v;
+              case "EXAT" -> Math.subtractExact(Math.multiplyExact(v, 1000), now);
+              default -> Math.subtractExact(v, now);
+            };
+          } catch (ArithmeticException e) {
+            return Resp.error("ERR invalid expire time in 'set' command");
+          }
           if (v <= 0 || ttl <= 0 && (option.equals("EX") || option.equals("PX"))) {
             return Resp.error("ERR invalid expire time in 'set' command");
           }

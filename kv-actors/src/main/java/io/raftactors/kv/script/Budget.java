@@ -21,11 +21,27 @@ final class Budget {
   private final ScriptLimits limits;
   final ArrayDeque<Frame> frames = new ArrayDeque<>();
   private long instructions;
+  /** Library (Java) functions of the script running now, nested. */
+  private int javaDepth;
   private long bytes;
   private final Map<LuaValue, Integer> names = new IdentityHashMap<>();
 
   Budget(ScriptLimits limits) {
     this.limits = limits;
+  }
+
+  /** The script's call depth: Lua frames and library functions. */
+  int depth() {
+    return frames.size() + javaDepth;
+  }
+
+  void enterJava() {
+    if (depth() >= MAX_DEPTH) throw new org.luaj.vm2.LuaError("stack overflow");
+    javaDepth++;
+  }
+
+  void exitJava() {
+    javaDepth--;
   }
 
   void instruction() {

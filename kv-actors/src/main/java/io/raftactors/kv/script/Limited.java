@@ -31,6 +31,28 @@ final class Limited {
     };
   }
 
+  /**
+   * {@code f} as a function that counts as a frame of the script's call depth while it runs: a
+   * library function can call back into the script (a metamethod, a comparator), and such
+   * recursion must stop at the same depth on every replica, not when a JVM stack runs out.
+   */
+  static LuaValue counted(LuaValue f) {
+    if (!f.isfunction()) return f;
+    return new VarArgFunction() {
+      @Override
+      public Varargs invoke(Varargs args) {
+        Budget b = Meter.current();
+        if (b == null) return f.invoke(args);
+        b.enterJava();
+        try {
+          return f.invoke(args);
+        } finally {
+          b.exitJava();
+        }
+      }
+    };
+  }
+
   static LuaValue rep(LuaValue original) {
     return charging(original, (b, args) -> {
       long n = args.checklong(2); // not checkint: 2^40 would wrap around to 0
@@ -65,18 +87,31 @@ final class Limited {
   /** table.remove moves every element after the position down. */
   static LuaValue remove(LuaValue original) {
     return charging(original, (b, args) -> {
-      long n = args.checktable(1).length();
+      long n = args.checktable(1).rawlen();
       long pos = args.isnoneornil(2) ? n : args.checklong(2);
       b.work(Math.max(1, n - pos + 1), "table.remove");
     });
   }
 
-  /** table.sort: n log n comparisons (a Lua comparator is metered on its own). */
+  /**
+   * table.sort: n log n comparisons (a Lua comparator is metered on its own), each reading up to
+   * the longest string in the table.
+   */
   static LuaValue sort(LuaValue original) {
     return charging(original, (b, args) -> {
-      double n = args.checktable(1).length();
-      b.work(n * (Math.log(n + 1) / Math.log(2) + 1), "table.sort");
+      LuaTable t = args.checktable(1);
+      double n = t.rawlen();
+      b.work(n, "table.sort");
+      long longest = 0;
+      for (int i = 1; i <= n; i++) longest = Math.max(longest, Meter.lengthOf(t.rawget(i)));
+      b.work(n * (Math.log(n + 1) / Math.log(2) + 1) * (1 + longest / 32.0), "table.sort");
     });
+  }
+
+  /** rawequal compares strings byte by byte. */
+  static LuaValue rawequal(LuaValue original) {
+    return charging(original, (b, args) ->
+        b.work(Math.min(Meter.lengthOf(args.arg1()), Meter.lengthOf(args.arg(2))) / 32.0, "rawequal"));
   }
 
   static LuaValue copying(LuaValue original) {
@@ -109,7 +144,7 @@ final class Limited {
   static LuaValue insert(LuaValue original) {
     return charging(original, (b, args) -> {
       b.charge(Meter.SLOT_BYTES);
-      if (args.narg() >= 3) b.work(Math.max(1, args.checktable(1).length() - args.checklong(2) + 1), "table.insert");
+      if (args.narg() >= 3) b.work(Math.max(1, args.checktable(1).rawlen() - args.checklong(2) + 1), "table.insert");
     });
   }
 
@@ -168,18 +203,24 @@ final class Limited {
     };
   }
 
-  static LuaValue pattern(LuaValue original) {
+  /** find, match, gmatch: a pattern match (find's 4th argument makes it a plain search, still n × m). */
+  static LuaValue pattern(LuaValue original, boolean find) {
     return charging(original, (b, args) -> {
+      LuaString s = args.checkstring(1);
       LuaString p = args.checkstring(2);
-      boolean plain = args.arg(4).toboolean();
-      if (!plain) chargePattern(b, args.checkstring(1), p, "a pattern match");
+      if (find && args.arg(4).toboolean()) {
+        b.work((s.length() + 1.0) * (p.length() + 1.0), "a plain find on " + s.length() + " bytes");
+      } else {
+        chargePattern(b, s, p, "a pattern match");
+      }
     });
   }
 
   /**
    * Charges the worst case of a Lua pattern match: each of the subject's start positions may try
    * each repetition ({@code * + - ?}) at every length, so (n + 1) to the power of one plus the
-   * number of repetitions (one start position fewer for an anchored pattern).
+   * number of repetitions (one start position fewer for an anchored pattern), times the pattern's
+   * length (each step compares up to all of it).
    */
   static void chargePattern(Budget b, LuaString s, LuaString p, String what) {
     int repetitions = 0;
@@ -196,7 +237,7 @@ final class Limited {
         repetitions++;
       }
     }
-    double cost = Math.pow(s.length() + 1.0, repetitions + (anchored ? 0 : 1)) + p.length();
+    double cost = Math.pow(s.length() + 1.0, repetitions + (anchored ? 0 : 1)) * (p.length() + 1.0);
     b.work(cost, what + " on " + s.length() + " bytes with " + repetitions
         + " repetitions may take up to " + (long) Math.min(cost, Long.MAX_VALUE) + " steps");
   }

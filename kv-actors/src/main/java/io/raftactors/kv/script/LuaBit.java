@@ -31,7 +31,7 @@ final class LuaBit {
   static int tobit(LuaValue v) {
     double d = v.checkdouble();
     if (Double.isNaN(d) || Double.isInfinite(d)) return 0;
-    return (int) (long) (d % 4294967296.0);
+    return (int) (long) (Math.rint(d) % 4294967296.0); // LuaBitOp rounds to the nearest integer
   }
 
   private static LuaValue n(int i) {
@@ -65,11 +65,11 @@ final class LuaBit {
     t.rawset("bswap", fn(a -> n(Integer.reverseBytes(tobit(a.arg1())))));
     t.rawset("tohex", fn(a -> {
       int x = tobit(a.arg1());
-      int digits = a.isnoneornil(2) ? 8 : tobit(a.arg(2));
+      long digits = a.isnoneornil(2) ? 8 : tobit(a.arg(2));
       boolean upper = digits < 0;
       digits = Math.min(8, Math.abs(digits));
       String hex = String.format(upper ? "%08X" : "%08x", x);
-      return LuaValue.valueOf(hex.substring(8 - digits));
+      return LuaValue.valueOf(hex.substring(8 - (int) digits));
     }));
     return t;
   }

@@ -26,9 +26,9 @@ final class LuaJson {
     t.rawset("encode", new OneArgFunction() {
       @Override
       public LuaValue call(LuaValue v) {
-        StringBuilder out = new StringBuilder();
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
         encode(v, out, 0, Meter.current());
-        return LuaValue.valueOf(out.toString().getBytes(StandardCharsets.UTF_8));
+        return LuaValue.valueOf(out.toByteArray());
       }
     });
     t.rawset("decode", new OneArgFunction() {
@@ -50,49 +50,49 @@ final class LuaJson {
     return t;
   }
 
-  private static void encode(LuaValue v, StringBuilder out, int depth, Budget budget) {
+  private static void encode(LuaValue v, java.io.ByteArrayOutputStream out, int depth, Budget budget) {
     if (budget != null) {
       budget.work(1, "cjson.encode");
       budget.charge(24); // the most a number, literal or punctuation adds; strings are charged in quote
     }
     if (depth > MAX_DEPTH) throw new LuaError("Cannot serialise, excessive nesting (" + MAX_DEPTH + ")");
     if (v.isnil() || v == NULL) {
-      out.append("null");
+      ascii(out, "null");
     } else if (v.isboolean()) {
-      out.append(v.toboolean());
+      ascii(out, Boolean.toString(v.toboolean()));
     } else if (v.type() == LuaValue.TNUMBER) {
       double d = v.todouble();
       if (Double.isNaN(d) || Double.isInfinite(d)) throw new LuaError("Cannot serialise number: must not be NaN or Inf");
-      out.append(d == Math.rint(d) && Math.abs(d) < 1e15 ? Long.toString((long) d) : formatDouble(d));
+      ascii(out, d == Math.rint(d) && Math.abs(d) < 1e15 ? Long.toString((long) d) : formatDouble(d));
     } else if (v.type() == LuaValue.TSTRING) {
-      quote(v.tojstring(), out, budget);
+      quote(v.checkstring(), out, budget);
     } else if (v.istable()) {
       LuaTable t = (LuaTable) v;
       int n = t.length();
       int count = 0;
       for (LuaValue k = t.next(LuaValue.NIL).arg1(); !k.isnil(); k = t.next(k).arg1()) count++;
       if (n > 0 && count == n) {
-        out.append('[');
+        out.write('[');
         for (int i = 1; i <= n; i++) {
-          if (i > 1) out.append(',');
+          if (i > 1) out.write(',');
           encode(t.rawget(i), out, depth + 1, budget);
         }
-        out.append(']');
+        out.write(']');
       } else {
-        out.append('{');
+        out.write('{');
         boolean first = true;
         for (Varargs kv = t.next(LuaValue.NIL); !kv.arg1().isnil(); kv = t.next(kv.arg1())) {
           LuaValue k = kv.arg1();
           if (k.type() != LuaValue.TSTRING && k.type() != LuaValue.TNUMBER) {
             throw new LuaError("Cannot serialise " + k.typename() + ": table key must be a number or string");
           }
-          if (!first) out.append(',');
+          if (!first) out.write(',');
           first = false;
-          quote(k.tojstring(), out, budget);
-          out.append(':');
+          quote(k.type() == LuaValue.TSTRING ? k.checkstring() : LuaValue.valueOf(k.tojstring()), out, budget);
+          out.write(':');
           encode(kv.arg(2), out, depth + 1, budget);
         }
-        out.append('}');
+        out.write('}');
       }
     } else {
       throw new LuaError("Cannot serialise " + v.typename() + ": type not supported");
@@ -114,27 +114,32 @@ final class LuaJson {
     return s.endsWith(".") ? s.substring(0, s.length() - 1) : s;
   }
 
-  private static void quote(String s, StringBuilder out, Budget budget) {
-    if (budget != null) budget.charge(s.length() * 2L + 2);
-    out.append('"');
+  private static void ascii(java.io.ByteArrayOutputStream out, String s) {
+    out.writeBytes(s.getBytes(StandardCharsets.US_ASCII));
+  }
+
+  /** A JSON string of the bytes as they are (UTF-8 passes through, as in Redis's cjson). */
+  private static void quote(LuaString s, java.io.ByteArrayOutputStream out, Budget budget) {
+    if (budget != null) budget.charge(s.length() * 6L + 2);
+    out.write('"');
     for (int i = 0; i < s.length(); i++) {
-      char c = s.charAt(i);
+      int c = s.luaByte(i);
       switch (c) {
-        case '"' -> out.append("\\\"");
-        case '\\' -> out.append("\\\\");
-        case '/' -> out.append("\\/");
-        case '\n' -> out.append("\\n");
-        case '\r' -> out.append("\\r");
-        case '\t' -> out.append("\\t");
-        case '\b' -> out.append("\\b");
-        case '\f' -> out.append("\\f");
+        case '"' -> ascii(out, "\\\"");
+        case '\\' -> ascii(out, "\\\\");
+        case '/' -> ascii(out, "\\/");
+        case '\n' -> ascii(out, "\\n");
+        case '\r' -> ascii(out, "\\r");
+        case '\t' -> ascii(out, "\\t");
+        case '\b' -> ascii(out, "\\b");
+        case '\f' -> ascii(out, "\\f");
         default -> {
-          if (c < 0x20) out.append(String.format("\\u%04x", (int) c));
-          else out.append(c);
+          if (c < 0x20 || c == 0x7F) ascii(out, String.format("\\u%04x", c));
+          else out.write(c);
         }
       }
     }
-    out.append('"');
+    out.write('"');
   }
 
   /** A recursive-descent JSON reader. */

@@ -81,6 +81,8 @@ final class LuaReplies {
   }
 
   private static void write(ByteStringBuilder out, LuaValue v, Budget budget, int depth) {
+    budget.work(1, "building the reply");
+    budget.charge(16); // an element's framing; a table may hold the same table many times
     if (v.isnil() || v == LuaValue.FALSE) {
       out.putBytes("$-1\r\n".getBytes(StandardCharsets.US_ASCII));
     } else if (v == LuaValue.TRUE) {

@@ -42,7 +42,7 @@ final class Meter extends DebugLib {
   public void onCall(LuaFunction f) {
     Budget b = CURRENT.get();
     if (b == null) return;
-    if (b.frames.size() >= Budget.MAX_DEPTH) throw new LuaError("stack overflow"); // before push: no onReturn follows
+    if (b.depth() >= Budget.MAX_DEPTH) throw new LuaError("stack overflow"); // before push: no onReturn follows
     b.frames.push(new Budget.Frame(null, null));
   }
 
@@ -50,7 +50,7 @@ final class Meter extends DebugLib {
   public void onCall(LuaClosure c, Varargs varargs, LuaValue[] stack) {
     Budget b = CURRENT.get();
     if (b == null) return;
-    if (b.frames.size() >= Budget.MAX_DEPTH) throw new LuaError("stack overflow");
+    if (b.depth() >= Budget.MAX_DEPTH) throw new LuaError("stack overflow");
     b.frames.push(new Budget.Frame(c, stack));
   }
 
@@ -82,11 +82,10 @@ final class Meter extends DebugLib {
       }
       case Lua.OP_NEWTABLE -> b.charge(TABLE_BYTES
           + SLOT_BYTES * (fb2int(Lua.GETARG_B(i)) + fb2int(Lua.GETARG_C(i))));
-      case Lua.OP_SETTABLE -> {
-        Sandbox.checkKey(rk(f, Lua.GETARG_B(i)));
+      case Lua.OP_SETTABLE, Lua.OP_SETTABUP -> { // SETTABUP: a store into an upvalue's table, not only _ENV
+        Sandbox.checkStore(rk(f, Lua.GETARG_B(i)), rk(f, Lua.GETARG_C(i)));
         b.charge(SLOT_BYTES);
       }
-      case Lua.OP_SETTABUP -> b.charge(SLOT_BYTES);
       case Lua.OP_CLOSURE -> b.charge(TABLE_BYTES);
       case Lua.OP_EQ, Lua.OP_LT, Lua.OP_LE -> {
         // Comparing strings reads them: charge by the shorter one.

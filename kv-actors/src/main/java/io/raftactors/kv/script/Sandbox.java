@@ -44,7 +44,7 @@ final class Sandbox {
     lib.load(new MathLib());
     lib.debuglib = Meter.INSTANCE; // pcall and friends report their calls to it
     LIB = lib;
-    STRING_METHODS = stringTable();
+    STRING_METHODS = counted(stringTable());
     // Strings' metatable is global in LuaJ: point it at the sandboxed functions, and hide it.
     LuaString.s_metatable = LuaValue.tableOf(new LuaValue[] {
         LuaValue.INDEX, STRING_METHODS, LuaValue.METATABLE, LuaValue.FALSE});
@@ -56,21 +56,22 @@ final class Sandbox {
   static Globals environment(LuaTable keys, LuaTable argv, LuaTable redis) {
     Globals env = new Globals();
     env.debuglib = Meter.INSTANCE;
-    for (String name : BASE) env.rawset(name, LIB.get(name));
-    env.rawset("tostring", TOSTRING);
-    env.rawset("setmetatable", SETMETATABLE);
-    env.rawset("rawset", RAWSET);
-    env.rawset("xpcall", XPCALL);
-    env.rawset("unpack", UNPACK);
-    env.rawset("string", stringTable());
-    env.rawset("table", tableTable());
-    env.rawset("math", mathTable());
-    env.rawset("cjson", LuaJson.table());
-    env.rawset("bit", LuaBit.table());
+    for (String name : BASE) env.rawset(name, Limited.counted(LIB.get(name)));
+    env.rawset("tostring", Limited.counted(TOSTRING));
+    env.rawset("setmetatable", Limited.counted(SETMETATABLE));
+    env.rawset("rawset", Limited.counted(RAWSET));
+    env.rawset("rawequal", Limited.counted(Limited.rawequal(LIB.get("rawequal"))));
+    env.rawset("xpcall", Limited.counted(XPCALL));
+    env.rawset("unpack", Limited.counted(UNPACK));
+    env.rawset("string", counted(stringTable()));
+    env.rawset("table", counted(tableTable()));
+    env.rawset("math", counted(mathTable()));
+    env.rawset("cjson", counted(LuaJson.table()));
+    env.rawset("bit", counted(LuaBit.table()));
     env.rawset("_G", env);
     env.rawset("KEYS", keys);
     env.rawset("ARGV", argv);
-    env.rawset("redis", redis);
+    env.rawset("redis", counted(redis));
     LuaTable guard = new LuaTable();
     guard.rawset(LuaValue.INDEX, new VarArgFunction() {
       @Override
@@ -98,9 +99,19 @@ final class Sandbox {
     t.rawset("gsub", Limited.gsub(original.get("gsub")));
     for (String name : List.of("lower", "upper", "reverse")) t.rawset(name, Limited.copying(original.get(name)));
     t.rawset("char", Limited.chars(original.get("char")));
-    for (String name : List.of("find", "match", "gmatch")) t.rawset(name, Limited.pattern(original.get(name)));
+    for (String name : List.of("find", "match", "gmatch")) {
+      t.rawset(name, Limited.pattern(original.get(name), name.equals("find")));
+    }
     t.rawset("gfind", t.rawget("gmatch")); // Lua 5.1's name
     t.rawset("byte", Limited.bytes(original.get("byte")));
+    return t;
+  }
+
+  /** Every function of {@code t} counted as a frame of the call depth while it runs. */
+  static LuaTable counted(LuaTable t) {
+    java.util.List<LuaValue> keys = new java.util.ArrayList<>();
+    for (LuaValue k = t.next(LuaValue.NIL).arg1(); !k.isnil(); k = t.next(k).arg1()) keys.add(k);
+    for (LuaValue k : keys) t.rawset(k, Limited.counted(t.rawget(k)));
     return t;
   }
 
@@ -166,6 +177,13 @@ final class Sandbox {
    * booleans) by JVM identity hashes, so {@code pairs} would visit them in a different order on
    * each replica.
    */
+  static void checkStore(LuaValue key, LuaValue value) {
+    checkKey(key);
+    if (key.isstring() && key.tojstring().equals("__call") && !value.isnil() && !value.isfunction()) {
+      throw new LuaError("__call must be a function"); // a chain of callable tables would recurse in Java
+    }
+  }
+
   static void checkKey(LuaValue key) {
     int t = key.type();
     if (t != LuaValue.TSTRING && t != LuaValue.TNUMBER && t != LuaValue.TNIL) {
@@ -194,7 +212,7 @@ final class Sandbox {
   private static final LuaValue RAWSET = new org.luaj.vm2.lib.ThreeArgFunction() {
     @Override
     public LuaValue call(LuaValue table, LuaValue key, LuaValue value) {
-      checkKey(key);
+      checkStore(key, value);
       Budget b = Meter.current();
       if (b != null) b.charge(Meter.SLOT_BYTES);
       table.checktable().rawset(key, value);
@@ -216,7 +234,11 @@ final class Sandbox {
         result = f.invoke(args.subargs(3));
       } catch (LuaError e) {
         LuaValue m = e.getMessageObject();
-        return LuaValue.varargsOf(LuaValue.FALSE, handler.call(m != null ? m : LuaValue.valueOf(e.getMessage())));
+        try {
+          return LuaValue.varargsOf(LuaValue.FALSE, handler.call(m != null ? m : LuaValue.valueOf(e.getMessage())));
+        } catch (LuaError inHandler) {
+          return LuaValue.varargsOf(LuaValue.FALSE, LuaValue.valueOf("error in error handling"));
+        }
       }
       return LuaValue.varargsOf(LuaValue.TRUE, result);
     }

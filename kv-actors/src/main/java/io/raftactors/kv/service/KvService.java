@@ -50,8 +50,6 @@ public final class KvService extends AbstractBehavior<Object> {
 
   private record ExpiryDone() {}
 
-  private record ClockChecked(ReadResult result) {}
-
   private record ShiftDone(boolean applied) {}
 
   private final String nodeId;
@@ -65,6 +63,11 @@ public final class KvService extends AbstractBehavior<Object> {
    * expires until the leases are shifted by the jump (if any).
    */
   private boolean clockCheckPending;
+  private long leaderTerm;
+  /** The newest {@link RaftEvent.LeaderClock} of this node. */
+  private RaftEvent.LeaderClock leaderClock;
+  /** How much to shift the leases by, once known (-1: not yet). */
+  private long shiftBy = -1;
 
   /**
    * @param raft the local Raft node (its current incarnation)
@@ -110,7 +113,7 @@ public final class KvService extends AbstractBehavior<Object> {
           expiryInFlight = false;
           return this;
         })
-        .onMessage(ClockChecked.class, this::onClockChecked)
+        .onMessage(RaftEvent.LeaderClock.class, this::onLeaderClock)
         .onMessage(ShiftDone.class, d -> {
           expiryInFlight = false;
           if (d.applied()) clockCheckPending = false;
@@ -178,7 +181,11 @@ public final class KvService extends AbstractBehavior<Object> {
     if (!e.nodeId().equals(nodeId)) return this;
     boolean wasLeading = leading;
     leading = e.role() == Role.LEADER;
-    if (leading && !wasLeading) clockCheckPending = true;
+    if (leading && !wasLeading) {
+      clockCheckPending = true;
+      leaderTerm = e.term();
+      shiftBy = leaderClock != null && leaderClock.term() == e.term() ? leaderClock.aheadMillis() : -1;
+    }
     return this;
   }
 
@@ -186,10 +193,16 @@ public final class KvService extends AbstractBehavior<Object> {
     if (!leading || expiryInFlight) return this;
     expiryInFlight = true;
     if (clockCheckPending) {
-      Asks.<RaftNode.Command, ReadResult, Object>askAndPipe(getContext(), raft.get(),
-          settings.requestTimeout(), r -> new Read(new KvQuery.ClockCheck(), ReadConsistency.STALE, r),
-          (result, error) -> error == null ? new ClockChecked(result) : new ExpiryDone());
-      return this;
+      if (shiftBy < 0) { // this leader's clock is not measured yet: expire nothing until it is
+        expiryInFlight = false;
+        return this;
+      }
+      if (shiftBy < 10) { // within the leases' margin: nothing to make up
+        clockCheckPending = false;
+      } else {
+        shiftLeases(shiftBy);
+        return this;
+      }
     }
     Asks.<RaftNode.Command, ReadResult, Object>askAndPipe(getContext(), raft.get(),
         settings.requestTimeout(), r -> new Read(new KvQuery.NextExpiry(), ReadConsistency.STALE, r),
@@ -198,23 +211,19 @@ public final class KvService extends AbstractBehavior<Object> {
   }
 
   /**
-   * How far this leader's wall clock is ahead of the one that stamped the newest entry applied
-   * here: the stamped time's distance from this clock, less the time that really passed since it
-   * was applied (at least that much passed since it was stamped). Leases are shifted by it, so the
-   * jump of the stamped time with this leader does not end them early.
+   * How far this node's wall clock is ahead of the previous leader's, as the Raft node measured it
+   * on the entries it received from that leader: leases are shifted by it, so the jump of the
+   * stamped time with this leader does not end them early. The time without a leader is not made
+   * up (it passed for the holders too).
    */
-  private Behavior<Object> onClockChecked(ClockChecked checked) {
-    if (!(checked.result() instanceof ReadResult.Ok ok)) {
-      expiryInFlight = false;
-      return this;
-    }
-    long[] clock = (long[]) ok.value();
-    long ahead = System.currentTimeMillis() - clock[0] - clock[1] / 1_000_000;
-    if (ahead <= 0) {
-      clockCheckPending = false;
-      expiryInFlight = false;
-      return this;
-    }
+  private Behavior<Object> onLeaderClock(RaftEvent.LeaderClock c) {
+    if (!c.nodeId().equals(nodeId)) return this;
+    leaderClock = c;
+    if (leading && c.term() == leaderTerm) shiftBy = c.aheadMillis();
+    return this;
+  }
+
+  private void shiftLeases(long ahead) {
     if (ahead >= 100) {
       getContext().getLog().info("[{}] this leader's clock is {} ms ahead of the previous leader's: leases are "
           + "shifted by as much", nodeId, ahead);
@@ -223,7 +232,6 @@ public final class KvService extends AbstractBehavior<Object> {
     Asks.<RaftNode.Command, ProposeResult, Object>askAndPipe(getContext(), raft.get(),
         settings.requestTimeout(), r -> new Propose(command, r),
         (result, error) -> new ShiftDone(result instanceof ProposeResult.Applied));
-    return this;
   }
 
   private Behavior<Object> onNextExpiry(NextExpiry next) {

@@ -25,12 +25,6 @@ public final class KvStateMachine implements StateMachine {
   private Sessions sessions = new Sessions();
   private final Consumer<List<WatchEvent>> watchers;
   private final java.util.function.LongConsumer restored;
-  /**
-   * When (this JVM's monotonic clock) the stamped time last moved forward here: not replicated,
-   * only for {@link KvQuery.ClockCheck}.
-   */
-  private volatile long clockAdvancedNanos = System.nanoTime();
-
   /** @param watchers receives each write's changes, in order (on the applier's thread) */
   public KvStateMachine(Consumer<List<WatchEvent>> watchers) {
     this(watchers, revision -> {});
@@ -54,9 +48,7 @@ public final class KvStateMachine implements StateMachine {
     } catch (IllegalArgumentException e) {
       return KvCodec.encode(new KvResult.Failure(KvResult.Failure.Code.INVALID, e.getMessage()));
     }
-    long before = state.now();
     state.advanceClock(c.timestamp());
-    if (state.now() > before) clockAdvancedNanos = System.nanoTime();
     KvWrite write = command.write();
     if (write instanceof KvWrite.OpenSession open) {
       if (open.ttlMillis() <= 0) {
@@ -91,20 +83,13 @@ public final class KvStateMachine implements StateMachine {
     return result;
   }
 
-  /**
-   * Answers a {@link KvQuery}; {@link KvQuery.NextExpiry} answers a Long (0: nothing expires),
-   * {@link KvQuery.ClockCheck} a {@code long[]} of the stamped time and the nanoseconds since it
-   * last moved forward on this replica.
-   */
+  /** Answers a {@link KvQuery}; {@link KvQuery.NextExpiry} answers a Long (0: nothing expires). */
   @Override
   public Object read(Object query) {
     if (query instanceof KvQuery.NextExpiry) {
       long keys = state.nextExpiry();
       long idle = sessions.nextExpiry();
       return keys == 0 ? idle : idle == 0 ? keys : Math.min(keys, idle);
-    }
-    if (query instanceof KvQuery.ClockCheck) {
-      return new long[] {state.now(), System.nanoTime() - clockAdvancedNanos};
     }
     if (query instanceof KvQuery q) return state.query(q);
     throw new UnsupportedOperationException("not a KV query: " + query);

@@ -141,7 +141,8 @@ class LockCommandsTest {
       for (String[] args : new String[][] {{"LOCK", "n"}, {"LOCK", "n", "0"}, {"LOCK", "n", "10", "WAIT"},
           {"LOCK", "n", "10", "HOLD", "5"}, {"LOCK", "n", "10", "WAIT", "-1"}, {"UNLOCK", "n", "x"},
           {"RENEW", "n", "1", "0"}, {"DELIFEQ", "k"}, {"LOCK", "n", "9223372036854775807"},
-          {"LOCK", "n", "10", "WAIT", "999999999999"}}) {
+          {"LOCK", "n", "10", "WAIT", "999999999999"}, {"SET", "k", "v", "EX", "18446744073709552"},
+          {"SET", "k", "v", "PX", "9223372036854775807"}}) {
         String[] rest = java.util.Arrays.copyOfRange(args, 1, args.length);
         JedisDataException e = assertThrows(JedisDataException.class, () -> send(a, args[0], rest),
             String.join(" ", args));

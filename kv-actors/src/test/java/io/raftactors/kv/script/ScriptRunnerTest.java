@@ -207,6 +207,31 @@ class ScriptRunnerTest {
   }
 
   @Test
+  void secondReviewEscapesAreClosed() {
+    String blowup = failure("local t = {1} for i = 1, 60 do t = {t, t} end return t", SMALL);
+    assertTrue(blowup.contains("building the reply") || blowup.contains("bytes allocated"), blowup);
+    assertTrue(failure("return string.match(string.rep('a', 3000), '(.-)(.-)(.-)(.-)b', 1, true)", SMALL)
+        .contains("pattern match"), "match has no plain flag");
+    assertTrue(failure("return string.find(string.rep('a', 100000), string.rep('a', 5000) .. 'b', 1, true)", SMALL)
+        .contains("plain find"));
+    assertTrue(failure("local t = {} local function f() t[true] = 1 end f()", ScriptLimits.DEFAULT)
+        .contains("cannot be a table key"), "a store into an upvalue's table is checked too");
+    assertTrue(failure("local t = {} local mt = {} setmetatable(t, mt) mt.__call = t return t()", ScriptLimits.DEFAULT)
+        .contains("__call must be a function"));
+    String r = reply("local t = setmetatable({}, {__tostring = tostring}) return (pcall(tostring, t))");
+    assertEquals("$-1\r\n", r, "tostring recursing through __tostring stops at the depth limit: " + r);
+    assertEquals("*2\r\n$8\r\nffffffff\r\n:2\r\n", reply("return {bit.tohex(-1, -2^31):lower(), bit.tobit(1.5)}"));
+  }
+
+  @Test
+  void cjsonPassesUtf8Through() {
+    ScriptRunner.Outcome o = run("return cjson.encode({ARGV[1]})", List.of(), List.of("\uD83D\uDE00"), ScriptLimits.DEFAULT);
+    byte[] emoji = "\uD83D\uDE00".getBytes(StandardCharsets.UTF_8);
+    String expected = "$" + (emoji.length + 4) + "\r\n[\"" + "\uD83D\uDE00" + "\"]\r\n";
+    assertEquals(expected, o.reply().utf8String());
+  }
+
+  @Test
   void xpcallCallsItsHandler() {
     assertEquals("*2\r\n$5\r\nfalse\r\n$7\r\nhandled\r\n",
         reply("local ok, v = xpcall(function() error('x') end, function(e) return 'handled' end) return {tostring(ok), v}"));

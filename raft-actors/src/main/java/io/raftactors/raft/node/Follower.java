@@ -89,6 +89,7 @@ final class Follower extends RoleBehavior {
 
     // Rules 3-4: delete a conflicting suffix (never a committed entry), append what is new.
     List<LogEntry> entries = m.entries();
+    if (!entries.isEmpty()) ctx.sampleLeaderClock(entries);
     int firstNew = AppendRules.firstNewEntry(ctx.log.view(), entries);
     if (firstNew < entries.size()) {
       long from = entries.get(firstNew).index();

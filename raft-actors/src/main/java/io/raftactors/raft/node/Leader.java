@@ -73,6 +73,7 @@ final class Leader extends RoleBehavior {
   /** Called by {@link Roles} once this is the node's role. */
   void start() {
     ctx.logger().info("[{}] leader of term {}", ctx.selfId, ctx.currentTerm);
+    ctx.publishLeaderClock();
     if (!ctx.log.view().isEmpty()) lastTimestamp = ctx.log.entry(ctx.log.lastIndex()).timestamp();
     long noopIndex = ctx.log.lastIndex() + 1;
     ctx.appendToLog(List.of(LogEntry.noop(noopIndex, ctx.currentTerm, stamp())));

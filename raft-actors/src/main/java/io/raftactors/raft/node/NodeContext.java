@@ -289,6 +289,30 @@ final class NodeContext {
     return false;
   }
 
+  /** The term of the leader whose entries {@link #leaderClockAheadMin} was measured on. */
+  private long leaderClockTerm;
+  /** The least (this clock - entry timestamp) over entries of that leader's term as they arrived. */
+  private long leaderClockAheadMin = Long.MAX_VALUE;
+
+  /** Measures this node's wall clock against the current leader's, on entries it just sent. */
+  void sampleLeaderClock(List<LogEntry> entries) {
+    if (leaderClockTerm != currentTerm) {
+      leaderClockTerm = currentTerm;
+      leaderClockAheadMin = Long.MAX_VALUE;
+    }
+    long now = clock.currentTimeMillis();
+    for (LogEntry e : entries) {
+      if (e.term() == currentTerm) leaderClockAheadMin = Math.min(leaderClockAheadMin, now - e.timestamp());
+    }
+  }
+
+  /** Tells the event stream how far ahead of the previous leader's this new leader's clock is. */
+  void publishLeaderClock() {
+    long ahead = leaderClockTerm < currentTerm && leaderClockAheadMin != Long.MAX_VALUE ? leaderClockAheadMin : 0;
+    actor.getSystem().eventStream()
+        .tell(new EventStream.Publish<>(new RaftEvent.LeaderClock(selfId, currentTerm, Math.max(0, ahead))));
+  }
+
   void publishRole() {
     Role r = role == null ? Role.RECOVERING : role.role();
     actor.getSystem()
