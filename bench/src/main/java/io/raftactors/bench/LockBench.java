@@ -17,6 +17,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -77,8 +78,12 @@ final class LockBench implements Runnable {
         for (int c : contenders) {
           List<KvLock> hot = new ArrayList<>();
           for (int i = 0; i < c; i++) hot.add(sessions.get(i % 3).mutex("hot"));
+          long readsBefore = KvLocks.queueReads();
+          AtomicLong handOffs = new AtomicLong();
           measure("one lock, " + c + " contenders: hand-offs (latency: request to grant + release)", c,
-              i -> pair(hot.get(i)));
+              i -> pair(hot.get(i)).whenComplete((r, e) -> handOffs.incrementAndGet()));
+          System.out.printf(Locale.ROOT, "  queue reads per hand-off (1 = no herd; warm-up included): %.2f%n",
+              (KvLocks.queueReads() - readsBefore) / (double) Math.max(1, handOffs.get()));
         }
         sessions.forEach(KvLocks::close);
         perReplica.forEach(KvClient::close);

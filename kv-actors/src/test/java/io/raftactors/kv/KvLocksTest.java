@@ -108,6 +108,38 @@ class KvLocksTest {
   }
 
   @Test
+  void aReleaseWakesOnlyTheNextWaiter(TestClusters clusters) throws Exception {
+    start(clusters);
+    KvClient probe = probe();
+    KvClient client = c.client();
+    closing.add(client);
+    KvLocks l = KvLocks.create(client, new LockSettings(Duration.ofSeconds(10), Duration.ofMinutes(5)));
+    closing.add(0, l);
+    KvLock holder = l.mutex("herd");
+    join(holder.lock());
+    List<CompletableFuture<LockGrant>> waiters = new ArrayList<>();
+    List<KvLock> owners = new ArrayList<>();
+    for (int i = 0; i < 8; i++) {
+      KvLock w = l.mutex("herd");
+      owners.add(w);
+      waiters.add(w.lock().toCompletableFuture());
+      awaitQueued(probe, "__lock/herd/", i + 2);
+    }
+    Thread.sleep(500); // every waiter watches its predecessor
+    long before = KvLocks.queueReads();
+    join(holder.unlock());
+    waiters.get(0).get(10, TimeUnit.SECONDS);
+    Thread.sleep(500);
+    long reads = KvLocks.queueReads() - before;
+    assertTrue(reads >= 1 && reads <= 2, "one release woke " + reads + " queue reads (a herd would be 8)");
+    for (int i = 1; i < 8; i++) assertFalse(waiters.get(i).isDone(), "waiter " + i + " still waits");
+    for (int i = 0; i < 8; i++) {
+      waiters.get(i).get(10, TimeUnit.SECONDS);
+      join(owners.get(i).unlock());
+    }
+  }
+
+  @Test
   void aMutexIsReentrantForItsOwnerAndTryLockGivesUp(TestClusters clusters) throws Exception {
     start(clusters);
     KvLock owner = locks().mutex("r");

@@ -83,6 +83,15 @@ public final class KvLocks implements AutoCloseable {
     return Bytes.of(kind + name + "/");
   }
 
+  /**
+   * How many times waiters in this JVM have listed their queue so far: with ZooKeeper's recipe, a
+   * release wakes one waiter, which lists the queue once (no herd), so under contention this grows
+   * by about one per hand-off (plus one per waiter every {@code kv.lock.recheck-interval}).
+   */
+  public static long queueReads() {
+    return QueueWaiter.READS.sum();
+  }
+
   /** The session entries are attached to (opened on first use, and again after one ended). */
   public CompletionStage<LockSession> session() {
     if (closed) return CompletableFuture.failedFuture(new IllegalStateException("the locks were closed"));

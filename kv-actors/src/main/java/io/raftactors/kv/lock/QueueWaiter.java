@@ -41,6 +41,9 @@ final class QueueWaiter {
     }
   }
 
+  /** Queue listings by waiters in this JVM (see {@link KvLocks#queueReads()}). */
+  static final java.util.concurrent.atomic.LongAdder READS = new java.util.concurrent.atomic.LongAdder();
+
   /** A mutex and a writer wait for the entry right before them. */
   static final Rule EXCLUSIVE = (ahead, own) -> ahead.isEmpty() ? null : ahead.get(ahead.size() - 1);
 
@@ -158,6 +161,7 @@ final class QueueWaiter {
     // this entry created, though, or its absence would look like a loss: then it reads again,
     // linearizably.
     ReadConsistency consistency = staleFailed ? ReadConsistency.LINEARIZABLE : ReadConsistency.STALE;
+    READS.increment();
     client.range(enqueue.prefix(), 0, consistency).whenComplete((r, error) -> {
       synchronized (this) {
         checking = false;
