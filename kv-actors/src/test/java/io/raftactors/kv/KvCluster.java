@@ -53,7 +53,9 @@ final class KvCluster {
           settings.watchHistoryEvents(), settings.watchMaxUnackedEvents()), "watch-" + id);
       sinks.get(id).attach(hub);
       ActorRef<io.raftactors.raft.RaftNode.Command> node = raft.localRef(id);
-      replicas.put(id, raft.spawnOn(id, KvService.create(id, () -> node, hub, settings), "kv-" + id));
+      io.raftactors.testkit.SkewedClock clock = raft.clock(id);
+      replicas.put(id, raft.spawnOn(id, KvService.create(id, () -> node, hub, settings, clock::currentTimeMillis),
+          "kv-" + id));
     }
   }
 

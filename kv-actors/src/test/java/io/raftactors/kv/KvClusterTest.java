@@ -277,6 +277,47 @@ class KvClusterTest {
   }
 
   @Test
+  void aNewLeaderWhoseClockIsAheadDoesNotEndLeasesEarly(TestClusters clusters) {
+    KvCluster c = KvCluster.start(clusters, 3, b -> b);
+    String leader = c.raft.awaitLeader(ELECTION);
+    List<io.raftactors.raft.RaftEvent.LeaderClock> measured = Collections.synchronizedList(new ArrayList<>());
+    akka.actor.typed.ActorRef<io.raftactors.raft.RaftEvent> listener = c.raft.spawn(
+        akka.actor.typed.javadsl.Behaviors.receive(io.raftactors.raft.RaftEvent.class)
+            .onMessage(io.raftactors.raft.RaftEvent.LeaderClock.class, e -> {
+              measured.add(e);
+              return akka.actor.typed.javadsl.Behaviors.same();
+            }).build(), "leader-clocks");
+    c.raft.system().eventStream().tell(new akka.actor.typed.eventstream.EventStream.Subscribe<>(
+        io.raftactors.raft.RaftEvent.class, listener));
+    for (String id : c.raft.nodeIds()) {
+      if (!id.equals(leader)) c.raft.clock(id).setWallOffset(3000); // the other members' clocks are 3 s ahead
+    }
+    try (KvClient kv = c.client()) {
+      long until = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(2500);
+      for (int i = 0; System.nanoTime() < until; i++) { // the followers measure the leader's clock as it is now
+        await(kv.put("warm-" + i % 10, "x"));
+        LockSupport.parkNanos(20_000_000L);
+      }
+      long lease = await(kv.grantLease(Duration.ofMillis(4000)));
+      await(kv.put(new KvWrite.Put(Bytes.of("held"), Bytes.of("x"), lease, 0, false, KvWrite.Condition.ALWAYS, false)));
+      long granted = System.nanoTime();
+      c.raft.crash(leader);
+      String next = c.raft.awaitLeader(ELECTION);
+      c.raft.awaitCondition("the new leader to measure its clock", ELECTION, () -> measured.stream().anyMatch(
+          e -> e.nodeId().equals(next)));
+      assertTrue(measured.stream().anyMatch(e -> e.nodeId().equals(next) && e.aheadMillis() >= 2900
+          && e.aheadMillis() <= 3600), next + " measured " + measured);
+      LockSupport.parkNanos(granted + TimeUnit.MILLISECONDS.toNanos(3000) - System.nanoTime());
+      // The stamped time jumped 3 s with the new leader; without the shift the lease was gone at ~1 s.
+      assertTrue(await(kv.get("held")).isPresent(), "the lease ended early, " + measured);
+      c.raft.awaitCondition("the lease to end after its TTL", Duration.ofSeconds(8),
+          () -> await(kv.get("held")).isEmpty());
+      long ms = (System.nanoTime() - granted) / 1_000_000;
+      assertTrue(ms >= 3900, "ended after " + ms + " ms");
+    }
+  }
+
+  @Test
   void watchesSeeEveryChangeOnceInOrderAcrossALeaderChange(TestClusters clusters) {
     KvCluster c = KvCluster.start(clusters, 3, b -> b);
     String leader = c.raft.awaitLeader(ELECTION);

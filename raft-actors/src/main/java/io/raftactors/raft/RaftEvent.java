@@ -11,9 +11,10 @@ public sealed interface RaftEvent permits RaftEvent.RoleChanged, RaftEvent.Leade
 
   /**
    * Node {@code nodeId} became leader of {@code term}; its wall clock is about {@code aheadMillis}
-   * ahead of the previous leader's (the least difference, while it followed that leader, between
-   * its clock when an entry arrived and the entry's timestamp: the clocks' difference plus the
-   * quickest delivery; 0 when it did not follow the previous leader). The timestamps of the log
+   * ahead of the previous leader's (the least difference, over the entries of that leader that
+   * arrived in its last second or two of following it, between its clock when an entry arrived and
+   * the entry's timestamp: the clocks' difference plus the quickest delivery; 0 when it did not
+   * follow the previous leader). The timestamps of the log
    * jump by about that much with this leader; a state machine that measures time on them can
    * make up for it (the KV store shifts its leases).
    */

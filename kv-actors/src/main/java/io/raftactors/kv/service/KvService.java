@@ -56,6 +56,8 @@ public final class KvService extends AbstractBehavior<Object> {
   private final Supplier<ActorRef<RaftNode.Command>> raft;
   private final ActorRef<WatchHub.Command> hub;
   private final KvSettings settings;
+  /** The node's wall clock (the one its leader stamps entries with). */
+  private final java.util.function.LongSupplier wallClock;
   private boolean leading;
   private boolean expiryInFlight;
   /**
@@ -74,22 +76,32 @@ public final class KvService extends AbstractBehavior<Object> {
    */
   public static Behavior<KvCommand> create(String nodeId, Supplier<ActorRef<RaftNode.Command>> raft,
       ActorRef<WatchHub.Command> hub, KvSettings settings) {
-    return Behaviors.<Object>setup(ctx -> create(ctx, nodeId, raft, hub, settings)).narrow();
+    return create(nodeId, raft, hub, settings, System::currentTimeMillis);
+  }
+
+  /** @param wallClock the node's wall clock, the one its Raft node stamps entries with */
+  public static Behavior<KvCommand> create(String nodeId, Supplier<ActorRef<RaftNode.Command>> raft,
+      ActorRef<WatchHub.Command> hub, KvSettings settings, java.util.function.LongSupplier wallClock) {
+    return Behaviors.<Object>setup(ctx -> Behaviors.withTimers(
+        timers -> (Behavior<Object>) new KvService(ctx, timers, nodeId, raft, hub, settings, wallClock))).narrow();
   }
 
   /** The service as the behavior of an actor that already exists (a {@link io.raftactors.kv.KvNode}). */
   public static Behavior<Object> create(ActorContext<Object> ctx, String nodeId,
       Supplier<ActorRef<RaftNode.Command>> raft, ActorRef<WatchHub.Command> hub, KvSettings settings) {
-    return Behaviors.withTimers(timers -> new KvService(ctx, timers, nodeId, raft, hub, settings));
+    return Behaviors.withTimers(
+        timers -> new KvService(ctx, timers, nodeId, raft, hub, settings, System::currentTimeMillis));
   }
 
   private KvService(ActorContext<Object> ctx, TimerScheduler<Object> timers, String nodeId,
-      Supplier<ActorRef<RaftNode.Command>> raft, ActorRef<WatchHub.Command> hub, KvSettings settings) {
+      Supplier<ActorRef<RaftNode.Command>> raft, ActorRef<WatchHub.Command> hub, KvSettings settings,
+      java.util.function.LongSupplier wallClock) {
     super(ctx);
     this.nodeId = nodeId;
     this.raft = raft;
     this.hub = hub;
     this.settings = settings;
+    this.wallClock = wallClock;
     ActorRef<RaftEvent> events = ctx.messageAdapter(RaftEvent.class, e -> e);
     ctx.getSystem().eventStream().tell(new EventStream.Subscribe<>(RaftEvent.class, events));
     timers.startTimerWithFixedDelay(ExpiryTick.INSTANCE, settings.expiryCheckInterval());
@@ -236,7 +248,7 @@ public final class KvService extends AbstractBehavior<Object> {
 
   private Behavior<Object> onNextExpiry(NextExpiry next) {
     long due = next.result() instanceof ReadResult.Ok ok ? (Long) ok.value() : 0;
-    if (due == 0 || due > System.currentTimeMillis()) {
+    if (due == 0 || due > wallClock.getAsLong()) {
       expiryInFlight = false;
       return this;
     }

@@ -289,26 +289,39 @@ final class NodeContext {
     return false;
   }
 
-  /** The term of the leader whose entries {@link #leaderClockAheadMin} was measured on. */
+  /** The term of the leader whose entries the clock samples below were measured on. */
   private long leaderClockTerm;
-  /** The least (this clock - entry timestamp) over entries of that leader's term as they arrived. */
-  private long leaderClockAheadMin = Long.MAX_VALUE;
+  /**
+   * The least (this clock - entry timestamp) over the entries of that leader that arrived in the
+   * current second and in the one before: recent, so that a clock that was stepped is followed.
+   */
+  private long leaderClockWindowMin = Long.MAX_VALUE;
+  private long leaderClockPreviousMin = Long.MAX_VALUE;
+  private long leaderClockWindowStart;
 
   /** Measures this node's wall clock against the current leader's, on entries it just sent. */
   void sampleLeaderClock(List<LogEntry> entries) {
+    long nanos = clock.nanoTime();
     if (leaderClockTerm != currentTerm) {
       leaderClockTerm = currentTerm;
-      leaderClockAheadMin = Long.MAX_VALUE;
+      leaderClockWindowMin = Long.MAX_VALUE;
+      leaderClockPreviousMin = Long.MAX_VALUE;
+      leaderClockWindowStart = nanos;
+    } else if (nanos - leaderClockWindowStart > 1_000_000_000L) {
+      leaderClockPreviousMin = leaderClockWindowMin;
+      leaderClockWindowMin = Long.MAX_VALUE;
+      leaderClockWindowStart = nanos;
     }
     long now = clock.currentTimeMillis();
     for (LogEntry e : entries) {
-      if (e.term() == currentTerm) leaderClockAheadMin = Math.min(leaderClockAheadMin, now - e.timestamp());
+      if (e.term() == currentTerm) leaderClockWindowMin = Math.min(leaderClockWindowMin, now - e.timestamp());
     }
   }
 
   /** Tells the event stream how far ahead of the previous leader's this new leader's clock is. */
   void publishLeaderClock() {
-    long ahead = leaderClockTerm < currentTerm && leaderClockAheadMin != Long.MAX_VALUE ? leaderClockAheadMin : 0;
+    long min = Math.min(leaderClockWindowMin, leaderClockPreviousMin);
+    long ahead = leaderClockTerm < currentTerm && min != Long.MAX_VALUE ? min : 0;
     actor.getSystem().eventStream()
         .tell(new EventStream.Publish<>(new RaftEvent.LeaderClock(selfId, currentTerm, Math.max(0, ahead))));
   }
