@@ -428,8 +428,10 @@ public final class RaftTestCluster implements AutoCloseable {
    */
   public void checkInvariants() {
     // Twice: the second reading checks the leader against everything the first saw committed.
-    observer.checkLogs(snapshotLogs(), nodes.stores(), true);
-    observer.checkLogs(snapshotLogs(), nodes.stores(), true);
+    synchronized (checking) {
+      observer.checkLogs(snapshotLogs(), nodes.stores(), true);
+      observer.checkLogs(snapshotLogs(), nodes.stores(), true);
+    }
     List<String> v = observer.violations();
     if (!v.isEmpty()) {
       throw new AssertionError("Raft invariants violated (seed " + seed + "):\n  "
@@ -437,10 +439,19 @@ public final class RaftTestCluster implements AutoCloseable {
     }
   }
 
+  /**
+   * Held while logs are read and checked: a check must not count as committed what another check
+   * read after this one's logs were read (the periodic checks run on their own thread; a leader's
+   * log read before an entry was committed would look as if it lost the entry).
+   */
+  private final Object checking = new Object();
+
   private void periodicCheck() {
     if (closed) return;
     try {
-      observer.checkLogs(snapshotLogs(), nodes.stores(), false);
+      synchronized (checking) {
+        observer.checkLogs(snapshotLogs(), nodes.stores(), false);
+      }
     } catch (RuntimeException e) {
       if (!closed) trace.add("invariant check skipped: " + e);
     }
