@@ -48,12 +48,15 @@ public final class KvClient implements AutoCloseable {
   private final AtomicInteger watchCount = new AtomicInteger();
   private final Cancellable keepAlive;
   private final AtomicReference<io.raftactors.kv.lock.KvLocks> locks = new AtomicReference<>();
+  /** The limits of the scripts this client sends ({@code kv.script}). */
+  private final ScriptLimits scriptLimits;
 
   private KvClient(ActorSystem<?> system, List<ActorRef<KvCommand>> replicas, KvSettings settings) {
     if (replicas.isEmpty()) throw new IllegalArgumentException("no replicas");
     this.system = system;
     this.replicas = List.copyOf(replicas);
     this.settings = settings;
+    this.scriptLimits = ScriptLimits.fromRoot(system.settings().config());
     Duration every = settings.clientSessionTtl().dividedBy(3);
     this.keepAlive = system.scheduler().scheduleWithFixedDelay(every, every, this::keepSessionAlive,
         system.executionContext());
@@ -191,9 +194,8 @@ public final class KvClient implements AutoCloseable {
 
   private CompletionStage<KvResult.EvalResult> evalCommand(Bytes script, String sha, boolean bySha, List<String> keys,
       List<String> args) {
-    ScriptLimits limits = ScriptLimits.fromRoot(system.settings().config());
     return write(new KvWrite.Eval(script, sha, bySha, keys.stream().map(Bytes::of).toList(),
-        args.stream().map(Bytes::of).toList(), limits.maxInstructions(), limits.maxMemoryBytes(), false))
+        args.stream().map(Bytes::of).toList(), scriptLimits.maxInstructions(), scriptLimits.maxMemoryBytes(), false))
         .thenApply(KvResult.EvalResult.class::cast);
   }
 

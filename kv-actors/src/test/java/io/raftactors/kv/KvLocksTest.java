@@ -73,13 +73,23 @@ class KvLocksTest {
     return join(client.range(Bytes.of(prefix), 0, ReadConsistency.LINEARIZABLE)).kvs().size();
   }
 
-  void awaitQueued(KvClient client, String prefix, long n) throws Exception {
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-    while (queued(client, prefix) != n) {
-      assertTrue(System.nanoTime() < deadline, "expected " + n + " entries under " + prefix);
-      Thread.sleep(20);
-    }
+  void awaitQueued(KvClient client, String prefix, long n) {
+    c.raft.awaitCondition(n + " entries under " + prefix, Duration.ofSeconds(10), () -> {
+      try {
+        return queued(client, prefix) == n;
+      } catch (Exception e) {
+        return false;
+      }
+    });
   }
+
+  /** {@code waiting} is still not granted after {@code STILL} (a deadline-bounded wait that must run out). */
+  static void assertStillWaiting(CompletableFuture<?> waiting, String why) throws Exception {
+    assertThrows(java.util.concurrent.TimeoutException.class,
+        () -> waiting.get(STILL.toMillis(), TimeUnit.MILLISECONDS), why);
+  }
+
+  static final Duration STILL = Duration.ofMillis(300);
 
   @Test
   void aMutexExcludesAndServesWaitersInArrivalOrderWithGrowingTokens(TestClusters clusters) throws Exception {
@@ -93,12 +103,11 @@ class KvLocksTest {
     awaitQueued(probe, "__lock/m/", 2);
     CompletableFuture<LockGrant> gd = d.lock().toCompletableFuture();
     awaitQueued(probe, "__lock/m/", 3);
-    Thread.sleep(300);
-    assertFalse(gb.isDone() || gd.isDone(), "nobody else holds while a holds");
+    assertStillWaiting(gb, "nobody else holds while a holds");
+    assertFalse(gd.isDone(), "nobody else holds while a holds");
     join(a.unlock());
     LockGrant second = gb.get(10, TimeUnit.SECONDS);
-    Thread.sleep(300);
-    assertFalse(gd.isDone(), "the third waits for the second, not for the first");
+    assertStillWaiting(gd, "the third waits for the second, not for the first");
     join(b.unlock());
     LockGrant third = gd.get(10, TimeUnit.SECONDS);
     assertTrue(ga.token() < second.token() && second.token() < third.token(),
@@ -125,11 +134,10 @@ class KvLocksTest {
       waiters.add(w.lock().toCompletableFuture());
       awaitQueued(probe, "__lock/herd/", i + 2);
     }
-    Thread.sleep(500); // every waiter watches its predecessor
     long before = KvLocks.queueReads();
     join(holder.unlock());
     waiters.get(0).get(10, TimeUnit.SECONDS);
-    Thread.sleep(500);
+    assertStillWaiting(waiters.get(1), "the second waits for the first"); // and any herd had time to read
     long reads = KvLocks.queueReads() - before;
     assertTrue(reads >= 1 && reads <= 2, "one release woke " + reads + " queue reads (a herd would be 8)");
     for (int i = 1; i < 8; i++) assertFalse(waiters.get(i).isDone(), "waiter " + i + " still waits");
@@ -234,14 +242,12 @@ class KvLocksTest {
     awaitQueued(probe, "__rwlock/rw/", 3);
     CompletableFuture<LockGrant> lateReader = r3.readLock().lock().toCompletableFuture();
     awaitQueued(probe, "__rwlock/rw/", 4);
-    Thread.sleep(300);
-    assertFalse(writer.isDone(), "the writer waits for the readers");
+    assertStillWaiting(writer, "the writer waits for the readers");
     assertFalse(lateReader.isDone(), "a reader after a waiting writer waits for it");
     join(r1.readLock().unlock());
     join(r2.readLock().unlock());
     writer.get(10, TimeUnit.SECONDS);
-    Thread.sleep(300);
-    assertFalse(lateReader.isDone());
+    assertStillWaiting(lateReader, "the late reader waits for the writer");
     join(w.writeLock().unlock());
     lateReader.get(10, TimeUnit.SECONDS);
   }
@@ -255,8 +261,7 @@ class KvLocksTest {
     LockGrant p2 = join(s.acquire());
     CompletableFuture<LockGrant> third = s.acquire().toCompletableFuture();
     assertEquals(Optional.empty(), join(l.semaphore("s", 2).tryAcquire(Duration.ZERO)));
-    Thread.sleep(300);
-    assertFalse(third.isDone());
+    assertStillWaiting(third, "two permits are held");
     join(s.release(p1));
     LockGrant p3 = third.get(10, TimeUnit.SECONDS);
     assertTrue(p3.token() > p2.token());
@@ -276,17 +281,13 @@ class KvLocksTest {
     CompletableFuture<LockGrant> two = second.campaign(Bytes.of("node-b")).toCompletableFuture();
     assertEquals("node-a", join(first.leader()).orElseThrow().value().utf8());
     assertTrue(join(first.proclaim(Bytes.of("node-a v2"))));
-    Thread.sleep(300);
-    assertFalse(two.isDone());
+    assertStillWaiting(two, "one leader at a time");
     join(first.resign());
     LockGrant leads = two.get(10, TimeUnit.SECONDS);
     assertTrue(leads.token() > one.token());
     assertEquals("node-b", join(second.leader()).orElseThrow().value().utf8());
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-    while (seen.stream().noneMatch(o -> o.isPresent() && o.get().value().utf8().equals("node-b"))) {
-      assertTrue(System.nanoTime() < deadline, "the observer saw " + seen);
-      Thread.sleep(20);
-    }
+    c.raft.awaitCondition("the observer to see node-b", Duration.ofSeconds(10),
+        () -> seen.stream().anyMatch(o -> o.isPresent() && o.get().value().utf8().equals("node-b")));
     List<String> values = seen.stream().map(o -> o.map(x -> x.value().utf8()).orElse("none")).toList();
     assertTrue(values.indexOf("node-a") < values.indexOf("node-a v2")
         && values.indexOf("node-a v2") < values.indexOf("node-b"), "in order: " + values);

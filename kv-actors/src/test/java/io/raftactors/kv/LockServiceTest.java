@@ -19,15 +19,35 @@ import org.junit.jupiter.api.extension.ExtendWith;
 class LockServiceTest {
   static final Duration WAIT = Duration.ofSeconds(15);
 
+  /** A 3-node cluster with a lock service on one client's session, and probes for owners. */
+  record Fixture(KvCluster c, KvClient client, KvLocks locks, ActorRef<LockService.Command> service)
+      implements AutoCloseable {
+    static Fixture start(TestClusters clusters) {
+      KvCluster c = KvCluster.start(clusters, 3, b -> b);
+      c.raft.awaitLeader(Duration.ofSeconds(5));
+      KvClient client = c.client();
+      KvLocks locks = KvLocks.create(client, KvLocksTest.FAST);
+      return new Fixture(c, client, locks, c.raft.spawn(LockService.create(locks), "locks"));
+    }
+
+    TestProbe<LockEvent> owner() {
+      return TestProbe.create(c.raft.system());
+    }
+
+    @Override
+    public void close() {
+      locks.close();
+      client.close();
+    }
+  }
+
   @Test
   void actorsAcquireWaitReleaseAndLoseLocksWhenTheyStop(TestClusters clusters) {
-    KvCluster c = KvCluster.start(clusters, 3, b -> b);
-    c.raft.awaitLeader(Duration.ofSeconds(5));
-    try (KvClient client = c.client(); KvLocks locks = KvLocks.create(client, KvLocksTest.FAST)) {
-      ActorRef<LockService.Command> service = c.raft.spawn(LockService.create(locks), "locks");
-      TestProbe<LockEvent> first = TestProbe.create(c.raft.system());
-      TestProbe<LockEvent> second = TestProbe.create(c.raft.system());
-      TestProbe<LockEvent> third = TestProbe.create(c.raft.system());
+    try (Fixture f = Fixture.start(clusters)) {
+      ActorRef<LockService.Command> service = f.service();
+      TestProbe<LockEvent> first = f.owner();
+      TestProbe<LockEvent> second = f.owner();
+      TestProbe<LockEvent> third = f.owner();
 
       service.tell(new LockService.Acquire("a", null, first.ref()));
       long t1 = first.expectMessageClass(LockEvent.Acquired.class, WAIT).token();
@@ -53,13 +73,11 @@ class LockServiceTest {
 
   @Test
   void electionsTellCandidatesAndObservers(TestClusters clusters) {
-    KvCluster c = KvCluster.start(clusters, 3, b -> b);
-    c.raft.awaitLeader(Duration.ofSeconds(5));
-    try (KvClient client = c.client(); KvLocks locks = KvLocks.create(client, KvLocksTest.FAST)) {
-      ActorRef<LockService.Command> service = c.raft.spawn(LockService.create(locks), "elections");
-      TestProbe<LockEvent> a = TestProbe.create(c.raft.system());
-      TestProbe<LockEvent> b = TestProbe.create(c.raft.system());
-      TestProbe<LockEvent> observer = TestProbe.create(c.raft.system());
+    try (Fixture f = Fixture.start(clusters)) {
+      ActorRef<LockService.Command> service = f.service();
+      TestProbe<LockEvent> a = f.owner();
+      TestProbe<LockEvent> b = f.owner();
+      TestProbe<LockEvent> observer = f.owner();
       service.tell(new LockService.Observe("e", observer.ref()));
       assertTrue(observer.expectMessageClass(LockEvent.LeaderChanged.class, WAIT).leader().isEmpty());
       service.tell(new LockService.Campaign("e", Bytes.of("node-a"), a.ref()));

@@ -52,42 +52,72 @@ final class Sandbox {
 
   private Sandbox() {}
 
-  /** The globals of one script run. */
+  /** The globals of one script run: copies of the library's tables, so nothing a script changes outlives it. */
   static Globals environment(LuaTable keys, LuaTable argv, LuaTable redis) {
     Globals env = new Globals();
     env.debuglib = Meter.INSTANCE;
-    for (String name : BASE) env.rawset(name, Limited.counted(LIB.get(name)));
-    env.rawset("tostring", Limited.counted(TOSTRING));
-    env.rawset("setmetatable", Limited.counted(SETMETATABLE));
-    env.rawset("rawset", Limited.counted(RAWSET));
-    env.rawset("rawequal", Limited.counted(Limited.rawequal(LIB.get("rawequal"))));
-    env.rawset("xpcall", Limited.counted(XPCALL));
-    env.rawset("unpack", Limited.counted(UNPACK));
-    env.rawset("string", counted(stringTable()));
-    env.rawset("table", counted(tableTable()));
-    env.rawset("math", counted(mathTable()));
-    env.rawset("cjson", counted(LuaJson.table()));
-    env.rawset("bit", counted(LuaBit.table()));
+    copyInto(env, Library.BASE);
+    env.rawset("string", copyInto(new LuaTable(), STRING_METHODS));
+    env.rawset("table", copyInto(new LuaTable(), Library.TABLE));
+    env.rawset("math", copyInto(new LuaTable(), Library.MATH));
+    env.rawset("cjson", copyInto(new LuaTable(), Library.CJSON));
+    env.rawset("bit", copyInto(new LuaTable(), Library.BIT));
     env.rawset("_G", env);
     env.rawset("KEYS", keys);
     env.rawset("ARGV", argv);
     env.rawset("redis", counted(redis));
-    LuaTable guard = new LuaTable();
-    guard.rawset(LuaValue.INDEX, new VarArgFunction() {
-      @Override
-      public Varargs invoke(Varargs args) {
-        throw new LuaError("Script attempted to access nonexistent global variable " + describe(args.arg(2)));
-      }
-    });
-    guard.rawset(LuaValue.NEWINDEX, new VarArgFunction() {
-      @Override
-      public Varargs invoke(Varargs args) {
-        throw new LuaError("Script attempted to create global variable " + describe(args.arg(2)));
-      }
-    });
-    guard.rawset(LuaValue.METATABLE, LuaValue.FALSE);
-    env.setmetatable(guard);
+    env.setmetatable(Library.GUARD); // shared, but hidden: getmetatable(_G) is false
     return env;
+  }
+
+  /**
+   * The sandboxed library, built once (on first use, after the functions it wraps exist); its
+   * functions are stateless, and scripts only ever get copies of its tables.
+   */
+  private static final class Library {
+    static final LuaTable BASE = base();
+    static final LuaTable TABLE = counted(tableTable());
+    static final LuaTable MATH = counted(mathTable());
+    static final LuaTable CJSON = counted(LuaJson.table());
+    static final LuaTable BIT = counted(LuaBit.table());
+    static final LuaTable GUARD = guard();
+
+    private static LuaTable base() {
+      LuaTable t = new LuaTable();
+      for (String name : Sandbox.BASE) t.rawset(name, LIB.get(name));
+      t.rawset("tostring", TOSTRING);
+      t.rawset("setmetatable", SETMETATABLE);
+      t.rawset("rawset", RAWSET);
+      t.rawset("rawequal", Limited.rawequal(LIB.get("rawequal")));
+      t.rawset("xpcall", XPCALL);
+      t.rawset("unpack", UNPACK);
+      return counted(t);
+    }
+
+    private static LuaTable guard() {
+      LuaTable guard = new LuaTable();
+      guard.rawset(LuaValue.INDEX, new VarArgFunction() {
+        @Override
+        public Varargs invoke(Varargs args) {
+          throw new LuaError("Script attempted to access nonexistent global variable " + describe(args.arg(2)));
+        }
+      });
+      guard.rawset(LuaValue.NEWINDEX, new VarArgFunction() {
+        @Override
+        public Varargs invoke(Varargs args) {
+          throw new LuaError("Script attempted to create global variable " + describe(args.arg(2)));
+        }
+      });
+      guard.rawset(LuaValue.METATABLE, LuaValue.FALSE);
+      return guard;
+    }
+  }
+
+  private static LuaTable copyInto(LuaTable to, LuaTable from) {
+    for (Varargs kv = from.next(LuaValue.NIL); !kv.arg1().isnil(); kv = from.next(kv.arg1())) {
+      to.rawset(kv.arg1(), kv.arg(2));
+    }
+    return to;
   }
 
   private static LuaTable stringTable() {

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
@@ -63,11 +64,7 @@ class LockCommandsTest {
       assertTrue(System.nanoTime() - started >= TimeUnit.MILLISECONDS.toNanos(300), "it waited");
       assertEquals(1, queued(a, "w"), "the waiter that gave up left the queue");
       CompletableFuture<Object> waiting = CompletableFuture.supplyAsync(() -> send(b, "LOCK", "w", "10000", "WAIT", "15000"));
-      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-      while (queued(a, "w") < 2) {
-        assertTrue(System.nanoTime() < deadline);
-        Thread.sleep(20);
-      }
+      RespNodes.awaitCondition("the waiter to queue", Duration.ofSeconds(10), () -> queued(a, "w") == 2);
       send(a, "UNLOCK", "w", String.valueOf(first));
       long second = (Long) waiting.get(15, TimeUnit.SECONDS);
       assertTrue(second > first);
@@ -86,17 +83,10 @@ class LockCommandsTest {
       assertEquals(0L, send(a, "RENEW", "x", String.valueOf(first), "1000"), "an expired holder cannot renew");
       try (RawClient raw = new RawClient(NODES.port("n3"))) {
         raw.send("*5\r\n$4\r\nLOCK\r\n$1\r\nx\r\n$5\r\n10000\r\n$4\r\nWAIT\r\n$5\r\n20000\r\n");
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-        while (queued(a, "x") < 2) {
-          assertTrue(System.nanoTime() < deadline);
-          Thread.sleep(20);
-        }
+        RespNodes.awaitCondition("the raw waiter to queue", Duration.ofSeconds(10), () -> queued(a, "x") == 2);
       }
-      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-      while (queued(a, "x") > 1) {
-        assertTrue(System.nanoTime() < deadline, "the closed connection's waiter is still queued");
-        Thread.sleep(20);
-      }
+      RespNodes.awaitCondition("the closed connection's waiter to leave the queue", Duration.ofSeconds(10),
+          () -> queued(a, "x") == 1);
       assertEquals(1L, send(b, "UNLOCK", "x", String.valueOf(second)));
     }
   }

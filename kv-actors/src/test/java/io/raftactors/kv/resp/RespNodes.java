@@ -44,6 +44,15 @@ final class RespNodes implements BeforeAllCallback, AfterAllCallback {
     }
   }
 
+  /** Waits until {@code condition} holds, failing with {@code what} after {@code timeout}. */
+  static void awaitCondition(String what, Duration timeout, java.util.function.BooleanSupplier condition) {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    while (!condition.getAsBoolean()) {
+      if (System.nanoTime() > deadline) throw new AssertionError("timed out waiting for " + what);
+      java.util.concurrent.locks.LockSupport.parkNanos(20_000_000L);
+    }
+  }
+
   LocalCluster cluster() {
     return cluster;
   }

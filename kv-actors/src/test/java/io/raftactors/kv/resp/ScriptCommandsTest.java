@@ -7,7 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import redis.clients.jedis.Jedis;
@@ -95,11 +94,8 @@ class ScriptCommandsTest {
       for (String node : List.of("n1", "n2", "n3")) {
         try (Jedis r = connect(node)) {
           r.sendCommand(() -> "READCONSISTENCY".getBytes(), "STALE");
-          long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-          while (!expected.equals(r.get("sc:derived"))) {
-            assertTrue(System.nanoTime() < deadline, node + " has " + r.get("sc:derived"));
-            Thread.sleep(20);
-          }
+          RespNodes.awaitCondition(node + " to hold " + expected, java.time.Duration.ofSeconds(10),
+              () -> expected.equals(r.get("sc:derived")));
         }
       }
     }
