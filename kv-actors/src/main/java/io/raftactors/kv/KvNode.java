@@ -44,14 +44,24 @@ public final class KvNode {
     private Peers peers;
     private Config config;
     private Path dataDir;
+    private java.util.Map<String, String> addresses = java.util.Map.of();
 
     private Builder(String nodeId) {
       this.nodeId = nodeId;
     }
 
-    /** The voting members, including this one. */
+    /**
+     * The voting members the cluster started with; a node not among them starts as a non-member
+     * and waits to be added ({@link io.raftactors.raft.ChangeMembership}).
+     */
     public Builder members(Collection<String> members) {
       this.members = List.copyOf(members);
+      return this;
+    }
+
+    /** Where the initial members are reached ({@code host:port}), carried in the configuration. */
+    public Builder addresses(java.util.Map<String, String> addresses) {
+      this.addresses = java.util.Map.copyOf(addresses);
       return this;
     }
 
@@ -81,7 +91,7 @@ public final class KvNode {
       return Behaviors.<Object>setup(ctx -> {
         ActorRef<WatchHub.Command> hub = ctx.spawn(
             WatchHub.create(settings.watchHistoryEvents(), settings.watchMaxUnackedEvents()), "watch");
-        RaftNode.Builder raft = RaftNode.builder(nodeId).members(members).peers(peers).config(cfg)
+        RaftNode.Builder raft = RaftNode.builder(nodeId).members(members).addresses(addresses).peers(peers).config(cfg)
             .stateMachine(() -> new KvStateMachine(events -> hub.tell(new WatchHub.Publish(events)),
                 revision -> hub.tell(new WatchHub.Restored(revision))));
         if (dataDir != null) raft.dataDir(dataDir);

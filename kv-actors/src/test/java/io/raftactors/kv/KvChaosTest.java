@@ -77,7 +77,10 @@ class KvChaosTest {
           staleReads, patience);
       clients.add(new Thread(() -> workload.run(stop), "chaos-client-" + client));
     }
-    Nemesis nemesis = new Nemesis(c.raft, seed, Nemesis.all(), Duration.ofMillis(800), Duration.ofMillis(400));
+    // Membership changes too: voters removed (the leader among them), added back as learners,
+    // promoted, and leadership transferred, all while the faults go on.
+    Nemesis nemesis = new Nemesis(c.raft, seed, Nemesis.all(), Duration.ofMillis(800), Duration.ofMillis(400))
+        .withMembershipChanges(3);
     clients.forEach(Thread::start);
     nemesis.start();
     Thread.sleep(RUN.toMillis());

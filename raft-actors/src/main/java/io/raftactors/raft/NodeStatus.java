@@ -10,6 +10,11 @@ import java.util.List;
  * @param firstLogIndex the first index the log holds (entries before it are compacted into a
  *     snapshot), or {@code lastLogIndex + 1} when it holds none
  * @param snapshotIndex the last index the newest snapshot covers (0: none)
+ * @param members the voters of the configuration in force at this node
+ * @param learners its learners (non-voting members)
+ * @param addresses where members are reached, where known
+ * @param configIndex the log index of the configuration in force (0: the initial one); it is
+ *     committed once {@code commitIndex} reaches it
  */
 public record NodeStatus(
     String nodeId,
@@ -21,5 +26,19 @@ public record NodeStatus(
     long lastLogIndex,
     List<String> members,
     long firstLogIndex,
-    long snapshotIndex)
-    implements RaftSerializable {}
+    long snapshotIndex,
+    List<String> learners,
+    java.util.Map<String, String> addresses,
+    long configIndex)
+    implements RaftSerializable {
+
+  /** Whether this node votes in the configuration it knows. */
+  public boolean isVoter() {
+    return members.contains(nodeId);
+  }
+
+  /** Whether this node is a learner in the configuration it knows. */
+  public boolean isLearner() {
+    return learners.contains(nodeId);
+  }
+}

@@ -4,7 +4,7 @@ package io.raftactors.raft;
  * Published on the actor system's event stream when a node's role, term or known leader changes.
  * Meant for monitoring (dashboards, metrics, test observers); rare, never on the hot path.
  */
-public sealed interface RaftEvent permits RaftEvent.RoleChanged, RaftEvent.LeaderClock {
+public sealed interface RaftEvent permits RaftEvent.RoleChanged, RaftEvent.LeaderClock, RaftEvent.MembershipChanged {
 
   /** Node {@code nodeId} is now {@code role} in {@code term}, following {@code leaderId} (or null). */
   record RoleChanged(String nodeId, Role role, long term, String leaderId) implements RaftEvent {}
@@ -19,4 +19,11 @@ public sealed interface RaftEvent permits RaftEvent.RoleChanged, RaftEvent.Leade
    * make up for it (the KV store shifts its leases).
    */
   record LeaderClock(String nodeId, long term, long aheadMillis) implements RaftEvent {}
+
+  /**
+   * The configuration in force at node {@code nodeId} is now {@code membership}, from the CONFIG
+   * entry at {@code index} of its log (0: the initial configuration); it may still be undone if
+   * that entry is not committed.
+   */
+  record MembershipChanged(String nodeId, long index, Membership membership) implements RaftEvent {}
 }

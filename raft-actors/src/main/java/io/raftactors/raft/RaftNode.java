@@ -52,6 +52,7 @@ public final class RaftNode {
   public static final class Builder {
     private final String nodeId;
     private List<String> members;
+    private java.util.Map<String, String> addresses = java.util.Map.of();
     private Config config;
     private RaftSettings settings;
     private Peers peers;
@@ -69,9 +70,20 @@ public final class RaftNode {
       this.nodeId = nodeId;
     }
 
-    /** The voting members, including this node. */
+    /**
+     * The voting members the cluster started with ({@code raft.members}). A node whose journal is
+     * empty and whose id is not among them starts as a non-member: it never campaigns, and waits
+     * for a leader to add it ({@link ChangeMembership}). Once the log holds a configuration, the
+     * latest one there is in force instead.
+     */
     public Builder members(Collection<String> members) {
       this.members = new ArrayList<>(members);
+      return this;
+    }
+
+    /** Where the initial members are reached (see {@link Membership#addresses()}); optional. */
+    public Builder addresses(java.util.Map<String, String> addresses) {
+      this.addresses = java.util.Map.copyOf(addresses);
       return this;
     }
 
@@ -151,7 +163,7 @@ public final class RaftNode {
         snapshots = java.nio.file.Path.of(cfg.getString("raft.data-dir")).resolve("snapshots");
       }
       return Recovering.create(
-          new NodeSetup(nodeId, members, s, peers, stateMachine, j, clock, seed, snapshots));
+          new NodeSetup(nodeId, Membership.ofVoters(members, addresses), s, peers, stateMachine, j, clock, seed, snapshots));
     }
   }
 }

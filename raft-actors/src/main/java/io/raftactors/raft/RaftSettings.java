@@ -45,12 +45,14 @@ public record RaftSettings(
     int installChunkBytes,
     int installMaxInflightChunks,
     String snapshotDispatcher,
-    long snapshotMaxWriteRate) {
+    long snapshotMaxWriteRate,
+    long promoteMaxLag) {
 
   /** Room an AppendEntries needs beyond its entries: term, ids, indexes, framing. */
   public static final int APPEND_HEADER_BYTES = 512;
 
   public RaftSettings {
+    require(promoteMaxLag >= 0, "raft.membership.promote-max-lag", "must be >= 0");
     require(!electionTimeoutMin.isNegative() && !electionTimeoutMin.isZero(),
         "raft.election-timeout-min", "must be positive");
     require(electionTimeoutMax.compareTo(electionTimeoutMin) >= 0,
@@ -161,7 +163,8 @@ public record RaftSettings(
           Math.toIntExact(c.getBytes("snapshot.install.chunk-size")),
           c.getInt("snapshot.install.max-inflight-chunks"),
           c.getString("snapshot.dispatcher"),
-          c.getBytes("snapshot.max-write-rate"));
+          c.getBytes("snapshot.max-write-rate"),
+          c.getLong("membership.promote-max-lag"));
     } catch (ConfigException e) {
       throw new IllegalArgumentException("invalid raft configuration: " + e.getMessage(), e);
     }

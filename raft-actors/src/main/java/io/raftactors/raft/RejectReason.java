@@ -8,6 +8,16 @@ public enum RejectReason {
   OVERLOADED,
   /** The command is larger than {@code raft.limits.max-command-bytes}. Do not retry. */
   TOO_LARGE,
+  /**
+   * An administrative request does not fit the cluster as it is (a membership change naming a
+   * member that is not there, a learner too far behind to promote, ...). Do not retry unchanged.
+   */
+  INVALID,
+  /**
+   * A membership change or leadership transfer is already in progress, or a new leader has not yet
+   * committed an entry of its term. Retry shortly.
+   */
+  BUSY,
   /** The entry was appended but a different entry was committed at its index. Retry. */
   NOT_COMMITTED
 }

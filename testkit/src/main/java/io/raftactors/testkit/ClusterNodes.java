@@ -26,6 +26,7 @@ import java.util.concurrent.ConcurrentHashMap;
 final class ClusterNodes {
   private final ActorTestKit testKit;
   private final List<String> ids;
+  private final List<String> initialMembers;
   /** Each node's actors run on a dispatcher of their own that this gate can pause. */
   private final Map<String, NodeExecutor.Gate> gates;
   private final RaftSettings settings;
@@ -49,7 +50,8 @@ final class ClusterNodes {
   /** One per node, kept across restarts (a restart does not fix a machine's clock). */
   private final Map<String, SkewedClock> clocks = new ConcurrentHashMap<>();
 
-  ClusterNodes(ActorTestKit testKit, List<String> ids, Map<String, NodeExecutor.Gate> gates,
+  ClusterNodes(ActorTestKit testKit, List<String> ids, List<String> initialMembers,
+      Map<String, NodeExecutor.Gate> gates,
       RaftSettings settings, long seed,
       TestNetwork network, InvariantObserver observer, MessageTrace trace,
       java.util.function.Function<String, StateMachine> stateMachine, Duration journalSyncDelay,
@@ -58,6 +60,7 @@ final class ClusterNodes {
       Map<String, MemoryJournalStore> initialJournals) {
     this.testKit = testKit;
     this.ids = ids;
+    this.initialMembers = initialMembers;
     this.gates = gates;
     this.settings = settings;
     this.seed = seed;
@@ -132,7 +135,7 @@ final class ClusterNodes {
     Map<String, ActorRef<RaftNode.Command>> out = links.get(id);
     Behavior<RaftNode.Command> node =
         RaftNode.builder(id)
-            .members(ids)
+            .members(initialMembers)
             .settings(settings)
             .peers(out::get)
             .journal(journal(id))

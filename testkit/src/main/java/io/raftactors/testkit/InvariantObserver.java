@@ -31,7 +31,8 @@ public final class InvariantObserver {
   static final int WINDOW = 2048;
 
   private final MessageTrace trace;
-  private final int voters;
+  /** The fewest voters any configuration seen had: the durability check counts a quorum of it. */
+  private volatile int voters;
   private final Map<Long, String> leaderOfTerm = new ConcurrentHashMap<>();
   private final Map<Long, LogEntry> committed = new ConcurrentHashMap<>();
   private final Map<Long, AppliedEntry> appliedAt = new ConcurrentHashMap<>();
@@ -60,6 +61,11 @@ public final class InvariantObserver {
         violation("two leaders in term " + e.term() + ": " + previous + " and " + e.nodeId());
       }
     }
+  }
+
+  /** A node's configuration changed: committed entries must stay durable on a quorum of it. */
+  void onMembership(io.raftactors.raft.RaftEvent.MembershipChanged e) {
+    voters = Math.min(voters, e.membership().voters().size());
   }
 
   void onApplied(String nodeId, AppliedEntry entry) {

@@ -48,6 +48,9 @@ public final class Nemesis implements AutoCloseable {
   private volatile boolean running = true;
   private double slowestClock;
   private Thread thread;
+  /** Membership changes alongside the faults, or null. */
+  private MembershipChurn churn;
+  private Thread churnThread;
 
   public Nemesis(RaftTestCluster cluster, long seed, Set<Fault> faults, Duration faultTime, Duration healTime) {
     this.cluster = cluster;
@@ -65,6 +68,16 @@ public final class Nemesis implements AutoCloseable {
     return this;
   }
 
+  /**
+   * Also changes the membership while faults run: removes voters (the leader among them, never
+   * below {@code minVoters}), adds them back as learners and promotes them, and transfers
+   * leadership, on a thread of its own. {@link #close} makes every node a voter again.
+   */
+  public Nemesis withMembershipChanges(int minVoters) {
+    this.churn = new MembershipChurn(cluster, seed * 7 + 1, minVoters, this::note);
+    return this;
+  }
+
   /** Every fault kind. */
   public static Set<Fault> all() {
     return EnumSet.allOf(Fault.class);
@@ -79,10 +92,26 @@ public final class Nemesis implements AutoCloseable {
     thread = new Thread(this::loop, "nemesis-" + seed);
     thread.setDaemon(true);
     thread.start();
+    if (churn != null) {
+      churnThread = new Thread(() -> {
+        while (sleep(jitter(faultTime))) {
+          try {
+            churn.step();
+          } catch (RuntimeException e) {
+            note("membership change failed: " + e);
+          }
+        }
+      }, "membership-churn-" + seed);
+      churnThread.setDaemon(true);
+      churnThread.start();
+    }
     return this;
   }
 
-  /** Stops scheduling, heals the network and restarts every crashed node. */
+  /**
+   * Stops scheduling, heals the network and restarts every crashed node; with membership changes,
+   * then makes every node a voter again.
+   */
   @Override
   public void close() throws InterruptedException {
     running = false;
@@ -90,7 +119,12 @@ public final class Nemesis implements AutoCloseable {
       thread.interrupt();
       thread.join(30_000);
     }
+    if (churnThread != null) {
+      churnThread.interrupt();
+      churnThread.join(30_000);
+    }
     healEverything();
+    if (churn != null) churn.restore(Duration.ofSeconds(30));
   }
 
   /** What was done when, for the report of a failing run. */

@@ -68,6 +68,8 @@ public final class RaftTestCluster implements AutoCloseable {
   private final long seed;
   private final Random random;
   private final List<String> ids;
+  /** The initial configuration's voters (the rest of {@link #ids} are spares). */
+  private final List<String> initialMembers;
   private final ActorTestKit testKit;
   private final RaftSettings settings;
   private final MessageTrace trace;
@@ -81,7 +83,8 @@ public final class RaftTestCluster implements AutoCloseable {
     this.seed = b.seed;
     this.random = new Random(seed);
     this.ids = new ArrayList<>();
-    for (int i = 1; i <= b.nodes; i++) ids.add("n" + i);
+    for (int i = 1; i <= b.nodes + b.spares; i++) ids.add("n" + i);
+    this.initialMembers = List.copyOf(ids.subList(0, b.nodes));
     String gatePrefix = b.name + "@" + java.util.UUID.randomUUID() + "/";
     StringBuilder dispatchers = new StringBuilder();
     for (String id : ids) dispatchers.append(NodeExecutor.dispatcherConfig(id, gatePrefix + id));
@@ -94,7 +97,7 @@ public final class RaftTestCluster implements AutoCloseable {
     this.settings = RaftSettings.fromRoot(config);
     this.testKit = ActorTestKit.create(b.name, config);
     this.trace = new MessageTrace(b.traceCapacity);
-    this.observer = new InvariantObserver(trace, ids.size());
+    this.observer = new InvariantObserver(trace, initialMembers.size());
     this.network = new TestNetwork(testKit.system(), ids, trace, observer::violation);
 
     ActorRef<RaftEvent> events =
@@ -102,6 +105,10 @@ public final class RaftTestCluster implements AutoCloseable {
             Behaviors.receive(RaftEvent.class)
                 .onMessage(RaftEvent.RoleChanged.class, e -> {
                   observer.onRoleChanged(e);
+                  return Behaviors.same();
+                })
+                .onMessage(RaftEvent.MembershipChanged.class, e -> {
+                  observer.onMembership(e);
                   return Behaviors.same();
                 })
                 .build(),
@@ -112,7 +119,7 @@ public final class RaftTestCluster implements AutoCloseable {
         .info("starting {} nodes as '{}' with seed {}", ids.size(), b.name, seed);
     Map<String, NodeExecutor.Gate> gates = new HashMap<>();
     for (String id : ids) gates.put(id, NodeExecutor.register(gatePrefix + id));
-    this.nodes = new ClusterNodes(testKit, ids, gates, settings, seed, network, observer, trace,
+    this.nodes = new ClusterNodes(testKit, ids, initialMembers, gates, settings, seed, network, observer, trace,
         b.stateMachine, b.journalSyncDelay, b.fileJournals, b.snapshots, b.initialJournals);
     for (String id : ids) nodes.start(id);
 
@@ -132,7 +139,12 @@ public final class RaftTestCluster implements AutoCloseable {
 
   // ---- topology ---------------------------------------------------------------------------
 
-  /** The ids of all nodes, crashed or not ({@code n1..nN}). */
+  /** The ids of the initial configuration's voters ({@code n1..nN}, without spares). */
+  public List<String> initialMembers() {
+    return initialMembers;
+  }
+
+  /** The ids of all nodes, crashed or not, spares included ({@code n1..nN+S}). */
   public List<String> nodeIds() {
     return List.copyOf(ids);
   }
@@ -237,9 +249,9 @@ public final class RaftTestCluster implements AutoCloseable {
   }
 
   /**
-   * The leader, if there is one that a majority of nodes follows in its term: a running node in
-   * role LEADER whose term and id a majority of the nodes (itself included) report, counting only
-   * nodes the network currently connects with it.
+   * The leader, if there is one that a majority of its voters follows in its term: a running node
+   * in role LEADER whose term and id a majority of the voters of its configuration (itself
+   * included) report, counting only nodes the network currently connects with it.
    */
   public Optional<String> leader() {
     Map<String, NodeStatus> statuses = new HashMap<>();
@@ -254,12 +266,14 @@ public final class RaftTestCluster implements AutoCloseable {
     for (NodeStatus s : statuses.values()) {
       if (s.role() != Role.LEADER) continue;
       String leader = s.nodeId();
-      long followers = statuses.values().stream()
+      // A majority of the leader's own configuration (spares and learners do not count).
+      long voting = statuses.values().stream()
+          .filter(o -> s.members().contains(o.nodeId()))
           .filter(o -> o.term() == s.term() && leader.equals(o.leaderId()))
           .filter(o -> o.nodeId().equals(leader)
               || (network.connected(leader, o.nodeId()) && network.connected(o.nodeId(), leader)))
           .count();
-      if (followers >= ids.size() / 2 + 1) return Optional.of(leader);
+      if (voting >= s.members().size() / 2 + 1) return Optional.of(leader);
     }
     return Optional.empty();
   }
@@ -367,6 +381,75 @@ public final class RaftTestCluster implements AutoCloseable {
     }
     throw new AssertionError("not committed within " + timeout + ", last answer " + last
         + " (seed " + seed + ")\n" + describe());
+  }
+
+  // ---- membership -------------------------------------------------------------------------
+
+  /** Asks node {@code via} (which forwards to its leader) for one membership change; one attempt. */
+  public CompletionStage<ProposeResult> changeMembership(
+      String via, io.raftactors.raft.ChangeMembership.Kind kind, String id) {
+    ActorRef<RaftNode.Command> node = nodes.ref(via);
+    if (node == null) {
+      return CompletableFuture.completedFuture(new ProposeResult.Unknown(via + " is not running"));
+    }
+    CompletableFuture<ProposeResult> result = new CompletableFuture<>();
+    AskPattern.ask(node, (ActorRef<ProposeResult> r) -> new io.raftactors.raft.ChangeMembership(kind, id, null, r),
+            Duration.ofSeconds(5), testKit.scheduler())
+        .whenCompleteAsync((answer, error) -> result.complete(error == null ? answer
+            : new ProposeResult.Unknown("no answer from " + via + ": " + error)), Runnable::run);
+    return result;
+  }
+
+  /**
+   * Makes a membership change and waits until the leader has committed it, retrying while the
+   * leader is busy, unknown or the answer lost; fails if the change is refused as invalid or not
+   * done within {@code timeout}.
+   */
+  public void changeMembership(io.raftactors.raft.ChangeMembership.Kind kind, String id, Duration timeout) {
+    new MembershipOps(this).change(kind, id, timeout);
+  }
+
+  /** Adds {@code id} as a learner (committed), within 10 s. */
+  public void addLearner(String id) {
+    changeMembership(io.raftactors.raft.ChangeMembership.Kind.ADD_LEARNER, id, Duration.ofSeconds(10));
+  }
+
+  /** Promotes learner {@code id} to voter once it has caught up (committed), within 10 s. */
+  public void promote(String id) {
+    changeMembership(io.raftactors.raft.ChangeMembership.Kind.PROMOTE, id, Duration.ofSeconds(10));
+  }
+
+  /** Adds {@code id} as a learner, then promotes it once it has caught up. */
+  public void addVoter(String id) {
+    addLearner(id);
+    promote(id);
+  }
+
+  /** Removes member {@code id} (committed), within 10 s. */
+  public void removeMember(String id) {
+    changeMembership(io.raftactors.raft.ChangeMembership.Kind.REMOVE, id, Duration.ofSeconds(10));
+  }
+
+  /** Asks node {@code via} to hand leadership to {@code target} (null: the best voter); one attempt. */
+  public CompletionStage<io.raftactors.raft.TransferResult> transferLeadership(String via, String target) {
+    ActorRef<RaftNode.Command> node = nodes.ref(via);
+    if (node == null) {
+      return CompletableFuture.completedFuture(new io.raftactors.raft.TransferResult.NotTransferred(
+          io.raftactors.raft.RejectReason.NO_LEADER, via + " is not running", null));
+    }
+    CompletableFuture<io.raftactors.raft.TransferResult> result = new CompletableFuture<>();
+    AskPattern.ask(node, (ActorRef<io.raftactors.raft.TransferResult> r) ->
+                new io.raftactors.raft.TransferLeadership(target, r),
+            Duration.ofSeconds(5), testKit.scheduler())
+        .whenCompleteAsync((answer, error) -> result.complete(error == null ? answer
+            : new io.raftactors.raft.TransferResult.NotTransferred(io.raftactors.raft.RejectReason.NO_LEADER,
+                "no answer from " + via + ": " + error, null)), Runnable::run);
+    return result;
+  }
+
+  /** The configuration as the leader sees it (voters and learners), or empty without a leader. */
+  public Optional<NodeStatus> leaderView() {
+    return leader().map(this::status);
   }
 
   // ---- faults -----------------------------------------------------------------------------
@@ -521,7 +604,7 @@ public final class RaftTestCluster implements AutoCloseable {
     return ref;
   }
 
-  private static <T> T await(CompletionStage<T> stage) {
+  static <T> T await(CompletionStage<T> stage) {
     try {
       return stage.toCompletableFuture().get(10, TimeUnit.SECONDS);
     } catch (InterruptedException e) {
@@ -535,6 +618,7 @@ public final class RaftTestCluster implements AutoCloseable {
   /** Builds a {@link RaftTestCluster}. */
   public static final class Builder {
     private int nodes = 3;
+    private int spares = 0;
     private java.util.function.Function<String, StateMachine> stateMachine = id -> new StateMachines.Echo();
     private long seed = Long.getLong("raft.test.seed", new Random().nextLong());
     private String overrides = "";
@@ -570,6 +654,16 @@ public final class RaftTestCluster implements AutoCloseable {
     public Builder nodes(int nodes) {
       if (nodes < 1) throw new IllegalArgumentException("nodes must be >= 1");
       this.nodes = nodes;
+      return this;
+    }
+
+    /**
+     * Also runs {@code spares} nodes ({@code nN+1..}) that are not in the initial configuration:
+     * they start as non-members and wait to be added ({@link #addLearner}, {@link #addVoter}).
+     */
+    public Builder spareNodes(int spares) {
+      if (spares < 0) throw new IllegalArgumentException("spares must be >= 0");
+      this.spares = spares;
       return this;
     }
 

@@ -21,8 +21,10 @@ import java.util.regex.Pattern;
  *
  * <ul>
  *   <li>{@code raft.node-id}: this node's id;
- *   <li>{@code raft.members}: the voting members as {@code "id@host:port"} (host:port = that
- *       node's Artery address), a list or one comma-separated string;
+ *   <li>{@code raft.members}: the voting members the cluster started with, as {@code
+ *       "id@host:port"} (host:port = that node's Artery address), a list or one comma-separated
+ *       string. A node not listed joins an existing cluster: it starts as a non-member and waits
+ *       for {@code RAFT.ADDLEARNER id host:port} (its Artery address);
  *   <li>{@code raft.data-dir}; {@code akka.remote.artery.canonical.hostname} / {@code .port};
  *       {@code kv.resp.host} / {@code .port}.
  * </ul>
@@ -50,12 +52,17 @@ public record NodeConfig(String nodeId, Map<String, String> members, Path dataDi
     if (nodeId.isBlank()) throw invalid("raft.node-id", "must be set (e.g. -Draft.node-id=n1)");
     Map<String, String> members = members(c);
     String address = members.get(nodeId);
-    if (address == null) {
-      throw invalid("raft.members", "does not list this node '" + nodeId + "': " + members.keySet());
-    }
     String host = string(c, "akka.remote.artery.canonical.hostname");
     int port = integer(c, "akka.remote.artery.canonical.port");
-    if (!address.equals(host + ":" + port)) {
+    if (address == null) {
+      // Joining: not in the initial configuration; it waits to be added (RAFT.ADDLEARNER).
+      members.forEach((id, a) -> {
+        if (a.equals(host + ":" + port)) {
+          throw invalid("raft.members", "lists " + id + " at " + a + ", this node's own address"
+              + " (akka.remote.artery.canonical), but this node is '" + nodeId + "'");
+        }
+      });
+    } else if (!address.equals(host + ":" + port)) {
       throw invalid("raft.members", "says " + nodeId + " is at " + address
           + " but akka.remote.artery.canonical is " + host + ":" + port);
     }
@@ -63,10 +70,26 @@ public record NodeConfig(String nodeId, Map<String, String> members, Path dataDi
     return new NodeConfig(nodeId, members, dataDir, RespSettings.fromRoot(c), c);
   }
 
+  /** Whether this node is outside the initial configuration (it waits to be added). */
+  public boolean joining() {
+    return !members.containsKey(nodeId);
+  }
+
+  /** This node's Artery address, {@code host:port}: how other members reach it. */
+  public String selfAddress() {
+    return config.getString("akka.remote.artery.canonical.hostname") + ":"
+        + config.getInt("akka.remote.artery.canonical.port");
+  }
+
+  /** The actor path of the Raft node of a member at {@code address} ({@code host:port}). */
+  public static String raftPath(String address) {
+    return "akka://" + SYSTEM + "@" + address + "/user/kv/raft";
+  }
+
   /** Member id to the actor path of its Raft node. */
   public Map<String, String> raftPaths() {
     Map<String, String> paths = new LinkedHashMap<>();
-    members.forEach((id, address) -> paths.put(id, "akka://" + SYSTEM + "@" + address + "/user/kv/raft"));
+    members.forEach((id, address) -> paths.put(id, raftPath(address)));
     return paths;
   }
 

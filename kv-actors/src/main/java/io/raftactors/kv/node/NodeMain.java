@@ -39,18 +39,26 @@ public final class NodeMain {
         ActorSystem.create(SpawnProtocol.create(), NodeConfig.SYSTEM, node.config());
     shutDownOnSigterm(system, node.nodeId());
     try {
-      PathPeers peers = new PathPeers(system, node.raftPaths());
-      RunningNode running = RunningNode.start(system, "kv", node.nodeId(), node.memberIds(), peers,
-          node.dataDir(), node.resp());
+      PathPeers peers = new PathPeers(system, node.raftPaths(), NodeConfig::raftPath);
+      RunningNode running = RunningNode.start(system, "kv", node.nodeId(), node.memberIds(), node.members(),
+          peers, node.dataDir(), node.resp());
       RunningNode.spawn(system, MemberWatch.create(node.nodeId(), node.members(), peers, Duration.ofSeconds(5),
           Duration.ofSeconds(2)), "member-watch");
-      String artery = node.members().get(node.nodeId()) + " ("
+      String artery = node.selfAddress() + " ("
           + node.config().getString("akka.remote.artery.transport") + ")";
       LOG.info("node {} up: raft at {}, RESP at {}, data in {}, members {}", node.nodeId(), artery,
           running.respAddress(), node.dataDir().toAbsolutePath(), node.members());
       System.out.println("raft-kv node " + node.nodeId() + ": raft " + artery + ", RESP "
           + running.respAddress().getHostString() + ":" + running.respAddress().getPort()
           + ", data " + node.dataDir());
+      if (node.joining()) {
+        String hint = "node " + node.nodeId() + " is not in raft.members " + node.members().keySet()
+            + ": unless its data directory says otherwise, it waits to be added; on any member run"
+            + " RAFT.ADDLEARNER " + node.nodeId() + " " + node.selfAddress() + ", then RAFT.PROMOTE "
+            + node.nodeId() + " once it has caught up";
+        LOG.info(hint);
+        System.out.println("raft-kv: " + hint);
+      }
       running.stopped().toCompletableFuture().join();
     } catch (Exception e) {
       LOG.error("node {} failed to start", node.nodeId(), e);

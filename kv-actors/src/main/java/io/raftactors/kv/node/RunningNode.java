@@ -53,8 +53,18 @@ public final class RunningNode {
    */
   public static RunningNode start(ActorSystem<SpawnProtocol.Command> system, String name, String nodeId,
       List<String> members, Peers peers, Path dataDir, RespSettings resp) throws Exception {
-    Behavior<KvCommand> node = KvNode.builder(nodeId).members(members).peers(peers).dataDir(dataDir)
-        .config(system.settings().config()).build();
+    return start(system, name, nodeId, members, java.util.Map.of(), peers, dataDir, resp);
+  }
+
+  /**
+   * As above; {@code addresses} says where the initial members are ({@code host:port}), so that
+   * the configuration carries them to members added later.
+   */
+  public static RunningNode start(ActorSystem<SpawnProtocol.Command> system, String name, String nodeId,
+      List<String> members, java.util.Map<String, String> addresses, Peers peers, Path dataDir,
+      RespSettings resp) throws Exception {
+    Behavior<KvCommand> node = KvNode.builder(nodeId).members(members).addresses(addresses).peers(peers)
+        .dataDir(dataDir).config(system.settings().config()).build();
     ActorRef<KvCommand> replica = spawn(system, node, name);
     CompletableFuture<Void> stopped = new CompletableFuture<>();
     spawn(system, Behaviors.setup(ctx -> {
@@ -76,6 +86,10 @@ public final class RunningNode {
         .toCompletableFuture().get(30, TimeUnit.SECONDS);
     CoordinatedShutdown.get(system).addTask(CoordinatedShutdown.PhaseServiceUnbind(), "unbind-resp-" + nodeId,
         () -> binding.unbind().thenApply(x -> akka.Done.getInstance()));
+    // A leader that shuts down gracefully hands leadership over first (dissertation 3.10).
+    io.raftactors.raft.RaftSettings raftSettings = io.raftactors.raft.RaftSettings.fromRoot(system.settings().config());
+    io.raftactors.raft.LeadershipHandoff.onShutdown(system, resolver.resolveActorRef(raftPath), nodeId,
+        raftSettings.electionTimeoutMax().multipliedBy(2));
     return new RunningNode(nodeId, replica, binding, stopped);
   }
 

@@ -24,6 +24,13 @@ public interface RespBackend {
 
   CompletionStage<NodeStatus> status();
 
+  /** Asks the cluster, through this node, for a membership change (RAFT.ADDLEARNER/PROMOTE/REMOVE). */
+  CompletionStage<io.raftactors.raft.ProposeResult> changeMembership(
+      io.raftactors.raft.ChangeMembership.Kind kind, String nodeId, String address);
+
+  /** Asks the cluster, through this node, to hand leadership to {@code target} (RAFT.TRANSFER). */
+  CompletionStage<io.raftactors.raft.TransferResult> transferLeadership(String target);
+
   /** The TTL locks of the LOCK, UNLOCK and RENEW commands. */
   TtlLocks locks();
 
@@ -33,6 +40,8 @@ public interface RespBackend {
   /** The local replica's KvNode and its Raft node, the node's TTL locks and its script limits. */
   static RespBackend of(ActorRef<KvCommand> replica, ActorRef<RaftNode.Command> raft, Scheduler scheduler,
       Duration timeout, TtlLocks locks, ScriptLimits scriptLimits) {
+    // A change commits in a round trip or two; a transfer takes up to an election timeout.
+    Duration adminTimeout = timeout.compareTo(Duration.ofSeconds(10)) > 0 ? timeout : Duration.ofSeconds(10);
     return new RespBackend() {
       @Override
       public TtlLocks locks() {
@@ -54,6 +63,24 @@ public interface RespBackend {
       public CompletionStage<KvResponse> query(KvQuery query, ReadConsistency consistency) {
         return Asks.<KvCommand, KvResponse>ask(replica, timeout, scheduler, r -> KvCommand.query(query, consistency, r))
             .exceptionally(e -> new KvResponse.NotApplied("TIMEOUT", "no answer from the replica", null));
+      }
+
+      @Override
+      public CompletionStage<io.raftactors.raft.ProposeResult> changeMembership(
+          io.raftactors.raft.ChangeMembership.Kind kind, String nodeId, String address) {
+        return Asks.<RaftNode.Command, io.raftactors.raft.ProposeResult>ask(raft, adminTimeout, scheduler,
+                r -> new io.raftactors.raft.ChangeMembership(kind, nodeId, address, r))
+            .exceptionally(e -> new io.raftactors.raft.ProposeResult.Unknown(
+                "no answer within " + adminTimeout.toMillis() + " ms"));
+      }
+
+      @Override
+      public CompletionStage<io.raftactors.raft.TransferResult> transferLeadership(String target) {
+        return Asks.<RaftNode.Command, io.raftactors.raft.TransferResult>ask(raft, adminTimeout, scheduler,
+                r -> new io.raftactors.raft.TransferLeadership(target, r))
+            .exceptionally(e -> new io.raftactors.raft.TransferResult.NotTransferred(
+                io.raftactors.raft.RejectReason.NO_LEADER, "no answer within " + adminTimeout.toMillis()
+                    + " ms; INFO raft shows who leads", null));
       }
 
       @Override

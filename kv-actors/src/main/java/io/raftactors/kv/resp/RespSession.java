@@ -54,6 +54,7 @@ public final class RespSession {
   private final ServerCommands server;
   private final LockCommands locks;
   private final ScriptCommands scripts;
+  private final AdminCommands admin;
   private boolean authenticated;
   ReadConsistency consistency = ReadConsistency.LINEARIZABLE;
   String clientName;
@@ -76,6 +77,7 @@ public final class RespSession {
     this.server = new ServerCommands(this);
     this.locks = new LockCommands(this);
     this.scripts = new ScriptCommands(this);
+    this.admin = new AdminCommands(this);
     this.batch = new WriteBatch(settings.pipelineDepth());
   }
 
@@ -101,7 +103,8 @@ public final class RespSession {
       case READ -> read(() -> strings.read(name, args));
       case WRITE -> write(name, args);
       case BARRIER -> barrier(() -> Transactions.CONTROL.contains(name) ? transactions.barrier(name, args)
-          : LOCKS.contains(name) ? locks.run(name, args) : scripts.run(name, args));
+          : LOCKS.contains(name) ? locks.run(name, args)
+          : AdminCommands.NAMES.contains(name) ? admin.run(name, args) : scripts.run(name, args));
     };
   }
 
@@ -177,7 +180,7 @@ public final class RespSession {
           "EXPIRE", "PEXPIRE", "PERSIST", "FLUSHALL", "FLUSHDB", "FENCEDSET", "DELIFEQ", "DELEX", "HSET", "HMSET",
           "HSETNX", "HDEL", "HINCRBY" -> Kind.WRITE;
       case "WATCH", "UNWATCH", "EXEC", "LOCK", "UNLOCK", "RENEW", "EVAL", "EVALSHA", "EVAL_RO", "EVALSHA_RO",
-          "SCRIPT" -> Kind.BARRIER;
+          "SCRIPT", "RAFT.ADDLEARNER", "RAFT.PROMOTE", "RAFT.REMOVE", "RAFT.TRANSFER" -> Kind.BARRIER;
       default -> null;
     };
   }

@@ -141,6 +141,9 @@ final class ServerCommands {
         + "last_log_index:" + s.lastLogIndex() + "\r\n"
         + "first_log_index:" + s.firstLogIndex() + "\r\n"
         + "snapshot_index:" + s.snapshotIndex() + "\r\n"
-        + "members:" + String.join(",", s.members()) + "\r\n\r\n";
+        + "members:" + String.join(",", s.members()) + "\r\n"
+        + "learners:" + String.join(",", s.learners()) + "\r\n"
+        + "member_role:" + (s.isVoter() ? "voter" : s.isLearner() ? "learner" : "none") + "\r\n"
+        + "config_index:" + s.configIndex() + "\r\n\r\n";
   }
 }

@@ -54,7 +54,7 @@ final class Applier extends AbstractBehavior<Applier.Command> {
 
   private record WriterReply(SnapshotWriter.Reply reply) implements Command {}
 
-  private record RestoreDone(SnapshotStore.Meta meta, Throwable failure, long startNanos)
+  private record RestoreDone(SnapshotStore.Meta meta, byte[] configuration, Throwable failure, long startNanos)
       implements Command {}
 
   /** Entries up to {@code commitIndex} are committed; {@code log} holds them. */
@@ -107,16 +107,17 @@ final class Applier extends AbstractBehavior<Applier.Command> {
   /** A restore that arrived while another ran; the newest such. */
   private SnapshotStore.Meta pendingRestore;
 
+  /** @param initial the cluster's initial configuration (written into snapshots until a CONFIG entry applies) */
   static Behavior<Command> create(StateMachine stateMachine, ActorRef<RaftNode.Command> node,
-      RaftSettings settings, SnapshotStore store) {
+      RaftSettings settings, SnapshotStore store, io.raftactors.raft.Membership initial) {
     return Behaviors.setup(ctx -> Behaviors.withTimers(timers -> {
       timers.startTimerWithFixedDelay(ExpireReads.INSTANCE, settings.readTimeout().dividedBy(4));
-      return new Applier(ctx, stateMachine, node, settings, store);
+      return new Applier(ctx, stateMachine, node, settings, store, initial);
     }));
   }
 
   private Applier(ActorContext<Command> ctx, StateMachine stateMachine, ActorRef<RaftNode.Command> node,
-      RaftSettings settings, SnapshotStore store) {
+      RaftSettings settings, SnapshotStore store, io.raftactors.raft.Membership initial) {
     super(ctx);
     ctx.setLoggerName(Applier.class);
     this.stateMachine = stateMachine;
@@ -124,7 +125,7 @@ final class Applier extends AbstractBehavior<Applier.Command> {
     this.maxBatch = settings.applierMaxBatch();
     this.readTimeout = settings.readTimeout();
     this.snapshots = store == null ? null : new SnapshotTaker(ctx, stateMachine, store, settings,
-        ctx.messageAdapter(SnapshotWriter.Reply.class, WriterReply::new));
+        ctx.messageAdapter(SnapshotWriter.Reply.class, WriterReply::new), initial.encode());
   }
 
   @Override
@@ -173,13 +174,14 @@ final class Applier extends AbstractBehavior<Applier.Command> {
     ActorRef<Command> self = getContext().getSelf();
     long start = System.nanoTime();
     getContext().getLog().info("restoring snapshot {} ({} bytes)", meta.path().getFileName(), meta.bytes());
-    java.util.concurrent.CompletableFuture.runAsync(() -> {
+    java.util.concurrent.CompletableFuture.supplyAsync(() -> {
       try (java.io.InputStream in = snapshots.store().openBody(meta)) {
         stateMachine.restore(in);
+        return snapshots.store().readConfiguration(meta);
       } catch (java.io.IOException e) {
         throw new java.io.UncheckedIOException(e);
       }
-    }, snapshots.blockingIo()).whenComplete((v, e) -> self.tell(new RestoreDone(meta, e, start)));
+    }, snapshots.blockingIo()).whenComplete((config, e) -> self.tell(new RestoreDone(meta, config, e, start)));
   }
 
   private Behavior<Command> onRestoreDone(RestoreDone done) {
@@ -193,7 +195,7 @@ final class Applier extends AbstractBehavior<Applier.Command> {
         (System.nanoTime() - done.startNanos()) / 1_000_000);
     lastApplied.advanceTo(index);
     lastAppliedTerm = done.meta().term();
-    snapshots.restored();
+    snapshots.restored(done.configuration());
     while (!waiting.isEmpty() && waiting.peek().index() <= index) {
       waiting.poll().replyTo().tell(new ProposeResult.Unknown(
           "the state was replaced by a snapshot up to index " + index));

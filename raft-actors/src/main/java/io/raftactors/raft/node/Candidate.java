@@ -26,11 +26,11 @@ final class Candidate extends RoleBehavior {
   private final Set<String> granted = new HashSet<>();
   private final Set<String> refused = new HashSet<>();
 
-  Candidate(NodeContext ctx, long selfVoteSeq) {
+  Candidate(NodeContext ctx, long selfVoteSeq, boolean transfer) {
     super(ctx);
     this.selfVoteSeq = selfVoteSeq;
-    RequestVote request =
-        new RequestVote(ctx.currentTerm, ctx.selfId, ctx.log.lastIndex(), ctx.log.lastTerm(), false);
+    RequestVote request = new RequestVote(
+        ctx.currentTerm, ctx.selfId, ctx.log.lastIndex(), ctx.log.lastTerm(), false, transfer);
     for (String peer : ctx.peerIds) ctx.sendDurably(peer, request);
     ctx.logger().debug("[{}] campaigning in term {}", ctx.selfId, ctx.currentTerm);
   }
@@ -75,7 +75,7 @@ final class Candidate extends RoleBehavior {
 
   private Behavior<RaftNode.Command> maybeWin() {
     boolean selfVote = ctx.journal.isDurable(selfVoteSeq);
-    int votes = granted.size() + (selfVote ? 1 : 0);
+    int votes = granted.size() + (selfVote && ctx.isVoter() ? 1 : 0);
     if (selfVote && votes >= ctx.quorum()) return ctx.roles.becomeLeader();
     return this;
   }

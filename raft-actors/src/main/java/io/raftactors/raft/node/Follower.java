@@ -50,6 +50,7 @@ final class Follower extends RoleBehavior {
     if (message instanceof RequestVote request && Voting.answer(ctx, request)) {
       ctx.startElectionTimer();
     }
+    if (message instanceof io.raftactors.raft.protocol.TimeoutNow now) return onTimeoutNow(now);
     return this;
   }
 
@@ -59,8 +60,22 @@ final class Follower extends RoleBehavior {
     return this;
   }
 
+  /** The leader hands leadership over (dissertation 3.10): campaign now, without a pre-vote. */
+  private Behavior<RaftNode.Command> onTimeoutNow(io.raftactors.raft.protocol.TimeoutNow now) {
+    if (!now.from().equals(ctx.leaderId) || !ctx.isVoter()) return this;
+    ctx.logger().info("[{}] {} hands over leadership of term {}; campaigning", ctx.selfId, now.from(),
+        ctx.currentTerm);
+    return ctx.roles.becomeCandidate(true);
+  }
+
   private Behavior<RaftNode.Command> onElectionTimeout() {
     if (!ctx.electionTimerExpired()) return this;
+    if (!ctx.isVoter()) {
+      // A learner, a node not yet added, or one removed: it never campaigns (and so a node
+      // started outside the configuration never forms a cluster of its own).
+      ctx.startElectionTimer();
+      return this;
+    }
     ctx.logger().debug("[{}] no word from a leader in term {}", ctx.selfId, ctx.currentTerm);
     return ctx.settings.preVote() ? ctx.roles.becomePreCandidate() : ctx.roles.becomeCandidate();
   }

@@ -15,6 +15,16 @@ sealed interface Internal extends RaftNode.Command {
     INSTANCE
   }
 
+  /** A leadership transfer did not complete within an election timeout. */
+  enum TransferTimeout implements Internal {
+    INSTANCE
+  }
+
+  /** A leader removed from the configuration steps down once that is committed. */
+  enum StepDown implements Internal {
+    INSTANCE
+  }
+
   /** The leader appends the proposals that arrived since the last flush, as one batch. */
   enum FlushProposals implements Internal {
     INSTANCE
@@ -80,6 +90,7 @@ sealed interface Internal extends RaftNode.Command {
   record SnapshotChosen(
       io.raftactors.raft.snapshot.SnapshotStore store,
       io.raftactors.raft.snapshot.SnapshotStore.Meta meta,
+      io.raftactors.raft.Membership membership,
       Throwable failure)
       implements Internal {}
 }

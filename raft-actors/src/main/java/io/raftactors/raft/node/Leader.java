@@ -56,6 +56,23 @@ final class Leader extends RoleBehavior {
   private boolean flushScheduled;
   /** Timestamps stamped on entries never decrease along the log. */
   private long lastTimestamp;
+  /** Names replicators uniquely, so one that replaces a stopping one never clashes with it. */
+  private long replicatorSeq;
+  /** A leadership transfer in progress, or null. */
+  private Transfer transfer;
+  /** Proposals that arrived during a transfer: the next leader gets them (or this one, if it fails). */
+  private final List<Propose> held = new ArrayList<>();
+
+  /** Handing leadership to {@code target}; {@code timeoutNowSent} once it was told to campaign. */
+  private static final class Transfer {
+    final String target;
+    final List<ActorRef<io.raftactors.raft.TransferResult>> replies = new ArrayList<>();
+    boolean timeoutNowSent;
+
+    Transfer(String target) {
+      this.target = target;
+    }
+  }
 
   Leader(NodeContext ctx) {
     super(ctx);
@@ -77,32 +94,7 @@ final class Leader extends RoleBehavior {
     if (!ctx.log.view().isEmpty()) lastTimestamp = ctx.log.entry(ctx.log.lastIndex()).timestamp();
     long noopIndex = ctx.log.lastIndex() + 1;
     ctx.appendToLog(List.of(LogEntry.noop(noopIndex, ctx.currentTerm, stamp())));
-    long now = ctx.clock.nanoTime();
-    for (String peer : ctx.peerIds) {
-      matchIndex.put(peer, 0L);
-      lastHeardNanos.put(peer, now);
-      ActorRef<Replicator.Command> replicator =
-          ctx.actor.spawn(
-              Replicator.create(
-                  new Replicator.Setup(
-                      peer,
-                      ctx.selfId,
-                      ctx.currentTerm,
-                      ctx.peers,
-                      ctx.actor.getSelf(),
-                      ctx.settings,
-                      ctx.clock,
-                      ctx.log.view(),
-                      ctx.commitIndex.get(),
-                      noopIndex,
-                      ctx.latestSnapshot)),
-              "replicator-"
-                  + URLEncoder.encode(peer, StandardCharsets.UTF_8)
-                  + "-"
-                  + ctx.currentTerm,
-              DispatcherSelector.sameAsParent());
-      replicators.put(peer, replicator);
-    }
+    syncReplicators(noopIndex);
     ctx.timers.startTimerWithFixedDelay(
         NodeContext.READ_ROUND_TIMER, Internal.ReadRoundTick.INSTANCE, ctx.settings.heartbeatInterval());
     if (ctx.settings.checkQuorum()) {
@@ -122,6 +114,8 @@ final class Leader extends RoleBehavior {
         .onMessage(Internal.ReplicatorProgress.class, this::onProgress)
         .onMessage(Internal.InstallProgress.class, this::onInstallProgress)
         .onMessageEquals(Internal.CheckQuorumTick.INSTANCE, this::onCheckQuorum)
+        .onMessageEquals(Internal.TransferTimeout.INSTANCE, this::onTransferTimeout)
+        .onMessageEquals(Internal.StepDown.INSTANCE, () -> ctx.roles.becomeFollower(ctx.currentTerm, null))
         .onMessageEquals(Internal.ReadRoundTick.INSTANCE, () -> {
           reads.onTick();
           return this;
@@ -169,6 +163,10 @@ final class Leader extends RoleBehavior {
   @Override
   Behavior<RaftNode.Command> onPropose(Propose p) {
     if (!ctx.waiting.admit(p)) return this;
+    if (transfer != null) {
+      held.add(p); // not appended while leadership moves (dissertation 3.10)
+      return this;
+    }
     long uncommitted =
         ctx.log.bytesBetween(ctx.commitIndex.get(), ctx.log.lastIndex()) + batchBytes;
     if (uncommitted + p.command().length > ctx.settings.maxUncommittedBytes()) {
@@ -205,10 +203,11 @@ final class Leader extends RoleBehavior {
   }
 
   private Behavior<RaftNode.Command> onProgress(Internal.ReplicatorProgress progress) {
-    if (progress.term() != ctx.currentTerm) return this;
+    if (progress.term() != ctx.currentTerm || !replicators.containsKey(progress.follower())) return this;
     if (progress.lowered()) matchIndex.put(progress.follower(), progress.matchIndex());
     else matchIndex.merge(progress.follower(), progress.matchIndex(), Math::max);
     maybeCommit();
+    maybeSendTimeoutNow();
     return this;
   }
 
@@ -239,12 +238,15 @@ final class Leader extends RoleBehavior {
   }
 
   private void maybeCommit() {
+    // Majorities of the voters of the latest configuration in the log (dissertation 4.1); a
+    // leader being removed manages the cluster but does not count itself.
     long[] matches = new long[ctx.voters.size()];
     int i = 0;
     for (String id : ctx.voters) {
       matches[i++] =
           id.equals(ctx.selfId) ? ctx.journal.durableMatchIndex() : matchIndex.getOrDefault(id, 0L);
     }
+    long before = ctx.commitIndex.get();
     long quorumIndex = CommitRules.quorumIndex(matches);
     long next =
         CommitRules.advance(ctx.commitIndex.get(), quorumIndex, ctx.log.view(), ctx.currentTerm);
@@ -252,15 +254,171 @@ final class Leader extends RoleBehavior {
       ctx.advanceCommit(next);
       broadcastLog();
       reads.onCommit();
+      long configIndex = ctx.configs.currentIndex();
+      if (configIndex > before && configIndex <= next) configurationCommitted();
     }
+  }
+
+  /**
+   * The latest configuration is committed: members it removed get no more entries, and a leader
+   * it removed steps down (dissertation 4.2.2), first telling the most up-to-date voter to take over.
+   */
+  private void configurationCommitted() {
+    syncReplicators(ctx.log.lastIndex());
+    if (ctx.isVoter()) return;
+    ctx.logger().info("[{}] removed from the configuration; stepping down", ctx.selfId);
+    String successor = mostUpToDateVoter();
+    if (successor != null && matchIndex.getOrDefault(successor, 0L) >= ctx.log.lastIndex()) {
+      ctx.send(successor, new io.raftactors.raft.protocol.TimeoutNow(ctx.currentTerm, ctx.selfId));
+    }
+    stepDownPending = true;
+    ctx.actor.getSelf().tell(Internal.StepDown.INSTANCE);
+  }
+
+  private boolean stepDownPending;
+
+  /** The replicators follow the configuration: every member of the latest and the committed one. */
+  private void syncReplicators(long nextIndex) {
+    java.util.Set<String> targets = new java.util.LinkedHashSet<>(ctx.membership().members());
+    targets.addAll(ctx.configs.at(ctx.commitIndex.get()).members());
+    targets.remove(ctx.selfId);
+    for (var it = replicators.entrySet().iterator(); it.hasNext(); ) {
+      var e = it.next();
+      if (targets.contains(e.getKey())) continue;
+      ctx.actor.stop(e.getValue());
+      it.remove();
+      matchIndex.remove(e.getKey());
+      lastHeardNanos.remove(e.getKey());
+      installing.remove(e.getKey());
+    }
+    long now = ctx.clock.nanoTime();
+    for (String peer : targets) {
+      if (replicators.containsKey(peer)) continue;
+      matchIndex.put(peer, 0L);
+      lastHeardNanos.put(peer, now);
+      replicators.put(peer, ctx.actor.spawn(
+          Replicator.create(new Replicator.Setup(peer, ctx.selfId, ctx.currentTerm, ctx.peers,
+              ctx.actor.getSelf(), ctx.settings, ctx.clock, ctx.log.view(), ctx.commitIndex.get(),
+              nextIndex, ctx.latestSnapshot)),
+          "replicator-" + URLEncoder.encode(peer, StandardCharsets.UTF_8) + "-" + ctx.currentTerm
+              + "-" + (++replicatorSeq),
+          DispatcherSelector.sameAsParent()));
+    }
+  }
+
+  @Override
+  void onMembershipChanged() {
+    syncReplicators(ctx.log.lastIndex());
+  }
+
+  // ---- membership changes and leadership transfer -----------------------------------------
+
+  @Override
+  Behavior<RaftNode.Command> onChangeMembership(io.raftactors.raft.ChangeMembership change) {
+    if (transfer != null || stepDownPending) {
+      change.replyTo().tell(new io.raftactors.raft.ProposeResult.Rejected(RejectReason.BUSY,
+          "leadership is moving away from " + ctx.selfId, null));
+      return this;
+    }
+    long commit = ctx.commitIndex.get();
+    long lag = ctx.log.lastIndex() - matchIndex.getOrDefault(change.nodeId(), 0L);
+    MembershipRules.Decision d = MembershipRules.decide(change, ctx.membership(),
+        commit > 0 && ctx.log.term(commit) == ctx.currentTerm,
+        ctx.configs.currentIndex() <= commit, lag, ctx.settings.promoteMaxLag());
+    if (d.next() == null) {
+      change.replyTo().tell(new io.raftactors.raft.ProposeResult.Rejected(d.refusal(), d.message(), ctx.selfId));
+      return this;
+    }
+    onFlush(); // proposals that came first are appended first
+    LogEntry entry = new LogEntry(ctx.log.lastIndex() + 1, ctx.currentTerm, stamp(),
+        io.raftactors.raft.log.EntryKind.CONFIG, d.next().encode());
+    ctx.applier.tell(new Applier.Await(entry.index(), entry.term(), change.replyTo()));
+    ctx.logger().info("[{}] {} {}: proposing {} at index {}", ctx.selfId, change.kind(),
+        change.nodeId(), d.next(), entry.index());
+    ctx.appendToLog(List.of(entry)); // in force from now on (membershipChanged syncs replicators)
+    broadcastLog();
+    maybeCommit();
+    return this;
+  }
+
+  @Override
+  Behavior<RaftNode.Command> onTransferLeadership(io.raftactors.raft.TransferLeadership request) {
+    String target = request.target() != null ? request.target() : mostUpToDateVoter();
+    if (target == null || target.equals(ctx.selfId)) {
+      request.replyTo().tell(target == null
+          ? new io.raftactors.raft.TransferResult.NotTransferred(RejectReason.INVALID,
+              "there is no other voter to hand leadership to", ctx.selfId)
+          : new io.raftactors.raft.TransferResult.Transferred(ctx.currentTerm, ctx.selfId));
+      return this;
+    }
+    if (!ctx.membership().isVoter(target)) {
+      request.replyTo().tell(new io.raftactors.raft.TransferResult.NotTransferred(RejectReason.INVALID,
+          target + " is not a voter", ctx.selfId));
+      return this;
+    }
+    if (transfer != null) {
+      if (transfer.target.equals(target)) {
+        transfer.replies.add(request.replyTo());
+      } else {
+        request.replyTo().tell(new io.raftactors.raft.TransferResult.NotTransferred(RejectReason.BUSY,
+            "leadership is already moving to " + transfer.target, ctx.selfId));
+      }
+      return this;
+    }
+    onFlush();
+    transfer = new Transfer(target);
+    transfer.replies.add(request.replyTo());
+    ctx.logger().info("[{}] handing leadership of term {} to {}", ctx.selfId, ctx.currentTerm, target);
+    ctx.timers.startSingleTimer(NodeContext.TRANSFER_TIMER, Internal.TransferTimeout.INSTANCE,
+        ctx.settings.electionTimeoutMax());
+    maybeSendTimeoutNow();
+    return this;
+  }
+
+  /** Once the target holds the whole log, it is told to campaign. */
+  private void maybeSendTimeoutNow() {
+    if (transfer == null || transfer.timeoutNowSent) return;
+    if (matchIndex.getOrDefault(transfer.target, 0L) < ctx.log.lastIndex()) return;
+    transfer.timeoutNowSent = true;
+    ctx.send(transfer.target, new io.raftactors.raft.protocol.TimeoutNow(ctx.currentTerm, ctx.selfId));
+  }
+
+  private Behavior<RaftNode.Command> onTransferTimeout() {
+    if (transfer == null) return this;
+    String message = transfer.target + " did not take over within " + ctx.settings.electionTimeoutMax()
+        + (transfer.timeoutNowSent ? "" : " (it did not catch up)");
+    ctx.logger().warn("[{}] leadership transfer failed: {}", ctx.selfId, message);
+    for (var r : transfer.replies) {
+      r.tell(new io.raftactors.raft.TransferResult.NotTransferred(RejectReason.BUSY, message, ctx.selfId));
+    }
+    transfer = null;
+    List<Propose> resume = new ArrayList<>(held);
+    held.clear();
+    for (Propose p : resume) onPropose(p);
+    return this;
+  }
+
+  /** The voter (other than this node) whose log matches the leader's furthest, or null. */
+  private String mostUpToDateVoter() {
+    String best = null;
+    long bestMatch = -1;
+    for (String id : ctx.peerIds) {
+      long m = matchIndex.getOrDefault(id, 0L);
+      if (m > bestMatch) {
+        best = id;
+        bestMatch = m;
+      }
+    }
+    return best;
   }
 
   private Behavior<RaftNode.Command> onCheckQuorum() {
     long now = ctx.clock.nanoTime();
     long window = ctx.settings.electionTimeoutMin().toNanos();
-    int heard = 1;
-    for (long last : lastHeardNanos.values()) {
-      if (now - last < window) heard++;
+    int heard = ctx.isVoter() ? 1 : 0;
+    for (String id : ctx.peerIds) {
+      Long last = lastHeardNanos.get(id);
+      if (last != null && now - last < window) heard++;
     }
     if (heard < ctx.quorum()) {
       ctx.logger()
@@ -288,7 +446,15 @@ final class Leader extends RoleBehavior {
     replicators.clear();
     ctx.timers.cancel(NodeContext.CHECK_QUORUM_TIMER);
     ctx.timers.cancel(NodeContext.READ_ROUND_TIMER);
+    ctx.timers.cancel(NodeContext.TRANSFER_TIMER);
     reads.failAll();
+    if (transfer != null) {
+      ctx.transferTerm = ctx.currentTerm; // answered once the next role knows whether a term began
+      ctx.transferWaiters.addAll(transfer.replies);
+      transfer = null;
+    }
+    for (Propose p : held) ctx.waiting.route(p);
+    held.clear();
     installing.clear();
     // Appended but not committed: the outcome is unknown. Committed entries still get their result.
     ctx.applier.tell(

@@ -32,15 +32,23 @@ final class NodeContext {
   static final String LEADER_WAIT_TIMER = "leader-wait";
   static final String READ_ROUND_TIMER = "read-round";
   static final String REMOTE_READ_TIMER = "remote-read";
+  static final String TRANSFER_TIMER = "transfer";
 
   final ActorContext<RaftNode.Command> actor;
   final TimerScheduler<RaftNode.Command> timers;
   final RaftSettings settings;
   final String selfId;
-  /** Voting members, including this node, in a stable order. */
-  final List<String> voters;
+  /** The configurations the log holds; the latest is in force. */
+  final Configurations configs;
+  /** Voting members of the configuration in force, in a stable order (this node may be one). */
+  List<String> voters;
   /** Voting members other than this node. */
-  final List<String> peerIds;
+  List<String> peerIds;
+  /** Leadership transfers this node accepted as leader, answered once a new term begins. */
+  final List<akka.actor.typed.ActorRef<io.raftactors.raft.TransferResult>> transferWaiters =
+      new java.util.ArrayList<>();
+  /** The term in which this node accepted the transfers in {@link #transferWaiters}. */
+  long transferTerm;
 
   final RaftClock clock;
   final RaftLog log = new RaftLog();
@@ -91,9 +99,9 @@ final class NodeContext {
     this.timers = timers;
     this.settings = setup.settings();
     this.selfId = setup.nodeId();
-    this.voters = setup.members();
-    this.peerIds = voters.stream().filter(id -> !id.equals(selfId)).toList();
+    this.configs = new Configurations(setup.initial());
     this.peers = setup.peers();
+    useMembership(setup.initial());
     this.clock = setup.clock();
     this.random = new SplittableRandom(setup.randomSeed());
     this.journal = journal;
@@ -139,6 +147,7 @@ final class NodeContext {
     if (entries.isEmpty()) return;
     log.append(entries);
     journal.append(entries);
+    if (configs.appended(entries)) membershipChanged();
   }
 
   void truncateLogFrom(long index) {
@@ -149,6 +158,34 @@ final class NodeContext {
     }
     log.truncateFrom(index);
     journal.truncateFrom(index);
+    if (configs.truncatedFrom(index)) membershipChanged();
+  }
+
+  // ---- membership -------------------------------------------------------------------------
+
+  /** The configuration in force: the latest in the log. */
+  io.raftactors.raft.Membership membership() {
+    return configs.current();
+  }
+
+  boolean isVoter() {
+    return voters.contains(selfId);
+  }
+
+  /** The configuration in force changed: every role sees the new one from now on. */
+  void membershipChanged() {
+    io.raftactors.raft.Membership m = configs.current();
+    useMembership(m);
+    logger().info("[{}] configuration at index {}: {}", selfId, configs.currentIndex(), m);
+    actor.getSystem().eventStream().tell(new EventStream.Publish<>(
+        new RaftEvent.MembershipChanged(selfId, configs.currentIndex(), m)));
+    if (role != null) role.onMembershipChanged();
+  }
+
+  private void useMembership(io.raftactors.raft.Membership m) {
+    voters = m.voters();
+    peerIds = voters.stream().filter(id -> !id.equals(selfId)).toList();
+    peers.membershipChanged(m);
   }
 
   // ---- snapshots --------------------------------------------------------------------------
@@ -177,6 +214,7 @@ final class NodeContext {
     long upTo = Math.min(Math.min(meta.index() - settings.snapshotKeepTail(), floor), log.lastIndex());
     if (upTo > log.firstIndex() - 1) {
       log.compactTo(upTo);
+      configs.compactedTo(upTo);
       journal.removePrefix(upTo);
       logger().debug("[{}] compacted the log up to {}", selfId, upTo);
     }
@@ -186,7 +224,7 @@ final class NodeContext {
    * A snapshot received from the leader is durable and verified: make it the node's state, unless
    * the node already holds that much (then it is only kept as a file).
    */
-  void installSnapshot(SnapshotStore.Meta meta) {
+  void installSnapshot(SnapshotStore.Meta meta, io.raftactors.raft.Membership membership) {
     long s = meta.index();
     if (s <= commitIndex.get()) {
       logger().info("[{}] snapshot {} arrived after the node reached commit index {}; not installed",
@@ -198,9 +236,14 @@ final class NodeContext {
     if (log.lastIndex() >= s && log.term(s) == meta.term()) {
       log.compactTo(s); // the log continues the snapshot: keep what follows it
       journal.removePrefix(s);
+      configs.compactedTo(s);
     } else {
       log.resetTo(s, meta.term());
       journal.resetTo(s);
+      if (membership != null) {
+        configs.resetTo(s, membership);
+        membershipChanged();
+      }
     }
     logger().info("[{}] installed snapshot at index {} (term {}); the log now ends at {}",
         selfId, s, meta.term(), log.lastIndex());
@@ -252,8 +295,13 @@ final class NodeContext {
   // ---- effects ----------------------------------------------------------------------------
 
   void send(String nodeId, RaftNode.Command message) {
-    peers.ref(nodeId).tell(message);
+    if (!peers.trySend(nodeId, message) && unreachableLogged.add(nodeId)) {
+      logger().warn("[{}] no way to reach {} (no address for it); messages to it are dropped", selfId, nodeId);
+    }
   }
+
+  /** Members this node found no way to reach, logged once each. */
+  private final java.util.Set<String> unreachableLogged = new java.util.HashSet<>();
 
   /** Sends once every journal write issued so far is durable. */
   void sendDurably(String nodeId, RaftMessage message) {
@@ -344,6 +392,9 @@ final class NodeContext {
         log.lastIndex(),
         voters,
         log.firstIndex(),
-        latestSnapshot == null ? 0 : latestSnapshot.index());
+        latestSnapshot == null ? 0 : latestSnapshot.index(),
+        membership().learners(),
+        membership().addresses(),
+        configs.currentIndex());
   }
 }

@@ -6,20 +6,20 @@ import io.raftactors.raft.RaftClock;
 import io.raftactors.raft.RaftSettings;
 import io.raftactors.raft.StateMachine;
 import io.raftactors.raft.journal.Journal;
-import java.util.List;
 import java.util.function.Supplier;
 
 /**
  * Everything a RaftNode actor is started with (built by {@link io.raftactors.raft.RaftNode#builder}).
  *
- * @param members the voting members, including {@code nodeId}
+ * @param initial the configuration the cluster started with ({@code raft.members}); a node not in
+ *     it starts as a non-member and waits for a leader to add it
  * @param randomSeed seeds the randomized election timeouts, so test runs reproduce
  * @param snapshotDir where the node keeps its snapshots; null: it takes none (and cannot receive
  *     any)
  */
 public record NodeSetup(
     String nodeId,
-    List<String> members,
+    io.raftactors.raft.Membership initial,
     RaftSettings settings,
     Peers peers,
     Supplier<StateMachine> stateMachine,
@@ -29,21 +29,7 @@ public record NodeSetup(
     java.nio.file.Path snapshotDir) {
 
   public NodeSetup {
-    members = List.copyOf(members);
-    if (!members.contains(nodeId)) {
-      throw new IllegalArgumentException(
-          "raft.members " + members + " does not contain this node's id '" + nodeId + "'");
-    }
-    for (String id : members) {
-      if (id.isBlank() || id.getBytes(java.nio.charset.StandardCharsets.UTF_8).length
-          > io.raftactors.raft.protocol.RaftMessageSerializer.MAX_ID_BYTES) {
-        throw new IllegalArgumentException(
-            "raft.members: node id '" + id + "' must be 1 to "
-                + io.raftactors.raft.protocol.RaftMessageSerializer.MAX_ID_BYTES + " bytes");
-      }
-    }
-    if (members.stream().distinct().count() != members.size()) {
-      throw new IllegalArgumentException("raft.members has duplicate ids: " + members);
-    }
+    io.raftactors.raft.Membership.checkId(nodeId);
+    if (initial.voters().isEmpty()) throw new IllegalArgumentException("raft.members is empty");
   }
 }

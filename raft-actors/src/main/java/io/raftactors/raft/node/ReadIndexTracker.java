@@ -58,7 +58,6 @@ final class ReadIndexTracker {
   ReadIndexTracker(NodeContext ctx, LongConsumer announceRound) {
     this.ctx = ctx;
     this.announceRound = announceRound;
-    for (String peer : ctx.peerIds) echoed.put(peer, 0L);
   }
 
   void onRead(Read read) {
@@ -124,7 +123,7 @@ final class ReadIndexTracker {
 
   /** A follower of this term echoed {@code echoedRound}. */
   void onEcho(String follower, long echoedRound) {
-    if (echoed.containsKey(follower) && echoedRound > echoed.get(follower)) {
+    if (echoedRound > echoed.getOrDefault(follower, 0L)) {
       echoed.put(follower, echoedRound);
       confirm();
     }
@@ -141,7 +140,9 @@ final class ReadIndexTracker {
   private void confirm() {
     long[] rounds = new long[ctx.voters.size()];
     int i = 0;
-    for (String id : ctx.voters) rounds[i++] = id.equals(ctx.selfId) ? round : echoed.get(id);
+    // The voters of the configuration in force (one server changes at a time, so any majority of
+    // it overlaps any majority of the one before); learners echo too, but never count.
+    for (String id : ctx.voters) rounds[i++] = id.equals(ctx.selfId) ? round : echoed.getOrDefault(id, 0L);
     long quorumRound = CommitRules.quorumIndex(rounds);
     if (quorumRound <= confirmedRound) return;
     confirmedRound = quorumRound;

@@ -81,7 +81,7 @@ public final class Recovering extends AbstractBehavior<RaftNode.Command> {
   private Behavior<RaftNode.Command> onJournalRecovered(Internal.JournalRecovered recovered) {
     journalState = recovered.state();
     java.nio.file.Path dir = setup.snapshotDir();
-    if (dir == null) return startNode(null, null);
+    if (dir == null) return startNode(null, null, null);
     ActorRef<RaftNode.Command> self = getContext().getSelf();
     long firstIndex = journalState.firstIndex();
     java.util.concurrent.Executor io = getContext().getSystem().dispatchers()
@@ -93,8 +93,8 @@ public final class Recovering extends AbstractBehavior<RaftNode.Command> {
         throw new java.io.UncheckedIOException(e);
       }
     }, io).whenComplete((choice, e) -> self.tell(e == null
-        ? new Internal.SnapshotChosen(choice.store(), choice.meta(), null)
-        : new Internal.SnapshotChosen(null, null, e instanceof java.util.concurrent.CompletionException
+        ? new Internal.SnapshotChosen(choice.store(), choice.meta(), choice.membership(), null)
+        : new Internal.SnapshotChosen(null, null, null, e instanceof java.util.concurrent.CompletionException
             && e.getCause() != null ? e.getCause() : e)));
     return this;
   }
@@ -105,7 +105,7 @@ public final class Recovering extends AbstractBehavior<RaftNode.Command> {
       getContext().getLog().error("[{}] {}", setup.nodeId(), cause.getMessage());
       throw new IllegalStateException("[" + setup.nodeId() + "] " + cause.getMessage(), cause);
     }
-    return startNode(chosen.store(), chosen.meta());
+    return startNode(chosen.store(), chosen.meta(), chosen.membership());
   }
 
   /**
@@ -114,7 +114,8 @@ public final class Recovering extends AbstractBehavior<RaftNode.Command> {
    * snapshot's term; otherwise none, and the journal is reset to match, finishing an install that
    * a crash interrupted).
    */
-  private Behavior<RaftNode.Command> startNode(SnapshotStore store, SnapshotStore.Meta snapshot) {
+  private Behavior<RaftNode.Command> startNode(
+      SnapshotStore store, SnapshotStore.Meta snapshot, io.raftactors.raft.Membership snapshotMembership) {
     Journal.Recovered state = journalState;
     ActorContext<RaftNode.Command> ctx = getContext();
     JournalWriter writer =
@@ -126,7 +127,8 @@ public final class Recovering extends AbstractBehavior<RaftNode.Command> {
         : DispatcherSelector.fromConfig(dispatcher);
     ActorRef<Applier.Command> applier =
         ctx.spawn(
-            Applier.create(setup.stateMachine().get(), ctx.getSelf(), setup.settings(), store),
+            Applier.create(setup.stateMachine().get(), ctx.getSelf(), setup.settings(), store,
+                setup.initial()),
             "applier",
             props);
     ctx.watch(applier);
@@ -150,7 +152,13 @@ public final class Recovering extends AbstractBehavior<RaftNode.Command> {
         writer.resetTo(s);
       }
       node.snapshotLoaded(snapshot);
+      if (snapshotMembership != null) node.configs.resetTo(s, snapshotMembership);
     }
+    for (long i = node.log.firstIndex(); i <= node.log.lastIndex(); i++) {
+      LogEntry e = node.log.entry(i);
+      if (e.kind() == io.raftactors.raft.log.EntryKind.CONFIG) node.configs.appended(List.of(e));
+    }
+    node.membershipChanged();
     ctx.getLog()
         .info(
             "[{}] recovered term {}, vote {}, {}log entries {}..{}",

@@ -435,7 +435,7 @@ final class Replicator extends AbstractBehavior<Replicator.Command> {
     if (!readOutstanding || !c.meta().equals(sending) || c.offset() != readOffset) return this;
     readOutstanding = false;
     if (c.offset() == sentOffset) {
-      setup.peers().ref(setup.followerId()).tell(new InstallSnapshot(setup.term(), setup.leaderId(),
+      setup.peers().trySend(setup.followerId(), new InstallSnapshot(setup.term(), setup.leaderId(),
           sending.index(), sending.term(), c.offset(), sending.bytes(), c.bytes()));
       sentOffset += c.bytes().length;
     }
@@ -504,7 +504,7 @@ final class Replicator extends AbstractBehavior<Replicator.Command> {
   }
 
   private void send(AppendEntries message) {
-    setup.peers().ref(setup.followerId()).tell(message);
+    setup.peers().trySend(setup.followerId(), message); // unreachable: lost, like a dropped packet
     lastSendNanos = now();
     roundToSend = false;
   }

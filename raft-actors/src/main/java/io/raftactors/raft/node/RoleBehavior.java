@@ -55,6 +55,37 @@ abstract class RoleBehavior extends AbstractBehavior<RaftNode.Command> {
     return this;
   }
 
+  /** The configuration in force changed (see {@link NodeContext#membership()}). */
+  void onMembershipChanged() {}
+
+  /** A membership change at a node that does not lead: to the leader (the Leader overrides this). */
+  Behavior<RaftNode.Command> onChangeMembership(io.raftactors.raft.ChangeMembership change) {
+    if (ctx.leaderId != null && !ctx.leaderId.equals(ctx.selfId)
+        && change.hops() < ctx.settings.maxForwardHops()) {
+      ctx.send(ctx.leaderId, change.nextHop());
+    } else {
+      change.replyTo().tell(new io.raftactors.raft.ProposeResult.Rejected(
+          io.raftactors.raft.RejectReason.NO_LEADER, noLeader(), null));
+    }
+    return this;
+  }
+
+  /** A leadership transfer at a node that does not lead: to the leader (the Leader overrides this). */
+  Behavior<RaftNode.Command> onTransferLeadership(io.raftactors.raft.TransferLeadership transfer) {
+    if (ctx.leaderId != null && !ctx.leaderId.equals(ctx.selfId)
+        && transfer.hops() < ctx.settings.maxForwardHops()) {
+      ctx.send(ctx.leaderId, transfer.nextHop());
+    } else {
+      transfer.replyTo().tell(new io.raftactors.raft.TransferResult.NotTransferred(
+          io.raftactors.raft.RejectReason.NO_LEADER, noLeader(), null));
+    }
+    return this;
+  }
+
+  private String noLeader() {
+    return ctx.selfId + " knows no leader in term " + ctx.currentTerm;
+  }
+
   /** Called after the journal made more writes durable. */
   Behavior<RaftNode.Command> onDurable() {
     return this;
@@ -67,6 +98,8 @@ abstract class RoleBehavior extends AbstractBehavior<RaftNode.Command> {
     return builder
         .onMessage(RaftMessage.class, m -> TermGate.handle(ctx, this, m))
         .onMessage(Propose.class, this::onPropose)
+        .onMessage(io.raftactors.raft.ChangeMembership.class, this::onChangeMembership)
+        .onMessage(io.raftactors.raft.TransferLeadership.class, this::onTransferLeadership)
         .onMessage(Read.class, this::onRead)
         .onMessage(ReadIndexRequest.class, this::onReadIndexRequest)
         .onMessage(ReadIndexResponse.class, this::onReadIndexResponse)

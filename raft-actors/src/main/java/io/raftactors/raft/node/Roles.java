@@ -30,6 +30,7 @@ final class Roles {
     leave();
     if (term > ctx.currentTerm) ctx.enterTerm(term);
     ctx.leaderId = leader;
+    answerTransfers(term, leader);
     if (leader != null) ctx.lastLeaderContactNanos = ctx.clock.nanoTime();
     return enter(new Follower(ctx));
   }
@@ -44,10 +45,18 @@ final class Roles {
 
   /** Campaigns in the next term, voting for itself (durably). */
   RoleBehavior becomeCandidate() {
+    return becomeCandidate(false);
+  }
+
+  /**
+   * Campaigns in the next term; {@code transfer}: because the leader handed leadership over
+   * ({@code TimeoutNow}), so voters consider it even while they hear from that leader.
+   */
+  RoleBehavior becomeCandidate(boolean transfer) {
     leave();
     ctx.enterTerm(ctx.currentTerm + 1);
     long voteSeq = ctx.voteFor(ctx.selfId);
-    return enter(new Candidate(ctx, voteSeq));
+    return enter(new Candidate(ctx, voteSeq, transfer));
   }
 
   /** Leads the current term. */
@@ -55,6 +64,17 @@ final class Roles {
     leave();
     ctx.leaderId = ctx.selfId;
     return enter(new Leader(ctx));
+  }
+
+  /** A leader that accepted transfers left: they succeeded if a new term began. */
+  private void answerTransfers(long term, String leader) {
+    if (ctx.transferWaiters.isEmpty()) return;
+    io.raftactors.raft.TransferResult answer = term > ctx.transferTerm
+        ? new io.raftactors.raft.TransferResult.Transferred(term, leader)
+        : new io.raftactors.raft.TransferResult.NotTransferred(io.raftactors.raft.RejectReason.NO_LEADER,
+            ctx.selfId + " stepped down in term " + term + " before another leader appeared", null);
+    for (var w : ctx.transferWaiters) w.tell(answer);
+    ctx.transferWaiters.clear();
   }
 
   private void leave() {

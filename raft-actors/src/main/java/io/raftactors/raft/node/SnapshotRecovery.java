@@ -22,7 +22,7 @@ final class SnapshotRecovery {
   private SnapshotRecovery() {}
 
   /** The store and the snapshot to restore (null: start from an empty state and the whole log). */
-  record Choice(SnapshotStore store, SnapshotStore.Meta meta) {}
+  record Choice(SnapshotStore store, SnapshotStore.Meta meta, io.raftactors.raft.Membership membership) {}
 
   /** Thrown when no valid snapshot and the journal together hold the node's state. */
   static final class UnrecoverableException extends IOException {
@@ -46,7 +46,8 @@ final class SnapshotRecovery {
         if (!damaged.isEmpty()) {
           LOG.warn("falling back to snapshot {}: the journal holds the entries after it", m.path());
         }
-        return new Choice(store, m);
+        byte[] config = store.readConfiguration(m);
+        return new Choice(store, m, config == null ? null : io.raftactors.raft.Membership.decode(config));
       }
       throw new UnrecoverableException("cannot start: the journal starts at index " + journalFirstIndex
           + " but the newest valid snapshot, " + m.path() + ", ends at index " + m.index()
@@ -60,6 +61,6 @@ final class SnapshotRecovery {
           + ". Restore the data directory from a backup");
     }
     if (!damaged.isEmpty()) LOG.warn("no valid snapshot; the journal holds the whole log");
-    return new Choice(store, null);
+    return new Choice(store, null, null);
   }
 }

@@ -30,6 +30,8 @@ final class SnapshotTaker {
   private final Executor blockingIo;
   private final ByteArrayOutputStream part = new ByteArrayOutputStream();
 
+  /** The cluster configuration as applied so far (encoded), written into every snapshot. */
+  private byte[] configuration;
   private long entriesSince;
   private long bytesSince;
   /** What was counted when the current snapshot started: given back if it fails. */
@@ -47,8 +49,9 @@ final class SnapshotTaker {
   private boolean partInFlight;
 
   SnapshotTaker(ActorContext<Applier.Command> ctx, StateMachine stateMachine, SnapshotStore store,
-      RaftSettings settings, ActorRef<SnapshotWriter.Reply> replyTo) {
+      RaftSettings settings, ActorRef<SnapshotWriter.Reply> replyTo, byte[] initialConfiguration) {
     this.ctx = ctx;
+    this.configuration = initialConfiguration;
     this.stateMachine = stateMachine;
     this.store = store;
     this.settings = settings;
@@ -66,12 +69,17 @@ final class SnapshotTaker {
   }
 
   void applied(LogEntry entry) {
+    if (entry.kind() == io.raftactors.raft.log.EntryKind.CONFIG) configuration = entry.data();
     entriesSince++;
     bytesSince += entry.sizeInBytes();
   }
 
-  /** After a restore: the state is a snapshot, so counting starts again. */
-  void restored() {
+  /**
+   * After a restore: the state is a snapshot, so counting starts again; {@code config} is the
+   * configuration it held (null: none, an older file; the one applied before stays).
+   */
+  void restored(byte[] config) {
+    if (config != null) configuration = config;
     entriesSince = 0;
     bytesSince = 0;
   }
@@ -93,7 +101,7 @@ final class SnapshotTaker {
     entriesSince = 0;
     bytesSince = 0;
     writer = ctx.spawn(
-        SnapshotWriter.create(store, index, term, false, settings.snapshotRetain()),
+        SnapshotWriter.create(store, index, term, false, settings.snapshotRetain(), configuration),
         "snapshot-writer-" + (++taken),
         DispatcherSelector.fromConfig(settings.snapshotDispatcher()));
     ctx.getLog().debug("taking a snapshot at index {}", index);

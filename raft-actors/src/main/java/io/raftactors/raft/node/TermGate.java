@@ -18,7 +18,9 @@ import io.raftactors.raft.protocol.VoteResponse;
  *
  * <p>Exceptions: pre-vote requests and granted pre-vote responses carry a term the sender only
  * considers and never raise anyone's term (dissertation 9.6); with check-quorum, a vote request
- * of a higher term is ignored while this node hears from a live leader (dissertation 4.2.3).
+ * of a higher term is ignored while this node hears from a live leader (dissertation 4.2.3), so a
+ * removed server that never learned of its removal cannot depose the leader; except a campaign the
+ * leader itself started by handing leadership over (TimeoutNow, dissertation 3.10).
  */
 final class TermGate {
   private TermGate() {}
@@ -27,7 +29,7 @@ final class TermGate {
     if (m.term() > ctx.currentTerm) {
       if (m instanceof RequestVote rv) {
         if (rv.preVote()) return role.onMessage(m);
-        if (ctx.settings.checkQuorum() && ctx.hearsFromLeader()) {
+        if (ctx.settings.checkQuorum() && ctx.hearsFromLeader() && !rv.transfer()) {
           ctx.logger()
               .debug(
                   "[{}] ignoring vote request of {} for term {}: leader {} is alive",

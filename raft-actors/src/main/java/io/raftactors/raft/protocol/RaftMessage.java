@@ -10,7 +10,7 @@ import io.raftactors.raft.RaftSerializable;
  */
 public sealed interface RaftMessage extends RaftNode.Command, RaftSerializable
     permits RequestVote, VoteResponse, AppendEntries, AppendResponse, InstallSnapshot,
-        InstallSnapshotResponse {
+        InstallSnapshotResponse, TimeoutNow {
 
   /** The sender's term (for a pre-vote request: the term it would campaign in). */
   long term();

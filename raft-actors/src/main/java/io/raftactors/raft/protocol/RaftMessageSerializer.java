@@ -18,13 +18,13 @@ import java.util.List;
  * data (within {@link LogEntry#OVERHEAD_BYTES}), per message at most 56 bytes plus the sender id.
  *
  * <p>Layout (big-endian): a version byte, then per manifest: RequestVote {@code term, from,
- * lastLogIndex, lastLogTerm, preVote}; VoteResponse {@code term, from, granted, preVote};
+ * lastLogIndex, lastLogTerm, flags} (bit 0: preVote, bit 1: transfer); VoteResponse {@code term, from, granted, preVote};
  * AppendEntries {@code term, from, prevLogIndex, prevLogTerm, leaderCommit, readRound, count,
  * entries...} with each entry {@code index, term, timestamp, kind, length, data}; AppendResponse
  * {@code term, from, success, matchIndex, rejectedIndex, hintIndex, hintTerm, lastLogIndex,
  * readRound}; InstallSnapshot {@code term, from, snapshotIndex, snapshotTerm, offset, totalBytes,
  * length, data}; InstallSnapshotResponse {@code term, from, snapshotIndex, snapshotTerm,
- * nextOffset, status}. Strings are a 2-byte length and UTF-8.
+ * nextOffset, status}; TimeoutNow {@code term, from}. Strings are a 2-byte length and UTF-8.
  */
 public final class RaftMessageSerializer extends SerializerWithStringManifest {
   private static final byte VERSION = 1;
@@ -34,6 +34,7 @@ public final class RaftMessageSerializer extends SerializerWithStringManifest {
   private static final String APPEND_RESPONSE = "AR";
   private static final String INSTALL_SNAPSHOT = "IS";
   private static final String INSTALL_RESPONSE = "IR";
+  private static final String TIMEOUT_NOW = "TN";
   /** Largest node id, in UTF-8 bytes. */
   public static final int MAX_ID_BYTES = 255;
 
@@ -52,6 +53,7 @@ public final class RaftMessageSerializer extends SerializerWithStringManifest {
     if (o instanceof AppendResponse) return APPEND_RESPONSE;
     if (o instanceof InstallSnapshot) return INSTALL_SNAPSHOT;
     if (o instanceof InstallSnapshotResponse) return INSTALL_RESPONSE;
+    if (o instanceof TimeoutNow) return TIMEOUT_NOW;
     throw new IllegalArgumentException("not a Raft RPC: " + o.getClass().getName());
   }
 
@@ -61,7 +63,8 @@ public final class RaftMessageSerializer extends SerializerWithStringManifest {
       byte[] from = id(m.from());
       return ByteBuffer.allocate(1 + 8 + 2 + from.length + 8 + 8 + 1)
           .put(VERSION).putLong(m.term()).putShort((short) from.length).put(from)
-          .putLong(m.lastLogIndex()).putLong(m.lastLogTerm()).put(bool(m.preVote()))
+          .putLong(m.lastLogIndex()).putLong(m.lastLogTerm())
+          .put((byte) ((m.preVote() ? 1 : 0) | (m.transfer() ? 2 : 0)))
           .array();
     }
     if (o instanceof VoteResponse m) {
@@ -95,6 +98,12 @@ public final class RaftMessageSerializer extends SerializerWithStringManifest {
           .put((byte) m.status().ordinal())
           .array();
     }
+    if (o instanceof TimeoutNow m) {
+      byte[] from = id(m.from());
+      return ByteBuffer.allocate(1 + 8 + 2 + from.length)
+          .put(VERSION).putLong(m.term()).putShort((short) from.length).put(from)
+          .array();
+    }
     throw new IllegalArgumentException("not a Raft RPC: " + o.getClass().getName());
   }
 
@@ -122,8 +131,16 @@ public final class RaftMessageSerializer extends SerializerWithStringManifest {
         throw new NotSerializableException("unknown Raft RPC format version " + version);
       }
       switch (manifest) {
-        case REQUEST_VOTE:
-          return new RequestVote(b.getLong(), readString(b), b.getLong(), b.getLong(), b.get() != 0);
+        case REQUEST_VOTE: {
+          long term = b.getLong();
+          String from = readString(b);
+          long lastIndex = b.getLong();
+          long lastTerm = b.getLong();
+          int flags = b.get();
+          return new RequestVote(term, from, lastIndex, lastTerm, (flags & 1) != 0, (flags & 2) != 0);
+        }
+        case TIMEOUT_NOW:
+          return new TimeoutNow(b.getLong(), readString(b));
         case VOTE_RESPONSE:
           return new VoteResponse(b.getLong(), readString(b), b.get() != 0, b.get() != 0);
         case APPEND_ENTRIES:

@@ -3,6 +3,7 @@ package io.raftactors.raft.snapshot;
 import java.io.BufferedInputStream;
 import java.io.BufferedOutputStream;
 import java.io.DataInputStream;
+import java.io.DataOutputStream;
 import java.io.EOFException;
 import java.io.FilterOutputStream;
 import java.io.IOException;
@@ -33,14 +34,20 @@ import org.slf4j.LoggerFactory;
  * either the whole snapshot or none (temporary files are removed on open).
  *
  * <pre>
- *   "RASNAP01" | long index | long term | body ... | long bodyLength | int crc32c(header + body) | "RASNAPOK"
+ *   "RASNAP02" | long index | long term | body ... | long bodyLength | int crc32c(header + body) | "RASNAPOK"
+ *   body = int n | n bytes: the cluster configuration at index | the state machine's bytes
  * </pre>
+ *
+ * Files with the magic {@code RASNAP01} (older releases) have no configuration block.
  *
  * Blocking file I/O: use it from a dedicated I/O dispatcher, never from an Akka default one.
  */
 public final class SnapshotStore {
   private static final Logger LOG = LoggerFactory.getLogger(SnapshotStore.class);
   private static final byte[] MAGIC = "RASNAP01".getBytes(StandardCharsets.US_ASCII);
+  private static final byte[] MAGIC_WITH_CONFIG = "RASNAP02".getBytes(StandardCharsets.US_ASCII);
+  /** Largest configuration block a snapshot may hold. */
+  private static final int MAX_CONFIG_BYTES = 16 << 20;
   private static final byte[] END = "RASNAPOK".getBytes(StandardCharsets.US_ASCII);
   private static final int HEADER = MAGIC.length + 16;
   private static final int TRAILER = 8 + 4 + END.length;
@@ -80,8 +87,17 @@ public final class SnapshotStore {
 
   /** Starts writing the snapshot of {@code (index, term)}: write the body, then {@link Writer#commit}. */
   public Writer begin(long index, long term) throws IOException {
+    return begin(index, term, null);
+  }
+
+  /**
+   * Starts writing the snapshot of {@code (index, term)} that holds {@code configuration} (the
+   * cluster's configuration at {@code index}, opaque here; null: none) ahead of the state machine's
+   * body; {@link #readConfiguration} gives it back.
+   */
+  public Writer begin(long index, long term, byte[] configuration) throws IOException {
     if (index < 1 || term < 1) throw new IllegalArgumentException("snapshot of index " + index + ", term " + term);
-    return new Writer(index, term, false);
+    return new Writer(index, term, false, configuration);
   }
 
   /**
@@ -92,7 +108,7 @@ public final class SnapshotStore {
    */
   public Writer receive(long index, long term) throws IOException {
     if (index < 1 || term < 1) throw new IllegalArgumentException("snapshot of index " + index + ", term " + term);
-    return new Writer(index, term, true);
+    return new Writer(index, term, true, null);
   }
 
   /** The snapshot files, newest (highest index) first, unverified. */
@@ -172,12 +188,36 @@ public final class SnapshotStore {
   public InputStream openBody(Meta meta) throws IOException {
     InputStream in = new BufferedInputStream(Files.newInputStream(meta.path()), 1 << 16);
     try {
-      checkHeader(meta, in.readNBytes(HEADER));
+      long body = meta.bytes() - HEADER - TRAILER;
+      if (checkHeader(meta, in.readNBytes(HEADER))) {
+        int n = readConfigLength(meta, in, body);
+        in.skipNBytes(n);
+        body -= 4 + n;
+      }
+      return new BoundedInputStream(in, body);
     } catch (IOException e) {
       in.close();
       throw e;
     }
-    return new BoundedInputStream(in, meta.bytes() - HEADER - TRAILER);
+  }
+
+  /** The configuration block the snapshot holds (verify it first), or null if it has none. */
+  public byte[] readConfiguration(Meta meta) throws IOException {
+    try (InputStream in = new BufferedInputStream(Files.newInputStream(meta.path()), 1 << 12)) {
+      if (!checkHeader(meta, in.readNBytes(HEADER))) return null;
+      int n = readConfigLength(meta, in, meta.bytes() - HEADER - TRAILER);
+      byte[] config = in.readNBytes(n);
+      if (config.length != n) throw corrupt(meta, "truncated configuration");
+      return config;
+    }
+  }
+
+  private static int readConfigLength(Meta meta, InputStream in, long body) throws IOException {
+    int n = new DataInputStream(in).readInt();
+    if (n < 0 || n > MAX_CONFIG_BYTES || 4L + n > body) {
+      throw corrupt(meta, "configuration block of " + n + " bytes");
+    }
+    return n;
   }
 
   /**
@@ -209,9 +249,12 @@ public final class SnapshotStore {
     }
   }
 
-  private void checkHeader(Meta meta, byte[] header) throws IOException {
+  /** Checks the header; returns whether the body starts with a configuration block. */
+  private boolean checkHeader(Meta meta, byte[] header) throws IOException {
     if (header.length < HEADER) throw corrupt(meta, "truncated header");
-    if (!java.util.Arrays.equals(java.util.Arrays.copyOf(header, MAGIC.length), MAGIC)) {
+    byte[] magic = java.util.Arrays.copyOf(header, MAGIC.length);
+    boolean withConfig = java.util.Arrays.equals(magic, MAGIC_WITH_CONFIG);
+    if (!withConfig && !java.util.Arrays.equals(magic, MAGIC)) {
       throw corrupt(meta, "not a snapshot file (bad magic)");
     }
     java.nio.ByteBuffer b = java.nio.ByteBuffer.wrap(header, MAGIC.length, 16);
@@ -220,6 +263,7 @@ public final class SnapshotStore {
     if (index != meta.index() || term != meta.term()) {
       throw corrupt(meta, "header says index " + index + ", term " + term + ", unlike its name");
     }
+    return withConfig;
   }
 
   private static SnapshotCorruptedException corrupt(Meta meta, String what) {
@@ -239,7 +283,7 @@ public final class SnapshotStore {
     private boolean done;
     private long syncedAt;
 
-    private Writer(long index, long term, boolean raw) throws IOException {
+    private Writer(long index, long term, boolean raw, byte[] configuration) throws IOException {
       this.index = index;
       this.term = term;
       this.raw = raw;
@@ -254,11 +298,17 @@ public final class SnapshotStore {
       this.file = new BufferedOutputStream(java.nio.channels.Channels.newOutputStream(channel), 1 << 16);
       if (!raw) {
         java.nio.ByteBuffer header = java.nio.ByteBuffer.allocate(HEADER);
-        header.put(MAGIC).putLong(index).putLong(term);
+        header.put(configuration == null ? MAGIC : MAGIC_WITH_CONFIG).putLong(index).putLong(term);
         file.write(header.array());
         crc.update(header.array());
       }
       this.body = new CountingOutput(file, crc);
+      if (configuration != null) {
+        if (configuration.length > MAX_CONFIG_BYTES) throw new IllegalArgumentException("configuration too large");
+        DataOutputStream out = new DataOutputStream(body);
+        out.writeInt(configuration.length);
+        out.write(configuration);
+      }
     }
 
     /** Where the state machine writes the snapshot's body. Closing it does nothing. */

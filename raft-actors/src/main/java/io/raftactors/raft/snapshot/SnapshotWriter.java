@@ -36,7 +36,8 @@ public final class SnapshotWriter extends AbstractBehavior<SnapshotWriter.Comman
   public record Written(ActorRef<Command> writer, long bodyBytes) implements Reply {}
 
   /** The snapshot is durable and in place. */
-  public record Saved(ActorRef<Command> writer, SnapshotStore.Meta meta) implements Reply {}
+  /** Saved; {@code configuration} is the configuration block it holds (null: none). */
+  public record Saved(ActorRef<Command> writer, SnapshotStore.Meta meta, byte[] configuration) implements Reply {}
 
   /** Writing failed; nothing was kept. */
   public record Failed(ActorRef<Command> writer, String reason) implements Reply {}
@@ -51,11 +52,18 @@ public final class SnapshotWriter extends AbstractBehavior<SnapshotWriter.Comman
    */
   public static Behavior<Command> create(
       SnapshotStore store, long index, long term, boolean whole, int retain) {
+    return create(store, index, term, whole, retain, null);
+  }
+
+  /** As above; the body starts with {@code configuration} ({@link SnapshotStore#begin(long, long, byte[])}). */
+  public static Behavior<Command> create(
+      SnapshotStore store, long index, long term, boolean whole, int retain, byte[] configuration) {
     return Behaviors.setup(ctx -> {
       ctx.setLoggerName(SnapshotWriter.class);
       try {
         return new SnapshotWriter(
-            ctx, store, whole ? store.receive(index, term) : store.begin(index, term), retain);
+            ctx, store, whole ? store.receive(index, term) : store.begin(index, term, configuration), retain,
+            whole ? null : configuration);
       } catch (IOException e) {
         ctx.getLog().error("cannot start snapshot {} in {}: {}", index, store.directory(), e.toString());
         return failing(ctx.getSelf(), "cannot start the snapshot: " + e);
@@ -77,10 +85,13 @@ public final class SnapshotWriter extends AbstractBehavior<SnapshotWriter.Comman
   private final SnapshotStore store;
   private final SnapshotStore.Writer writer;
   private final int retain;
+  /** The configuration written (null: read it from a received file once saved). */
+  private final byte[] configuration;
 
-  private SnapshotWriter(
-      ActorContext<Command> ctx, SnapshotStore store, SnapshotStore.Writer writer, int retain) {
+  private SnapshotWriter(ActorContext<Command> ctx, SnapshotStore store, SnapshotStore.Writer writer,
+      int retain, byte[] configuration) {
     super(ctx);
+    this.configuration = configuration;
     this.store = store;
     this.writer = writer;
     this.retain = retain;
@@ -108,7 +119,8 @@ public final class SnapshotWriter extends AbstractBehavior<SnapshotWriter.Comman
       }
       SnapshotStore.Meta meta = writer.commit();
       getContext().getLog().info("snapshot at index {} saved: {} bytes", meta.index(), meta.bytes());
-      part.replyTo().tell(new Saved(getContext().getSelf(), meta));
+      byte[] config = configuration != null ? configuration : store.readConfiguration(meta);
+      part.replyTo().tell(new Saved(getContext().getSelf(), meta, config));
       if (retain > 0) retainQuietly(meta);
     } catch (IOException | RuntimeException e) {
       getContext().getLog().error("writing a snapshot failed: {}", e.toString());

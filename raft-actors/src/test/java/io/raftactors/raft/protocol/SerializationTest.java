@@ -56,9 +56,13 @@ class SerializationTest {
   @Test
   void raftRpcsUseTheBinarySerializerAndRoundTrip() {
     List<LogEntry> entries = List.of(
-        LogEntry.noop(5, 3, 1000), LogEntry.command(6, 3, 1001, new byte[] {1, 2, 3}));
+        LogEntry.noop(5, 3, 1000), LogEntry.command(6, 3, 1001, new byte[] {1, 2, 3}),
+        new LogEntry(7, 3, 1002, io.raftactors.raft.log.EntryKind.CONFIG,
+            io.raftactors.raft.Membership.ofVoters(List.of("n1", "n2"), java.util.Map.of()).encode()));
     List<RaftMessage> messages = List.of(
         new RequestVote(7, "n1", 10, 6, true),
+        new RequestVote(8, "n2", 10, 6, false, true),
+        new TimeoutNow(9, "n1"),
         new VoteResponse(7, "nöde-2", true, false),
         new AppendEntries(3, "n1", 4, 2, entries, 4, 17),
         new AppendEntries(3, "n1", 4, 2, List.of(), 4, 0),
@@ -89,12 +93,22 @@ class SerializationTest {
         new ProposeResult.Applied(4, 2, new byte[] {1}),
         new ProposeResult.Rejected(RejectReason.NO_LEADER, "no leader", null),
         new ProposeResult.Unknown("timeout"),
-        new NodeStatus("n1", Role.LEADER, 3, "n1", 10, 9, 11, List.of("n1", "n2", "n3"), 5, 4),
+        new NodeStatus("n1", Role.LEADER, 3, "n1", 10, 9, 11, List.of("n1", "n2", "n3"), 5, 4,
+            List.of("n4"), java.util.Map.of("n4", "127.0.0.1:2554"), 7),
+        new io.raftactors.raft.TransferResult.Transferred(4, "n2"),
+        new io.raftactors.raft.TransferResult.NotTransferred(RejectReason.BUSY, "moving", "n1"),
         new GetStatus(statuses.ref()));
     for (Object m : others) {
       assertInstanceOf(JacksonCborSerializer.class, serialization.findSerializerFor(m));
       assertEquals(m, roundTrip(m));
     }
+    var change = new io.raftactors.raft.ChangeMembership(
+        io.raftactors.raft.ChangeMembership.Kind.ADD_LEARNER, "n4", "127.0.0.1:2554", replies.ref(), 1);
+    assertInstanceOf(JacksonCborSerializer.class, serialization.findSerializerFor(change));
+    assertEquals(change, roundTrip(change));
+    TestProbe<io.raftactors.raft.TransferResult> transfers = KIT.testKit().createTestProbe();
+    var transfer = new io.raftactors.raft.TransferLeadership(null, transfers.ref(), 0);
+    assertEquals(transfer, roundTrip(transfer));
   }
 
   @Test

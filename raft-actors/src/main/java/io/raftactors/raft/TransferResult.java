@@ -1,0 +1,15 @@
+package io.raftactors.raft;
+
+/** The answer to a {@link TransferLeadership}. */
+public sealed interface TransferResult extends RaftSerializable
+    permits TransferResult.Transferred, TransferResult.NotTransferred {
+
+  /**
+   * The old leader saw term {@code term} begin: it no longer leads. {@code leaderId} is the
+   * new leader when already known (usually the target), else null.
+   */
+  record Transferred(long term, String leaderId) implements TransferResult {}
+
+  /** Leadership did not move; {@code message} says why (retry if {@code reason} allows). */
+  record NotTransferred(RejectReason reason, String message, String leaderHint) implements TransferResult {}
+}
