@@ -9,7 +9,7 @@ import picocli.CommandLine.Command;
     mixinStandardHelpOptions = true,
     description = "Benchmarks of Raft Actors.",
     subcommands = {RaftCoreBench.class, JournalBench.class, KvBench.class, CheckerBench.class,
-        SnapshotBench.class, LockBench.class})
+        SnapshotBench.class, LockBench.class, MembershipBench.class})
 public final class BenchMain implements Runnable {
   @Override
   public void run() {

@@ -83,6 +83,15 @@ public final class KvClient implements AutoCloseable {
   }
 
   /** The actor system the client runs on (its scheduler serves the lock recipes' timers). */
+  /**
+   * Cluster administration (membership changes, leadership transfer) through this client's
+   * replicas, each of which forwards to its leader; each operation retries within {@code
+   * kv.client.operation-timeout}.
+   */
+  public io.raftactors.raft.RaftAdmin<KvCommand> admin() {
+    return io.raftactors.raft.RaftAdmin.through(system, replicas, KvCommand.Admin::of, settings.clientOperationTimeout());
+  }
+
   public ActorSystem<?> system() {
     return system;
   }

@@ -12,7 +12,8 @@ import io.raftactors.raft.ReadConsistency;
  * {@link KvResponse#result()}.
  */
 public sealed interface KvCommand extends RaftSerializable
-    permits KvCommand.Write, KvCommand.Query, KvCommand.Watch, KvCommand.WatchAck, KvCommand.CancelWatch {
+    permits KvCommand.Write, KvCommand.Query, KvCommand.Watch, KvCommand.WatchAck, KvCommand.CancelWatch,
+        KvCommand.Admin {
 
   /** A write; {@code command} is a {@link KvCodec.Command} (a write and its session stamp, if any). */
   record Write(byte[] command, ActorRef<KvResponse> replyTo) implements KvCommand {}
@@ -37,6 +38,32 @@ public sealed interface KvCommand extends RaftSerializable
   record WatchAck(long watchId, int events) implements KvCommand {}
 
   record CancelWatch(long watchId) implements KvCommand {}
+
+  /**
+   * Cluster administration, handed to the replica's Raft node: exactly one of a {@link
+   * io.raftactors.raft.ChangeMembership}, {@link io.raftactors.raft.TransferLeadership} or {@link
+   * io.raftactors.raft.GetStatus} (concrete fields, so it crosses the network as they do). {@link
+   * KvClient#admin()} sends these.
+   */
+  record Admin(io.raftactors.raft.ChangeMembership change, io.raftactors.raft.TransferLeadership transfer,
+      io.raftactors.raft.GetStatus status) implements KvCommand {
+    public Admin {
+      int given = (change != null ? 1 : 0) + (transfer != null ? 1 : 0) + (status != null ? 1 : 0);
+      if (given != 1) throw new IllegalArgumentException("an Admin command carries exactly one request");
+    }
+
+    /** Wraps one of the three administrative commands. */
+    public static Admin of(io.raftactors.raft.RaftNode.Command command) {
+      if (command instanceof io.raftactors.raft.ChangeMembership c) return new Admin(c, null, null);
+      if (command instanceof io.raftactors.raft.TransferLeadership t) return new Admin(null, t, null);
+      if (command instanceof io.raftactors.raft.GetStatus g) return new Admin(null, null, g);
+      throw new IllegalArgumentException("not an administrative command: " + command);
+    }
+
+    public io.raftactors.raft.RaftNode.Command command() {
+      return change != null ? change : transfer != null ? transfer : status;
+    }
+  }
 
   /** A write without a session (a retry after an unknown outcome may apply it twice). */
   static Write write(KvWrite write, ActorRef<KvResponse> replyTo) {

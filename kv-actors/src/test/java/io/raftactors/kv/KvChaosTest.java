@@ -94,7 +94,8 @@ class KvChaosTest {
     String report = "seed " + seed + "\nnemesis:\n  " + String.join("\n  ", nemesis.log());
     long ok = ops.stream().filter(o -> !o.unknown()).count();
     System.out.println("chaos run " + run + ": " + ops.size() + " operations (" + ok + " completed, "
-        + (ops.size() - ok) + " unknown), " + nemesis.log().size() + " nemesis actions, "
+        + (ops.size() - ok) + " unknown), " + nemesis.log().size() + " nemesis actions ("
+        + nemesis.membershipChanges() + " membership changes and transfers made), "
         + c.raft.snapshotsRestored() + " snapshots restored; " + expiryStats(ops));
     assertTrue(ok > 200, "only " + ok + " operations completed\n" + report);
     assertStaleReadsWereWritten(ops, staleReads, report);

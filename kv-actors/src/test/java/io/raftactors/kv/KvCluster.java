@@ -51,7 +51,7 @@ final class KvCluster {
     for (String id : raft.nodeIds()) {
       ActorRef<WatchHub.Command> hub = raft.spawnOn(id, WatchHub.create(
           settings.watchHistoryEvents(), settings.watchMaxUnackedEvents()), "watch-" + id);
-      sinks.get(id).attach(hub);
+      sinks.computeIfAbsent(id, x -> new HubSink()).attach(hub);
       ActorRef<io.raftactors.raft.RaftNode.Command> node = raft.localRef(id);
       io.raftactors.testkit.SkewedClock clock = raft.clock(id);
       replicas.put(id, raft.spawnOn(id, KvService.create(id, () -> node, hub, settings, clock::currentTimeMillis),
@@ -60,11 +60,13 @@ final class KvCluster {
   }
 
   static KvCluster start(TestClusters clusters, int nodes, UnaryOperator<RaftTestCluster.Builder> more) {
-    Map<String, HubSink> sinks = new HashMap<>();
-    for (int i = 1; i <= nodes; i++) sinks.put("n" + i, new HubSink());
-    RaftTestCluster raft = clusters.start(b -> more.apply(b.nodes(nodes).stateMachineFor(id ->
-        new KvStateMachine(events -> sinks.get(id).publish(new WatchHub.Publish(events)),
-            revision -> sinks.get(id).publish(new WatchHub.Restored(revision))))));
+    // One per node, spares included (created by whichever comes first: the node or its hub).
+    Map<String, HubSink> sinks = new java.util.concurrent.ConcurrentHashMap<>();
+    RaftTestCluster raft = clusters.start(b -> more.apply(b.nodes(nodes).stateMachineFor(id -> {
+      HubSink sink = sinks.computeIfAbsent(id, x -> new HubSink());
+      return new KvStateMachine(events -> sink.publish(new WatchHub.Publish(events)),
+          revision -> sink.publish(new WatchHub.Restored(revision)));
+    })));
     return new KvCluster(raft, sinks);
   }
 

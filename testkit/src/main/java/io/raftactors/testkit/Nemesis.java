@@ -94,7 +94,7 @@ public final class Nemesis implements AutoCloseable {
     thread.start();
     if (churn != null) {
       churnThread = new Thread(() -> {
-        while (sleep(jitter(faultTime))) {
+        while (sleep(jitter(healTime))) {
           try {
             churn.step();
           } catch (RuntimeException e) {
@@ -125,6 +125,11 @@ public final class Nemesis implements AutoCloseable {
     }
     healEverything();
     if (churn != null) churn.restore(Duration.ofSeconds(30));
+  }
+
+  /** Membership changes applied and leadership transfers made so far (with membership changes on). */
+  public long membershipChanges() {
+    return log().stream().filter(l -> l.contains(": Applied[") || l.contains(": Transferred[")).count();
   }
 
   /** What was done when, for the report of a failing run. */

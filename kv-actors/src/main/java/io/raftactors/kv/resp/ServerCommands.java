@@ -133,7 +133,7 @@ final class ServerCommands {
   private static String raftSection(NodeStatus s) {
     return "# Raft\r\n"
         + "node_id:" + s.nodeId() + "\r\n"
-        + "role:" + s.role().externalName() + "\r\n"
+        + "role:" + (s.isLearner() ? "learner" : s.role().externalName()) + "\r\n"
         + "term:" + s.term() + "\r\n"
         + "leader_id:" + (s.leaderId() == null ? "" : s.leaderId()) + "\r\n"
         + "commit_index:" + s.commitIndex() + "\r\n"

@@ -112,6 +112,10 @@ public final class KvService extends AbstractBehavior<Object> {
     return newReceiveBuilder()
         .onMessage(KvCommand.Write.class, this::onWrite)
         .onMessage(KvCommand.Query.class, this::onQuery)
+        .onMessage(KvCommand.Admin.class, a -> {
+          raft.get().tell(a.command());
+          return this;
+        })
         .onMessage(KvCommand.class, c -> {
           hub.tell(WatchHub.of(c));
           return this;
