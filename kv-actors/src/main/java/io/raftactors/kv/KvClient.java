@@ -83,6 +83,10 @@ public final class KvClient implements AutoCloseable {
   }
 
   /** The actor system the client runs on (its scheduler serves the lock recipes' timers). */
+  public ActorSystem<?> system() {
+    return system;
+  }
+
   /**
    * Cluster administration (membership changes, leadership transfer) through this client's
    * replicas, each of which forwards to its leader; each operation retries within {@code
@@ -90,10 +94,6 @@ public final class KvClient implements AutoCloseable {
    */
   public io.raftactors.raft.RaftAdmin<KvCommand> admin() {
     return io.raftactors.raft.RaftAdmin.through(system, replicas, KvCommand.Admin::of, settings.clientOperationTimeout());
-  }
-
-  public ActorSystem<?> system() {
-    return system;
   }
 
   // ---- key-value operations ---------------------------------------------------------------

@@ -15,8 +15,9 @@ import java.util.function.Predicate;
  * the given members (each forwards to its leader), as an operator would make them: a change is
  * retried while the cluster is busy (no leader yet, another change in progress, a learner still
  * catching up) or its answer was lost, and is done once the configuration in force, committed,
- * shows it. Every stage completes within the timeout: normally, or with an {@link AdminException}
- * that says why.
+ * shows it. A change stops being retried once the timeout has passed (the attempt under way may
+ * add a few seconds per member asked) and then fails with an {@link AdminException} that says
+ * why; a transfer or status query asks each member once, at most 5 seconds each.
  *
  * <pre>{@code
  * RaftAdmin admin = RaftAdmin.of(system, List.of(n1Raft, n2Raft, n3Raft), Duration.ofSeconds(30));
@@ -128,9 +129,16 @@ public final class RaftAdmin<T> {
             result.complete(null);
           } else if (answer instanceof ProposeResult.Rejected r && r.reason() == RejectReason.INVALID) {
             // Perhaps an earlier attempt whose answer was lost made the change: then it is done.
+            // Without a leader's committed view to tell, ask again (within the deadline).
             committedView().whenComplete((s, e) -> {
-              if (s != null && done.test(s)) result.complete(null);
-              else result.completeExceptionally(new AdminException(RejectReason.INVALID, r.message()));
+              if (s != null && done.test(s)) {
+                result.complete(null);
+              } else if (s != null) {
+                result.completeExceptionally(new AdminException(RejectReason.INVALID, r.message()));
+              } else {
+                CompletableFuture.delayedExecutor(RETRY_MILLIS, TimeUnit.MILLISECONDS).execute(() ->
+                    attempt(kind, nodeId, address, done, deadline, r.message(), result));
+              }
             });
           } else {
             String why = answer instanceof ProposeResult.Rejected r ? r.message()

@@ -5,8 +5,9 @@ public sealed interface TransferResult extends RaftSerializable
     permits TransferResult.Transferred, TransferResult.NotTransferred {
 
   /**
-   * The old leader saw term {@code term} begin: it no longer leads. {@code leaderId} is the
-   * new leader when already known (usually the target), else null.
+   * The old leader saw term {@code term} begin (usually the target's campaign; possibly another
+   * voter's): it no longer leads. {@code leaderId} is the new leader if the old one already knew
+   * it (usually not: it steps down on the candidate's vote request), else null.
    */
   record Transferred(long term, String leaderId) implements TransferResult {}
 

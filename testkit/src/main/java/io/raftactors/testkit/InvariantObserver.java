@@ -22,8 +22,10 @@ import java.util.concurrent.CopyOnWriteArrayList;
  *       and agree on every entry before it;
  *   <li>State Machine Safety: no two nodes apply different entries at one index (on every apply);
  *   <li>Leader Completeness and durability: an entry once committed stays: every node's committed
- *       prefix agrees, the newest leader holds every committed entry, and a majority of the nodes'
- *       journals hold it.
+ *       prefix agrees, the newest leader holds every committed entry, and a majority of the voters
+ *       that committed it hold it in their journals: of the configuration in force at its index,
+ *       or of the next one (one server changes at a time, so the entry committed under one of the
+ *       two).
  * </ul>
  */
 public final class InvariantObserver {
@@ -31,16 +33,16 @@ public final class InvariantObserver {
   static final int WINDOW = 2048;
 
   private final MessageTrace trace;
-  /** The fewest voters any configuration seen had: the durability check counts a quorum of it. */
-  private volatile int voters;
+  /** The voters the cluster started with (the configuration below every CONFIG entry). */
+  private final List<String> initialVoters;
   private final Map<Long, String> leaderOfTerm = new ConcurrentHashMap<>();
   private final Map<Long, LogEntry> committed = new ConcurrentHashMap<>();
   private final Map<Long, AppliedEntry> appliedAt = new ConcurrentHashMap<>();
   private final List<String> violations = new CopyOnWriteArrayList<>();
 
-  InvariantObserver(MessageTrace trace, int voters) {
+  InvariantObserver(MessageTrace trace, List<String> initialVoters) {
     this.trace = trace;
-    this.voters = voters;
+    this.initialVoters = List.copyOf(initialVoters);
   }
 
   /** The violations seen so far. */
@@ -63,9 +65,9 @@ public final class InvariantObserver {
     }
   }
 
-  /** A node's configuration changed: committed entries must stay durable on a quorum of it. */
+  /** A node's configuration changed (traced, for the report of a failing run). */
   void onMembership(io.raftactors.raft.RaftEvent.MembershipChanged e) {
-    voters = Math.min(voters, e.membership().voters().size());
+    trace.add("CONFIG " + e.nodeId() + " at " + e.index() + ": " + e.membership());
   }
 
   void onApplied(String nodeId, AppliedEntry entry) {
@@ -162,20 +164,37 @@ public final class InvariantObserver {
   }
 
   private void checkDurable(Map<String, MemoryJournalStore> stores, long from, long to) {
-    int quorum = VoteRules.quorum(voters);
+    // The committed configurations, by index.
+    java.util.TreeMap<Long, List<String>> configs = new java.util.TreeMap<>();
+    configs.put(0L, initialVoters);
+    for (Map.Entry<Long, LogEntry> e : committed.entrySet()) {
+      if (e.getValue().kind() == io.raftactors.raft.log.EntryKind.CONFIG) {
+        configs.put(e.getKey(), io.raftactors.raft.Membership.decode(e.getValue().data()).voters());
+      }
+    }
     for (long i = from; i <= to; i++) {
       LogEntry c = committed.get(i);
       if (c == null) continue;
-      int holding = 0;
-      for (MemoryJournalStore store : stores.values()) {
-        // Below a store's first index, a durable snapshot holds the entry (only committed
-        // entries are ever compacted away).
-        if (i < store.firstIndex() || c.equals(store.entry(i))) holding++;
-      }
-      if (holding < quorum) {
-        violation("committed " + c + " is durable on only " + holding + " journals (quorum " + quorum + ")");
-        return;
-      }
+      List<String> in = configs.floorEntry(i).getValue();
+      Map.Entry<Long, List<String>> next = configs.higherEntry(i);
+      if (holders(stores, i, c, in) >= VoteRules.quorum(in.size())) continue;
+      if (next != null && holders(stores, i, c, next.getValue()) >= VoteRules.quorum(next.getValue().size())) continue;
+      violation("committed " + c + " is durable on only " + holders(stores, i, c, in) + " journals of the voters "
+          + in + (next == null ? "" : " (and " + holders(stores, i, c, next.getValue()) + " of the next "
+          + next.getValue() + ")"));
+      return;
     }
   }
+
+  private static int holders(Map<String, MemoryJournalStore> stores, long i, LogEntry c, List<String> voters) {
+    int holding = 0;
+    for (String v : voters) {
+      MemoryJournalStore store = stores.get(v);
+      // Below a store's first index, a durable snapshot holds the entry (only committed entries
+      // are ever compacted away).
+      if (store != null && (i < store.firstIndex() || c.equals(store.entry(i)))) holding++;
+    }
+    return holding;
+  }
+
 }

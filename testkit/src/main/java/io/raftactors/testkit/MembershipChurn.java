@@ -31,6 +31,11 @@ final class MembershipChurn {
     this.note = note;
   }
 
+  /** How long to wait before the next change: about {@code base}, from this churn's own seed. */
+  Duration pause(Duration base) {
+    return base.plusMillis(random.nextInt((int) Math.max(1, base.toMillis() / 2)));
+  }
+
   /** One change, chosen at random from what the leader's configuration allows. */
   void step() {
     Optional<NodeStatus> view;
@@ -67,16 +72,30 @@ final class MembershipChurn {
     note.accept(kind.name().toLowerCase(java.util.Locale.ROOT) + " " + id + " via " + via + ": " + brief(r));
   }
 
-  /** Makes every node a voter again (after the faults are healed). */
+  /**
+   * Makes every node a voter again (after the faults are healed). A request sent before may still
+   * land meanwhile (a removal among them), so it goes round until the leader's committed
+   * configuration has every node as a voter.
+   */
   void restore(Duration timeout) {
-    for (String id : cluster.nodeIds()) {
-      Optional<NodeStatus> view = cluster.leaderView();
-      if (view.isPresent() && view.get().members().contains(id)) continue;
-      if (view.isEmpty() || !view.get().learners().contains(id)) {
-        cluster.changeMembership(ChangeMembership.Kind.ADD_LEARNER, id, timeout);
+    long deadline = System.nanoTime() + timeout.toNanos();
+    while (true) {
+      boolean changed = false;
+      for (String id : cluster.nodeIds()) {
+        cluster.awaitLeader(timeout);
+        NodeStatus view = cluster.leaderView().orElse(null);
+        if (view != null && view.members().contains(id)) continue;
+        if (view == null || !view.learners().contains(id)) {
+          cluster.changeMembership(ChangeMembership.Kind.ADD_LEARNER, id, timeout);
+        }
+        cluster.changeMembership(ChangeMembership.Kind.PROMOTE, id, timeout);
+        note.accept("restored " + id + " as a voter");
+        changed = true;
       }
-      cluster.changeMembership(ChangeMembership.Kind.PROMOTE, id, timeout);
-      note.accept("restored " + id + " as a voter");
+      if (!changed) return;
+      if (System.nanoTime() > deadline) {
+        throw new AssertionError("membership not restored within " + timeout + "\n" + cluster.describe());
+      }
     }
   }
 

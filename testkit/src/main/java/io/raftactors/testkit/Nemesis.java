@@ -94,7 +94,7 @@ public final class Nemesis implements AutoCloseable {
     thread.start();
     if (churn != null) {
       churnThread = new Thread(() -> {
-        while (sleep(jitter(healTime))) {
+        while (sleep(churn.pause(healTime))) {
           try {
             churn.step();
           } catch (RuntimeException e) {

@@ -97,7 +97,7 @@ public final class RaftTestCluster implements AutoCloseable {
     this.settings = RaftSettings.fromRoot(config);
     this.testKit = ActorTestKit.create(b.name, config);
     this.trace = new MessageTrace(b.traceCapacity);
-    this.observer = new InvariantObserver(trace, initialMembers.size());
+    this.observer = new InvariantObserver(trace, initialMembers);
     this.network = new TestNetwork(testKit.system(), ids, trace, observer::violation);
 
     ActorRef<RaftEvent> events =

@@ -19,7 +19,7 @@ import java.util.regex.Pattern;
  * and forwards them to the leader. {@code +OK} once done (a membership change committed; a new
  * leader's term begun); {@code -TRYAGAIN} when certainly not done and worth retrying (no leader,
  * another change in progress, a learner still catching up); {@code -ERR} when the request does
- * not fit the cluster; {@code -TIMEOUT} when a change may or may not have been made.
+ * not fit the cluster; {@code -TIMEOUT} when a change (or transfer) may or may not have been made.
  */
 final class AdminCommands {
   static final java.util.Set<String> NAMES = java.util.Set.of(
@@ -55,7 +55,9 @@ final class AdminCommands {
       }
       case "RAFT.PROMOTE" -> change(ChangeMembership.Kind.PROMOTE, id, null);
       case "RAFT.REMOVE" -> change(ChangeMembership.Kind.REMOVE, id, null);
-      case "RAFT.TRANSFER" -> session.backend.transferLeadership(id).thenApply(AdminCommands::transferReply);
+      case "RAFT.TRANSFER" -> session.backend.transferLeadership(id).handle((r, e) -> e == null
+          ? transferReply(r)
+          : Resp.error("TIMEOUT no answer in time: leadership may or may not have moved; INFO raft shows who leads"));
       default -> done(Resp.error("ERR unknown command '" + lower + "'"));
     };
   }

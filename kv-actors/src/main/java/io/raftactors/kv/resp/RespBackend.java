@@ -28,7 +28,10 @@ public interface RespBackend {
   CompletionStage<io.raftactors.raft.ProposeResult> changeMembership(
       io.raftactors.raft.ChangeMembership.Kind kind, String nodeId, String address);
 
-  /** Asks the cluster, through this node, to hand leadership to {@code target} (RAFT.TRANSFER). */
+  /**
+   * Asks the cluster, through this node, to hand leadership to {@code target} (RAFT.TRANSFER); fails
+   * (exceptionally) when no answer comes in time: leadership may or may not have moved.
+   */
   CompletionStage<io.raftactors.raft.TransferResult> transferLeadership(String target);
 
   /** The TTL locks of the LOCK, UNLOCK and RENEW commands. */
@@ -77,10 +80,7 @@ public interface RespBackend {
       @Override
       public CompletionStage<io.raftactors.raft.TransferResult> transferLeadership(String target) {
         return Asks.<RaftNode.Command, io.raftactors.raft.TransferResult>ask(raft, adminTimeout, scheduler,
-                r -> new io.raftactors.raft.TransferLeadership(target, r))
-            .exceptionally(e -> new io.raftactors.raft.TransferResult.NotTransferred(
-                io.raftactors.raft.RejectReason.NO_LEADER, "no answer within " + adminTimeout.toMillis()
-                    + " ms; INFO raft shows who leads", null));
+            r -> new io.raftactors.raft.TransferLeadership(target, r));
       }
 
       @Override

@@ -8,10 +8,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -28,16 +24,11 @@ import redis.clients.jedis.exceptions.JedisDataException;
 class MembershipProcessIT {
   @TempDir Path dir;
   private final List<NodeProcess> nodes = new ArrayList<>();
-  private final AtomicBoolean writing = new AtomicBoolean(true);
-  private final List<Thread> writers = new ArrayList<>();
-  private final Map<String, String> acked = new ConcurrentHashMap<>();
-  private final Set<String> unexpected = ConcurrentHashMap.newKeySet();
-  private final AtomicLong seq = new AtomicLong();
+  private final RespWriters writes = new RespWriters("m");
 
   @AfterEach
   void stopEverything() throws Exception {
-    writing.set(false);
-    for (Thread w : writers) w.join(15_000);
+    writes.close();
     NodeProcess.killAll(nodes);
   }
 
@@ -55,8 +46,8 @@ class MembershipProcessIT {
     for (NodeProcess n : nodes) n.awaitServing(Duration.ofSeconds(60));
     List<NodeProcess> original = nodes.subList(0, 3);
     NodeProcess.awaitLeader(original, null, Duration.ofSeconds(30));
-    for (NodeProcess n : original) startWriter(n);
-    awaitProgress("writes before the change");
+    for (NodeProcess n : original) writes.start(n);
+    writes.awaitProgress("writes before the change");
 
     // n4 runs but is not a member: it has no leader, no log, and says what to do.
     Map<String, String> info = n4.infoRaft();
@@ -76,11 +67,11 @@ class MembershipProcessIT {
     try (Jedis j = nodes.get(1).client()) {
       assertEquals("OK", command(j, "RAFT.ADDLEARNER", "n4", "127.0.0.1:" + raft4));
     }
-    awaitCaughtUp(n4, Duration.ofSeconds(30));
+    NodeProcess.awaitCaughtUp(n4, original, Duration.ofSeconds(30));
     assertEquals("learner", n4.infoRaft().get("member_role"));
     try (Jedis j = n4.client()) {
       j.sendCommand(() -> "READCONSISTENCY".getBytes(), "stale");
-      String key = acked.keySet().iterator().next();
+      String key = writes.acked.keySet().iterator().next();
       assertEquals(key, j.get(key), "a learner serves stale reads");
     }
     retryUntilOk(nodes.get(0), Duration.ofSeconds(30), "RAFT.PROMOTE", "n4");
@@ -89,13 +80,13 @@ class MembershipProcessIT {
       awaitField(n, "learners", "", Duration.ofSeconds(10));
     }
     assertEquals("voter", n4.infoRaft().get("member_role"));
-    startWriter(n4);
-    awaitProgress("writes with four voters");
+    writes.start(n4);
+    writes.awaitProgress("writes with four voters");
 
     // Leadership to the new node; then SIGTERM it: it hands leadership over before it exits.
     retryUntilOk(nodes.get(2), Duration.ofSeconds(30), "RAFT.TRANSFER", "n4");
     assertEquals("n4", NodeProcess.awaitLeader(nodes, null, Duration.ofSeconds(5)));
-    awaitProgress("writes under n4");
+    writes.awaitProgress("writes under n4");
     long term = Long.parseLong(n4.infoRaft().get("term"));
     long stopping = System.nanoTime();
     assertEquals(0, n4.terminate(Duration.ofSeconds(30)));
@@ -104,28 +95,15 @@ class MembershipProcessIT {
     String n4log = java.nio.file.Files.readString(n4.log());
     assertTrue(n4log.contains("leadership handed over"), "no handoff in n4's log:\n" + n4log);
     System.out.println("SIGTERM on leader n4: " + next + " leads " + handoffMs + " ms later");
-    awaitProgress("writes after the handoff");
+    writes.awaitProgress("writes after the handoff");
 
     // n4 is gone for good: take it out. Three voters again.
     retryUntilOk(nodes.get(0), Duration.ofSeconds(30), "RAFT.REMOVE", "n4");
     for (NodeProcess n : original) awaitField(n, "members", "n1,n2,n3", Duration.ofSeconds(10));
 
-    writing.set(false);
-    for (Thread w : writers) w.join(30_000);
-    assertEquals(Set.of(), unexpected, "errors other than -TRYAGAIN / -TIMEOUT");
-    for (NodeProcess n : original) {
-      try (Jedis j = n.client()) {
-        List<String> keys = new ArrayList<>(acked.keySet());
-        for (int from = 0; from < keys.size(); from += 500) {
-          List<String> batch = keys.subList(from, Math.min(keys.size(), from + 500));
-          List<String> values = j.mget(batch.toArray(String[]::new));
-          for (int i = 0; i < batch.size(); i++) {
-            assertEquals(batch.get(i), values.get(i), "acknowledged write lost, read through " + n.id);
-          }
-        }
-      }
-    }
-    System.out.println(acked.size() + " acknowledged writes, none lost");
+    writes.close();
+    System.out.println("writes: " + writes.summary());
+    writes.checkNothingLost(original);
   }
 
   private static Object command(Jedis j, String name, String... args) {
@@ -167,61 +145,6 @@ class MembershipProcessIT {
         throw new AssertionError(n.id + " " + field + " is not '" + value + "': " + n.infoRaft());
       }
       Thread.sleep(100);
-    }
-  }
-
-  private static void awaitCaughtUp(NodeProcess n, Duration timeout) throws InterruptedException {
-    long deadline = System.nanoTime() + timeout.toNanos();
-    while (System.nanoTime() < deadline) {
-      Map<String, String> info = n.infoRaft();
-      if (!info.isEmpty() && Long.parseLong(info.get("last_applied")) > 0
-          && Long.parseLong(info.get("last_applied")) >= Long.parseLong(info.get("commit_index"))
-          && !info.get("leader_id").isEmpty()) {
-        return;
-      }
-      Thread.sleep(100);
-    }
-    throw new AssertionError(n.id + " did not catch up: " + n.infoRaft());
-  }
-
-  private void awaitProgress(String what) throws InterruptedException {
-    long before = acked.size();
-    long deadline = System.nanoTime() + Duration.ofSeconds(15).toNanos();
-    while (acked.size() < before + 20 && System.nanoTime() < deadline) Thread.sleep(50);
-    assertTrue(acked.size() >= before + 20, what);
-  }
-
-  private void startWriter(NodeProcess n) {
-    Thread t = new Thread(() -> {
-      Jedis j = null;
-      while (writing.get()) {
-        String key = "m:" + n.id + ":" + seq.incrementAndGet();
-        try {
-          if (j == null) j = n.client();
-          if ("OK".equals(j.set(key, key))) acked.put(key, key);
-        } catch (JedisDataException e) {
-          if (!e.getMessage().startsWith("TRYAGAIN") && !e.getMessage().startsWith("TIMEOUT")) {
-            unexpected.add(key + ": " + e.getMessage());
-          }
-          sleep(50);
-        } catch (Exception e) { // connection lost: outcome unknown
-          if (j != null) j.close();
-          j = null;
-          sleep(100);
-        }
-      }
-      if (j != null) j.close();
-    }, "writer-" + n.id);
-    t.setDaemon(true);
-    t.start();
-    writers.add(t);
-  }
-
-  private static void sleep(long millis) {
-    try {
-      Thread.sleep(millis);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
     }
   }
 }

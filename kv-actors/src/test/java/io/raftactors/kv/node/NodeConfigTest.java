@@ -46,11 +46,22 @@ class NodeConfigTest {
   }
 
   @Test
+  void aNodeOutsideRaftMembersJoinsARunningCluster() {
+    NodeConfig joining = NodeConfig.from(config("raft.node-id = n4\n"
+        + "raft.members = \"n1@127.0.0.1:2551,n2@127.0.0.1:2552\"\n"
+        + "akka.remote.artery.canonical.port = 2554"));
+    assertTrue(joining.joining());
+    assertEquals("127.0.0.1:2554", joining.selfAddress());
+    assertEquals(List.of("n1", "n2"), joining.memberIds());
+  }
+
+  @Test
   void badConfigurationNamesTheKey() {
     String members = "raft.members = \"n1@127.0.0.1:2551,n2@127.0.0.1:2552\"\n";
     assertTrue(error(members).contains("raft.node-id must be set"));
     assertTrue(error("raft.node-id = n1").contains("raft.members"));
-    assertTrue(error("raft.node-id = n9\n" + members).contains("does not list this node 'n9'"));
+    // A node outside raft.members joins a running cluster, but not at a member's address.
+    assertTrue(error("raft.node-id = n9\n" + members).contains("lists n1 at 127.0.0.1:2551, this node's own address"));
     assertTrue(error("raft.node-id = n1\nraft.members = \"n1@127.0.0.1\"").contains("is not \"id@host:port\""));
     assertTrue(error("raft.node-id = n1\nraft.members = \"n1@127.0.0.1:2551,n1@127.0.0.1:2552\"")
         .contains("lists 'n1' twice"));

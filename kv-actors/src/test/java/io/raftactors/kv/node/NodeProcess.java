@@ -88,6 +88,27 @@ final class NodeProcess {
     throw new AssertionError("no leader among " + candidates.stream().map(n -> n.id).toList() + " within " + timeout);
   }
 
+  /** Waits until {@code n} applied everything the leader among {@code cluster} had committed when we started. */
+  static void awaitCaughtUp(NodeProcess n, List<NodeProcess> cluster, Duration timeout) throws InterruptedException {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    long target = -1;
+    while (System.nanoTime() < deadline) {
+      if (target < 0) {
+        for (NodeProcess m : cluster) {
+          Map<String, String> info = m.infoRaft();
+          if ("leader".equals(info.get("role"))) target = Long.parseLong(info.get("commit_index"));
+        }
+      } else {
+        Map<String, String> info = n.infoRaft();
+        if (info.containsKey("last_applied") && Long.parseLong(info.get("last_applied")) >= target) {
+          return;
+        }
+      }
+      Thread.sleep(100);
+    }
+    throw new AssertionError(n.id + " did not catch up to " + target + ": " + n.infoRaft());
+  }
+
   static int freePort() throws IOException {
     try (ServerSocket s = new ServerSocket(0)) {
       return s.getLocalPort();

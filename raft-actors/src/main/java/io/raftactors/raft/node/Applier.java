@@ -125,7 +125,8 @@ final class Applier extends AbstractBehavior<Applier.Command> {
     this.maxBatch = settings.applierMaxBatch();
     this.readTimeout = settings.readTimeout();
     this.snapshots = store == null ? null : new SnapshotTaker(ctx, stateMachine, store, settings,
-        ctx.messageAdapter(SnapshotWriter.Reply.class, WriterReply::new), initial.encode());
+        ctx.messageAdapter(SnapshotWriter.Reply.class, WriterReply::new),
+        SnapshotConfig.encode(0, initial.encode()));
   }
 
   @Override

@@ -75,7 +75,9 @@ final class Candidate extends RoleBehavior {
 
   private Behavior<RaftNode.Command> maybeWin() {
     boolean selfVote = ctx.journal.isDurable(selfVoteSeq);
-    int votes = granted.size() + (selfVote && ctx.isVoter() ? 1 : 0);
+    if (!ctx.isVoter()) return this; // the configuration changed under it (a snapshot): it cannot win
+    // Votes of the configuration in force now (it may have changed since they were cast).
+    long votes = granted.stream().filter(ctx.voters::contains).count() + (selfVote ? 1 : 0);
     if (selfVote && votes >= ctx.quorum()) return ctx.roles.becomeLeader();
     return this;
   }

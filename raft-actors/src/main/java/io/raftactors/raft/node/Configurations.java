@@ -67,10 +67,15 @@ final class Configurations {
     inLog.headMap(index, true).clear();
   }
 
-  /** The log was replaced by a snapshot at {@code index} whose configuration is {@code m}. */
+  /**
+   * The log was replaced by a snapshot whose configuration is {@code m}, from the CONFIG entry at
+   * {@code index} (null: a snapshot from before configurations were kept in them; the base stays).
+   */
   void resetTo(long index, Membership m) {
     inLog.clear();
-    if (m != null) base = m; // null: a snapshot from before configurations were kept in them
-    baseIndex = index;
+    if (m != null) {
+      base = m;
+      baseIndex = index;
+    }
   }
 }

@@ -60,13 +60,15 @@ sealed interface Internal extends RaftNode.Command {
   record AppliedUpTo(long index) implements Internal {}
 
   /**
-   * A replicator of the leadership in {@code term} learned that {@code follower} matches up to
+   * A replicator of the leadership in {@code term} ({@code generation}: which of the replicators
+   * that term had for the follower, so that one stopped when the follower left is not heard) learned that {@code follower} matches up to
    * {@code matchIndex}; {@code lowered}: it holds less than it had acknowledged (its storage was
    * wiped or lost writes), so the leader must stop counting it for what it lost.
    */
-  record ReplicatorProgress(String follower, long term, long matchIndex, boolean lowered) implements Internal {
-    public ReplicatorProgress(String follower, long term, long matchIndex) {
-      this(follower, term, matchIndex, false);
+  record ReplicatorProgress(String follower, long term, long generation, long matchIndex, boolean lowered)
+      implements Internal {
+    public ReplicatorProgress(String follower, long term, long generation, long matchIndex) {
+      this(follower, term, generation, matchIndex, false);
     }
   }
 
@@ -78,7 +80,8 @@ sealed interface Internal extends RaftNode.Command {
    * sending the snapshot of {@code snapshotIndex} to {@code follower}; while it runs, the leader
    * keeps the log after {@code snapshotIndex}, so the follower can go on from there.
    */
-  record InstallProgress(String follower, long term, long snapshotIndex, boolean done) implements Internal {}
+  record InstallProgress(String follower, long term, long generation, long snapshotIndex, boolean done)
+      implements Internal {}
 
   /** The writer of a snapshot this node receives from its leader answered. */
   record ReceivedPart(io.raftactors.raft.snapshot.SnapshotWriter.Reply reply) implements Internal {}
@@ -90,7 +93,7 @@ sealed interface Internal extends RaftNode.Command {
   record SnapshotChosen(
       io.raftactors.raft.snapshot.SnapshotStore store,
       io.raftactors.raft.snapshot.SnapshotStore.Meta meta,
-      io.raftactors.raft.Membership membership,
+      SnapshotConfig config,
       Throwable failure)
       implements Internal {}
 }

@@ -63,16 +63,24 @@ final class Leader extends RoleBehavior {
   /** Proposals that arrived during a transfer: the next leader gets them (or this one, if it fails). */
   private final List<Propose> held = new ArrayList<>();
 
-  /** Handing leadership to {@code target}; {@code timeoutNowSent} once it was told to campaign. */
+  /**
+   * Handing leadership to {@code target}; {@code timeoutNowSent} once it was told to campaign;
+   * {@code stepDown}: this leader was removed, so it steps down once the target was told, or when
+   * the transfer times out, instead of leading on.
+   */
   private static final class Transfer {
     final String target;
     final List<ActorRef<io.raftactors.raft.TransferResult>> replies = new ArrayList<>();
     boolean timeoutNowSent;
+    boolean stepDown;
 
     Transfer(String target) {
       this.target = target;
     }
   }
+
+  /** Each follower's current replicator generation: progress from an older one is stale. */
+  private final Map<String, Long> generations = new HashMap<>();
 
   Leader(NodeContext ctx) {
     super(ctx);
@@ -115,7 +123,8 @@ final class Leader extends RoleBehavior {
         .onMessage(Internal.InstallProgress.class, this::onInstallProgress)
         .onMessageEquals(Internal.CheckQuorumTick.INSTANCE, this::onCheckQuorum)
         .onMessageEquals(Internal.TransferTimeout.INSTANCE, this::onTransferTimeout)
-        .onMessageEquals(Internal.StepDown.INSTANCE, () -> ctx.roles.becomeFollower(ctx.currentTerm, null))
+        // The successor it told to campaign gets what arrives meanwhile (it leads next, or forwards).
+        .onMessageEquals(Internal.StepDown.INSTANCE, () -> ctx.roles.becomeFollower(ctx.currentTerm, successor))
         .onMessageEquals(Internal.ReadRoundTick.INSTANCE, () -> {
           reads.onTick();
           return this;
@@ -164,6 +173,11 @@ final class Leader extends RoleBehavior {
   Behavior<RaftNode.Command> onPropose(Propose p) {
     if (!ctx.waiting.admit(p)) return this;
     if (transfer != null) {
+      if (held.size() >= ctx.settings.maxWaitingProposals()) {
+        ctx.waiting.reject(p, RejectReason.OVERLOADED, "leadership is moving from " + ctx.selfId
+            + " and raft.limits.max-waiting-proposals (" + ctx.settings.maxWaitingProposals() + ") are held");
+        return this;
+      }
       held.add(p); // not appended while leadership moves (dissertation 3.10)
       return this;
     }
@@ -203,7 +217,10 @@ final class Leader extends RoleBehavior {
   }
 
   private Behavior<RaftNode.Command> onProgress(Internal.ReplicatorProgress progress) {
-    if (progress.term() != ctx.currentTerm || !replicators.containsKey(progress.follower())) return this;
+    if (progress.term() != ctx.currentTerm
+        || !Long.valueOf(progress.generation()).equals(generations.get(progress.follower()))) {
+      return this; // from a replicator stopped since (the follower left the configuration)
+    }
     if (progress.lowered()) matchIndex.put(progress.follower(), progress.matchIndex());
     else matchIndex.merge(progress.follower(), progress.matchIndex(), Math::max);
     maybeCommit();
@@ -212,7 +229,10 @@ final class Leader extends RoleBehavior {
   }
 
   private Behavior<RaftNode.Command> onInstallProgress(Internal.InstallProgress progress) {
-    if (progress.term() != ctx.currentTerm) return this;
+    if (progress.term() != ctx.currentTerm
+        || !Long.valueOf(progress.generation()).equals(generations.get(progress.follower()))) {
+      return this;
+    }
     if (progress.done()) installing.remove(progress.follower());
     else installing.put(progress.follower(), progress.snapshotIndex());
     return this;
@@ -266,16 +286,32 @@ final class Leader extends RoleBehavior {
   private void configurationCommitted() {
     syncReplicators(ctx.log.lastIndex());
     if (ctx.isVoter()) return;
-    ctx.logger().info("[{}] removed from the configuration; stepping down", ctx.selfId);
-    String successor = mostUpToDateVoter();
-    if (successor != null && matchIndex.getOrDefault(successor, 0L) >= ctx.log.lastIndex()) {
-      ctx.send(successor, new io.raftactors.raft.protocol.TimeoutNow(ctx.currentTerm, ctx.selfId));
+    // Removed: hand over like a transfer (hold proposals, bring the successor up to date, tell it
+    // to campaign), then step down; without a successor, or if it does not catch up in time, just
+    // step down and let the voters elect one.
+    if (transfer == null || !ctx.membership().isVoter(transfer.target)) {
+      String successor = mostUpToDateVoter();
+      if (successor == null) {
+        stepDown("removed from the configuration");
+        return;
+      }
+      startTransfer(successor);
     }
-    stepDownPending = true;
-    ctx.actor.getSelf().tell(Internal.StepDown.INSTANCE);
+    ctx.logger().info("[{}] removed from the configuration; handing over to {}", ctx.selfId, transfer.target);
+    transfer.stepDown = true;
+    maybeSendTimeoutNow();
   }
 
   private boolean stepDownPending;
+  /** Where proposals go once this removed leader stepped down: the voter told to take over. */
+  private String successor;
+
+  private void stepDown(String why) {
+    if (stepDownPending) return;
+    ctx.logger().info("[{}] stepping down in term {}: {}", ctx.selfId, ctx.currentTerm, why);
+    stepDownPending = true;
+    ctx.actor.getSelf().tell(Internal.StepDown.INSTANCE);
+  }
 
   /** The replicators follow the configuration: every member of the latest and the committed one. */
   private void syncReplicators(long nextIndex) {
@@ -290,18 +326,21 @@ final class Leader extends RoleBehavior {
       matchIndex.remove(e.getKey());
       lastHeardNanos.remove(e.getKey());
       installing.remove(e.getKey());
+      generations.remove(e.getKey());
     }
     long now = ctx.clock.nanoTime();
     for (String peer : targets) {
       if (replicators.containsKey(peer)) continue;
       matchIndex.put(peer, 0L);
       lastHeardNanos.put(peer, now);
+      long generation = ++replicatorSeq;
+      generations.put(peer, generation);
       replicators.put(peer, ctx.actor.spawn(
           Replicator.create(new Replicator.Setup(peer, ctx.selfId, ctx.currentTerm, ctx.peers,
               ctx.actor.getSelf(), ctx.settings, ctx.clock, ctx.log.view(), ctx.commitIndex.get(),
-              nextIndex, ctx.latestSnapshot)),
+              nextIndex, ctx.latestSnapshot, generation)),
           "replicator-" + URLEncoder.encode(peer, StandardCharsets.UTF_8) + "-" + ctx.currentTerm
-              + "-" + (++replicatorSeq),
+              + "-" + generation,
           DispatcherSelector.sameAsParent()));
     }
   }
@@ -321,7 +360,12 @@ final class Leader extends RoleBehavior {
       return this;
     }
     long commit = ctx.commitIndex.get();
-    long lag = ctx.log.lastIndex() - matchIndex.getOrDefault(change.nodeId(), 0L);
+    // A learner that has not answered lately, or never matched, is not ready, whatever its lag.
+    long match = matchIndex.getOrDefault(change.nodeId(), 0L);
+    Long heard = lastHeardNanos.get(change.nodeId());
+    boolean answering = match > 0 && heard != null
+        && ctx.clock.nanoTime() - heard < ctx.settings.electionTimeoutMin().toNanos();
+    long lag = answering ? ctx.log.lastIndex() - match : Long.MAX_VALUE;
     MembershipRules.Decision d = MembershipRules.decide(change, ctx.membership(),
         commit > 0 && ctx.log.term(commit) == ctx.currentTerm,
         ctx.configs.currentIndex() <= commit, lag, ctx.settings.promoteMaxLag());
@@ -343,6 +387,10 @@ final class Leader extends RoleBehavior {
 
   @Override
   Behavior<RaftNode.Command> onTransferLeadership(io.raftactors.raft.TransferLeadership request) {
+    if (transfer != null && request.target() == null) {
+      transfer.replies.add(request.replyTo()); // any voter will do: join the transfer under way
+      return this;
+    }
     String target = request.target() != null ? request.target() : mostUpToDateVoter();
     if (target == null || target.equals(ctx.selfId)) {
       request.replyTo().tell(target == null
@@ -365,14 +413,19 @@ final class Leader extends RoleBehavior {
       }
       return this;
     }
+    startTransfer(target);
+    transfer.replies.add(request.replyTo());
+    maybeSendTimeoutNow();
+    return this;
+  }
+
+  /** Stops appending proposals (they are held) until {@code target} takes over or time is up. */
+  private void startTransfer(String target) {
     onFlush();
     transfer = new Transfer(target);
-    transfer.replies.add(request.replyTo());
     ctx.logger().info("[{}] handing leadership of term {} to {}", ctx.selfId, ctx.currentTerm, target);
     ctx.timers.startSingleTimer(NodeContext.TRANSFER_TIMER, Internal.TransferTimeout.INSTANCE,
         ctx.settings.electionTimeoutMax());
-    maybeSendTimeoutNow();
-    return this;
   }
 
   /** Once the target holds the whole log, it is told to campaign. */
@@ -380,11 +433,22 @@ final class Leader extends RoleBehavior {
     if (transfer == null || transfer.timeoutNowSent) return;
     if (matchIndex.getOrDefault(transfer.target, 0L) < ctx.log.lastIndex()) return;
     transfer.timeoutNowSent = true;
+    // The target may now win without the voters' usual wait after hearing from this leader: the
+    // lease that LEASE reads rely on no longer holds, for the rest of this term.
+    reads.revokeLease();
     ctx.send(transfer.target, new io.raftactors.raft.protocol.TimeoutNow(ctx.currentTerm, ctx.selfId));
+    if (transfer.stepDown) {
+      successor = transfer.target;
+      stepDown("removed from the configuration; " + transfer.target + " takes over");
+    }
   }
 
   private Behavior<RaftNode.Command> onTransferTimeout() {
     if (transfer == null) return this;
+    if (transfer.stepDown) {
+      stepDown("removed from the configuration; " + transfer.target + " did not catch up in time");
+      return this;
+    }
     String message = transfer.target + " did not take over within " + ctx.settings.electionTimeoutMax()
         + (transfer.timeoutNowSent ? "" : " (it did not catch up)");
     ctx.logger().warn("[{}] leadership transfer failed: {}", ctx.selfId, message);

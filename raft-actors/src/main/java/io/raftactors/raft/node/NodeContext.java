@@ -224,7 +224,7 @@ final class NodeContext {
    * A snapshot received from the leader is durable and verified: make it the node's state, unless
    * the node already holds that much (then it is only kept as a file).
    */
-  void installSnapshot(SnapshotStore.Meta meta, io.raftactors.raft.Membership membership) {
+  void installSnapshot(SnapshotStore.Meta meta, SnapshotConfig config) {
     long s = meta.index();
     if (s <= commitIndex.get()) {
       logger().info("[{}] snapshot {} arrived after the node reached commit index {}; not installed",
@@ -240,10 +240,15 @@ final class NodeContext {
     } else {
       log.resetTo(s, meta.term());
       journal.resetTo(s);
-      if (membership != null) {
-        configs.resetTo(s, membership);
-        membershipChanged();
+      // The log's configurations went with it; the snapshot's is in force (an older snapshot
+      // without one leaves the one below the log in force).
+      if (config == null) {
+        logger().warn("[{}] snapshot {} carries no configuration (an older file)", selfId, s);
+        configs.resetTo(s, null);
+      } else {
+        configs.resetTo(config.index(), config.membership());
       }
+      membershipChanged();
     }
     logger().info("[{}] installed snapshot at index {} (term {}); the log now ends at {}",
         selfId, s, meta.term(), log.lastIndex());

@@ -59,10 +59,12 @@ final class PreCandidate extends RoleBehavior {
   }
 
   private Behavior<RaftNode.Command> onPreVoteResponse(VoteResponse response) {
+    // A snapshot installed meanwhile may have changed the configuration: it may not even vote now.
+    if (!ctx.isVoter()) return ctx.roles.becomeFollower(ctx.currentTerm, null);
     if (!ctx.voters.contains(response.from())) return this; // only voting members count
     if (response.granted() && response.term() == ctx.currentTerm + 1) {
       granted.add(response.from());
-      if (granted.size() >= ctx.quorum()) return ctx.roles.becomeCandidate();
+      if (granted.stream().filter(ctx.voters::contains).count() >= ctx.quorum()) return ctx.roles.becomeCandidate();
     } else if (!response.granted()) {
       refused.add(response.from());
       if (refused.size() >= ctx.quorum()) return ctx.roles.becomeFollower(ctx.currentTerm, null);

@@ -28,7 +28,9 @@ import java.util.function.LongConsumer;
  * <p>Lease: the leader also starts a round every heartbeat interval. Once a majority echoed round
  * R, allocated at time t, no other leader can be elected before {@code t + election-timeout-min}
  * (with check-quorum, members that heard from a leader ignore vote requests that long). Until
- * {@code t + election-timeout-min × (1 - lease-clock-drift)}, LEASE reads skip the round.
+ * {@code t + election-timeout-min × (1 - lease-clock-drift)}, LEASE reads skip the round. A
+ * leader that hands leadership over (TimeoutNow) gives the lease up for the rest of its term: the
+ * voters consider a transfer candidate at once ({@link #revokeLease}).
  */
 final class ReadIndexTracker {
   /** Who waits for a read index: a local read, or a follower that asked. */
@@ -157,8 +159,19 @@ final class ReadIndexTracker {
     if (!pending.isEmpty() && pending.peekLast().round() > round && !roundOpen) openRound();
   }
 
+  /**
+   * This leader told another voter to campaign at once (TimeoutNow): voters may now elect it
+   * without the usual wait after hearing from this leader, so the lease no longer holds. For the
+   * rest of the term, LEASE reads are confirmed by a heartbeat round like LINEARIZABLE ones.
+   */
+  void revokeLease() {
+    leaseRevoked = true;
+  }
+
+  private boolean leaseRevoked;
+
   private boolean leaseValid() {
-    if (!ctx.settings.checkQuorum() || confirmedRound == 0) return false;
+    if (!ctx.settings.checkQuorum() || confirmedRound == 0 || leaseRevoked) return false;
     double lease = ctx.settings.electionTimeoutMin().toNanos() * (1 - ctx.settings.leaseClockDrift());
     return ctx.clock.nanoTime() - leaseStartNanos < (long) lease;
   }

@@ -93,7 +93,7 @@ public final class Recovering extends AbstractBehavior<RaftNode.Command> {
         throw new java.io.UncheckedIOException(e);
       }
     }, io).whenComplete((choice, e) -> self.tell(e == null
-        ? new Internal.SnapshotChosen(choice.store(), choice.meta(), choice.membership(), null)
+        ? new Internal.SnapshotChosen(choice.store(), choice.meta(), choice.config(), null)
         : new Internal.SnapshotChosen(null, null, null, e instanceof java.util.concurrent.CompletionException
             && e.getCause() != null ? e.getCause() : e)));
     return this;
@@ -105,7 +105,7 @@ public final class Recovering extends AbstractBehavior<RaftNode.Command> {
       getContext().getLog().error("[{}] {}", setup.nodeId(), cause.getMessage());
       throw new IllegalStateException("[" + setup.nodeId() + "] " + cause.getMessage(), cause);
     }
-    return startNode(chosen.store(), chosen.meta(), chosen.membership());
+    return startNode(chosen.store(), chosen.meta(), chosen.config());
   }
 
   /**
@@ -115,7 +115,7 @@ public final class Recovering extends AbstractBehavior<RaftNode.Command> {
    * a crash interrupted).
    */
   private Behavior<RaftNode.Command> startNode(
-      SnapshotStore store, SnapshotStore.Meta snapshot, io.raftactors.raft.Membership snapshotMembership) {
+      SnapshotStore store, SnapshotStore.Meta snapshot, SnapshotConfig snapshotConfig) {
     Journal.Recovered state = journalState;
     ActorContext<RaftNode.Command> ctx = getContext();
     JournalWriter writer =
@@ -152,7 +152,7 @@ public final class Recovering extends AbstractBehavior<RaftNode.Command> {
         writer.resetTo(s);
       }
       node.snapshotLoaded(snapshot);
-      if (snapshotMembership != null) node.configs.resetTo(s, snapshotMembership);
+      if (snapshotConfig != null) node.configs.resetTo(snapshotConfig.index(), snapshotConfig.membership());
     }
     for (long i = node.log.firstIndex(); i <= node.log.lastIndex(); i++) {
       LogEntry e = node.log.entry(i);

@@ -90,7 +90,8 @@ final class Replicator extends AbstractBehavior<Replicator.Command> {
       LogView log,
       long commitIndex,
       long nextIndex,
-      SnapshotStore.Meta snapshot) {}
+      SnapshotStore.Meta snapshot,
+      long generation) {}
 
   private enum Mode {
     PROBE,
@@ -236,7 +237,7 @@ final class Replicator extends AbstractBehavior<Replicator.Command> {
       if (r.matchIndex() > matchIndex) {
         matchIndex = r.matchIndex();
         setup.leader()
-            .tell(new Internal.ReplicatorProgress(setup.followerId(), setup.term(), matchIndex));
+            .tell(new Internal.ReplicatorProgress(setup.followerId(), setup.term(), setup.generation(), matchIndex));
       }
       if (mode == Mode.SNAPSHOT) {
         // heartbeats during a transfer: only the match index matters
@@ -258,7 +259,7 @@ final class Replicator extends AbstractBehavior<Replicator.Command> {
       // What it still holds is not known to match (a partial loss may leave an older term's
       // tail): no match is assumed, and probing backtracks from its last index as usual.
       matchIndex = 0;
-      setup.leader().tell(new Internal.ReplicatorProgress(setup.followerId(), setup.term(), 0, true));
+      setup.leader().tell(new Internal.ReplicatorProgress(setup.followerId(), setup.term(), setup.generation(), 0, true));
       becomeProbe(Math.max(1, r.lastLogIndex() + 1));
     } else if (mode != Mode.SNAPSHOT && isCurrentRejection(r)) {
       long next =
@@ -405,7 +406,7 @@ final class Replicator extends AbstractBehavior<Replicator.Command> {
     transferStartNanos = now();
     lastProgressNanos = transferStartNanos;
     nextProgressLogNanos = transferStartNanos + PROGRESS_LOG_NANOS;
-    setup.leader().tell(new Internal.InstallProgress(setup.followerId(), setup.term(), sending.index(), false));
+    setup.leader().tell(new Internal.InstallProgress(setup.followerId(), setup.term(), setup.generation(), sending.index(), false));
     getContext().getLog().info("[{}] {} needs entry {}, which is compacted: sending snapshot {} ({} bytes)",
         setup.leaderId(), setup.followerId(), nextIndex, sending.index(), sending.bytes());
     pumpSnapshot();
@@ -471,7 +472,7 @@ final class Replicator extends AbstractBehavior<Replicator.Command> {
         if (r.snapshotIndex() > matchIndex) {
           matchIndex = r.snapshotIndex();
           setup.leader()
-              .tell(new Internal.ReplicatorProgress(setup.followerId(), setup.term(), matchIndex));
+              .tell(new Internal.ReplicatorProgress(setup.followerId(), setup.term(), setup.generation(), matchIndex));
         }
         endSnapshot(matchIndex + 1, 0);
         scheduleFlush();
@@ -496,7 +497,7 @@ final class Replicator extends AbstractBehavior<Replicator.Command> {
   private void endSnapshot(long next, long retryDelayNanos) {
     getContext().stop(reader);
     reader = null;
-    setup.leader().tell(new Internal.InstallProgress(setup.followerId(), setup.term(), sending.index(), true));
+    setup.leader().tell(new Internal.InstallProgress(setup.followerId(), setup.term(), setup.generation(), sending.index(), true));
     sending = null;
     readOutstanding = false;
     snapshotRetryNanos = now() + retryDelayNanos;

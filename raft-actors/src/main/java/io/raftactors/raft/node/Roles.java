@@ -37,6 +37,7 @@ final class Roles {
 
   /** Asks for pre-votes; with a single voter goes straight on to campaign. */
   RoleBehavior becomePreCandidate() {
+    if (!ctx.isVoter()) return becomeFollower(ctx.currentTerm, null); // only voters campaign
     leave();
     ctx.leaderId = null;
     if (ctx.quorum() == 1) return becomeCandidate();
@@ -53,6 +54,7 @@ final class Roles {
    * ({@code TimeoutNow}), so voters consider it even while they hear from that leader.
    */
   RoleBehavior becomeCandidate(boolean transfer) {
+    if (!ctx.isVoter()) return becomeFollower(ctx.currentTerm, null); // only voters campaign
     leave();
     ctx.enterTerm(ctx.currentTerm + 1);
     long voteSeq = ctx.voteFor(ctx.selfId);

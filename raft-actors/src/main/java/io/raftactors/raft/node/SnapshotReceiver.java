@@ -97,8 +97,7 @@ final class SnapshotReceiver {
       send(t, 0, Status.FAILED);
     } else if (reply instanceof SnapshotWriter.Saved s) {
       current = null;
-      ctx.installSnapshot(s.meta(), s.configuration() == null
-          ? null : io.raftactors.raft.Membership.decode(s.configuration()));
+      ctx.installSnapshot(s.meta(), SnapshotConfig.decode(s.configuration()));
       // Durably: the answer promises the snapshot, and the journal reset that goes with it.
       ctx.sendDurably(t.leader(), new InstallSnapshotResponse(ctx.currentTerm, ctx.selfId, t.index(),
           t.term(), t.total(), Status.INSTALLED));

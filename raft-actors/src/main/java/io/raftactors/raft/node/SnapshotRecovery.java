@@ -22,7 +22,7 @@ final class SnapshotRecovery {
   private SnapshotRecovery() {}
 
   /** The store and the snapshot to restore (null: start from an empty state and the whole log). */
-  record Choice(SnapshotStore store, SnapshotStore.Meta meta, io.raftactors.raft.Membership membership) {}
+  record Choice(SnapshotStore store, SnapshotStore.Meta meta, SnapshotConfig config) {}
 
   /** Thrown when no valid snapshot and the journal together hold the node's state. */
   static final class UnrecoverableException extends IOException {
@@ -46,8 +46,7 @@ final class SnapshotRecovery {
         if (!damaged.isEmpty()) {
           LOG.warn("falling back to snapshot {}: the journal holds the entries after it", m.path());
         }
-        byte[] config = store.readConfiguration(m);
-        return new Choice(store, m, config == null ? null : io.raftactors.raft.Membership.decode(config));
+        return new Choice(store, m, SnapshotConfig.decode(store.readConfiguration(m)));
       }
       throw new UnrecoverableException("cannot start: the journal starts at index " + journalFirstIndex
           + " but the newest valid snapshot, " + m.path() + ", ends at index " + m.index()

@@ -30,7 +30,7 @@ final class SnapshotTaker {
   private final Executor blockingIo;
   private final ByteArrayOutputStream part = new ByteArrayOutputStream();
 
-  /** The cluster configuration as applied so far (encoded), written into every snapshot. */
+  /** The cluster configuration as applied so far ({@link SnapshotConfig}), written into every snapshot. */
   private byte[] configuration;
   private long entriesSince;
   private long bytesSince;
@@ -69,7 +69,9 @@ final class SnapshotTaker {
   }
 
   void applied(LogEntry entry) {
-    if (entry.kind() == io.raftactors.raft.log.EntryKind.CONFIG) configuration = entry.data();
+    if (entry.kind() == io.raftactors.raft.log.EntryKind.CONFIG) {
+      configuration = SnapshotConfig.encode(entry.index(), entry.data());
+    }
     entriesSince++;
     bytesSince += entry.sizeInBytes();
   }
@@ -79,7 +81,12 @@ final class SnapshotTaker {
    * configuration it held (null: none, an older file; the one applied before stays).
    */
   void restored(byte[] config) {
-    if (config != null) configuration = config;
+    if (config != null) {
+      configuration = config;
+    } else {
+      ctx.getLog().warn("restored a snapshot without a configuration (an older file); its snapshots"
+          + " record the configuration applied before it until a CONFIG entry applies");
+    }
     entriesSince = 0;
     bytesSince = 0;
   }

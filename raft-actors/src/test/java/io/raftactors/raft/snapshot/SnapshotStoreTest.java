@@ -153,4 +153,32 @@ class SnapshotStoreTest {
     }
     assertEquals(1, store.list().size());
   }
+
+  @Test
+  void aConfigurationBlockIsKeptApartFromTheBody() throws IOException {
+    SnapshotStore store = new SnapshotStore(dir);
+    byte[] body = body(5000, 3);
+    byte[] config = "voters n1,n2".getBytes(java.nio.charset.StandardCharsets.UTF_8);
+    SnapshotStore.Meta meta;
+    try (SnapshotStore.Writer w = store.begin(12, 2, config)) {
+      w.body().write(body);
+      meta = w.commit();
+    }
+    store.verify(meta);
+    assertArrayEquals(body, read(store, meta), "the state machine reads exactly its own bytes");
+    assertArrayEquals(config, store.readConfiguration(meta));
+    // A file received whole from another node keeps it too.
+    SnapshotStore other = new SnapshotStore(dir.resolve("other"));
+    SnapshotStore.Meta copy;
+    try (SnapshotStore.Writer w = other.receive(12, 2)) {
+      w.body().write(Files.readAllBytes(meta.path()));
+      copy = w.commit();
+    }
+    assertArrayEquals(config, other.readConfiguration(copy));
+    assertArrayEquals(body, read(other, copy));
+    // An older file (no block) has none, and its body is unchanged.
+    SnapshotStore.Meta old = write(store, 20, 2, body);
+    assertEquals(null, store.readConfiguration(old));
+    assertArrayEquals(body, read(store, old));
+  }
 }

@@ -382,7 +382,10 @@ class MembershipTest {
     assertEquals(RejectReason.INVALID, assertInstanceOf(ProposeResult.Rejected.class, unknown).reason());
   }
 
-  /** Configurations survive compaction: a member restarted from a snapshot, and one installed by one, know them. */
+  /**
+   * Configurations survive compaction: a member restarted from its snapshot (cut off, so that it
+   * hears nothing new) and one that joins by snapshot know them, at the same index as the leader.
+   */
   @Test
   void theConfigurationTravelsInSnapshots(TestClusters clusters, @TempDir Path dir) {
     RaftTestCluster c = clusters.start(b -> b.nodes(3).spareNodes(2).snapshots(dir)
@@ -391,21 +394,85 @@ class MembershipTest {
     c.awaitLeader(ELECTION);
     c.addVoter("n4");
     for (int i = 0; i < 150; i++) c.commit(bytes("w" + i), COMMIT);
-    // n5 joins after the log that added n4 was compacted: it learns the configuration from a snapshot.
+    long configIndex = leaderView(c).configIndex();
+    assertTrue(configIndex > 0, "no CONFIG entry");
+    c.awaitCondition("n4 to compact past the configuration", COMMIT,
+        () -> c.status("n4").firstLogIndex() > configIndex + 1);
+    // Restarted from its snapshot alone: the log it keeps holds no CONFIG entry.
+    c.crash("n4");
+    c.network().disconnect("n4");
+    c.restart("n4");
+    // Cut off, it knows nothing committed past its snapshot; it restores that much.
+    c.awaitCondition("n4 to restore its snapshot", COMMIT, () -> {
+      NodeStatus s = c.status("n4");
+      return s.snapshotIndex() > configIndex && s.lastApplied() >= s.snapshotIndex();
+    });
+    NodeStatus restarted = c.status("n4");
+    assertEquals(List.of("n1", "n2", "n3", "n4"), restarted.members(), restarted.toString());
+    assertEquals(configIndex, restarted.configIndex(), restarted.toString());
+    c.network().connect("n4");
+    // n5 joins after that; the leader sends it a snapshot, then the entry that adds it.
     c.addLearner("n5");
     c.awaitCondition("n5 to catch up", COMMIT, () -> "w149".equals(staleRead(c, "n5")));
     assertTrue(c.snapshotsRestored() > 0, "no snapshot was installed");
     NodeStatus n5 = c.status("n5");
     assertTrue(n5.members().contains("n4") && n5.isLearner(), n5.toString());
-    // A member restarted from its own snapshot still knows it.
-    c.crash("n4");
-    c.restart("n4");
-    c.awaitCondition("n4 to recover", COMMIT, () -> c.status("n4").members().contains("n4"));
     c.removeMember("n1");
     c.crash("n2");
     c.restart("n2");
     c.awaitCondition("n2 to know n1 left", COMMIT, () -> !c.status("n2").members().contains("n1"));
     c.commit(bytes("end"), COMMIT);
+    c.checkInvariants();
+  }
+
+  /** A learner that never answered (a wrong address, a dead machine) is never promoted. */
+  @Test
+  void aLearnerThatNeverAnsweredIsNotPromoted(TestClusters clusters) {
+    RaftTestCluster c = clusters.start(b -> b.nodes(3).spareNodes(1));
+    String leader = c.awaitLeader(ELECTION);
+    c.network().disconnect("n4");
+    c.addLearner("n4");
+    ProposeResult r = await(c.changeMembership(leader, ChangeMembership.Kind.PROMOTE, "n4"));
+    assertEquals(RejectReason.BUSY, assertInstanceOf(ProposeResult.Rejected.class, r, r.toString()).reason());
+    assertEquals(3, c.status(leader).members().size());
+    c.commit(bytes("still-commits"), COMMIT);
+  }
+
+  /**
+   * Once a leader has told another voter to campaign, its lease no longer holds (voters elect
+   * the target without waiting out their timeout): here the old leader never hears of the new
+   * term, the new leader commits a write, and a LEASE read at the old leader must not miss it.
+   */
+  @Test
+  void aLeaderThatHandedOverServesNoStaleLeaseReads(TestClusters clusters) throws Exception {
+    RaftTestCluster c = clusters.start(b -> b.nodes(3)
+        .stateMachine(io.raftactors.testkit.StateMachines.register())
+        .settings("raft.election-timeout-min = 1s\nraft.election-timeout-max = 2s\nraft.heartbeat-interval = 100ms"));
+    String old = c.awaitLeader(ELECTION);
+    c.commit(bytes("before"), COMMIT);
+    long term = c.status(old).term();
+    String target = c.nodeIds().stream().filter(id -> !id.equals(old)).findFirst().orElseThrow();
+    // The lease holds (a LEASE read is served at once)...
+    c.awaitCondition("the lease to be confirmed", ELECTION, () -> {
+      long t = System.nanoTime();
+      Object v = c.read(old, "get", ReadConsistency.LEASE).toCompletableFuture().join() instanceof ReadResult.Ok ok
+          ? ok.value() : null;
+      return "before".equals(v) && System.nanoTime() - t < 20_000_000;
+    });
+    c.network().addFilter("new-term-to-old-leader", (from, to, m) ->
+        to.equals(old) && m instanceof io.raftactors.raft.protocol.RaftMessage r && r.term() > term);
+    var transfer = c.transferLeadership(old, target);
+    // All within the old leader's lease (0.9 s): the target wins and commits a write.
+    c.awaitCondition(target + " to lead", ELECTION, () -> c.status(target).role() == Role.LEADER);
+    ProposeResult w = await(c.propose(target, bytes("after"), Duration.ofSeconds(5)));
+    assertInstanceOf(ProposeResult.Applied.class, w, w + "\n" + c.describe());
+    ReadResult r = c.read(old, "get", ReadConsistency.LEASE).toCompletableFuture().get(10, TimeUnit.SECONDS);
+    assertFalse(r instanceof ReadResult.Ok ok && "before".equals(ok.value()),
+        "stale LEASE read at the old leader: " + r + "\n" + c.describe());
+    // The old leader never saw the new term: its transfer timed out.
+    TransferResult moved = transfer.toCompletableFuture().get(10, TimeUnit.SECONDS);
+    assertInstanceOf(TransferResult.NotTransferred.class, moved, moved.toString());
+    c.network().removeFilter("new-term-to-old-leader");
     c.checkInvariants();
   }
 }
