@@ -112,12 +112,15 @@ public final class RaftAdmin<T> {
   private CompletionStage<Void> change(ChangeMembership.Kind kind, String nodeId, String address,
       Predicate<NodeStatus> done) {
     CompletableFuture<Void> result = new CompletableFuture<>();
-    attempt(kind, nodeId, address, done, System.nanoTime() + timeout.toNanos(), null, result);
+    attempt(kind, nodeId, address, done, System.nanoTime() + timeout.toNanos(), null, 0, result);
     return result;
   }
 
+  /** Refusals as INVALID asked again, without a leader's view to tell whether it is done already. */
+  private static final int INVALID_RETRIES = 3;
+
   private void attempt(ChangeMembership.Kind kind, String nodeId, String address, Predicate<NodeStatus> done,
-      long deadline, String last, CompletableFuture<Void> result) {
+      long deadline, String last, int invalid, CompletableFuture<Void> result) {
     if (System.nanoTime() - deadline > 0) {
       result.completeExceptionally(new AdminException(null,
           kind + " " + nodeId + " not done within " + timeout + (last == null ? "" : ": " + last)));
@@ -133,11 +136,11 @@ public final class RaftAdmin<T> {
             committedView().whenComplete((s, e) -> {
               if (s != null && done.test(s)) {
                 result.complete(null);
-              } else if (s != null) {
+              } else if (s != null || invalid + 1 >= INVALID_RETRIES) {
                 result.completeExceptionally(new AdminException(RejectReason.INVALID, r.message()));
               } else {
                 CompletableFuture.delayedExecutor(RETRY_MILLIS, TimeUnit.MILLISECONDS).execute(() ->
-                    attempt(kind, nodeId, address, done, deadline, r.message(), result));
+                    attempt(kind, nodeId, address, done, deadline, r.message(), invalid + 1, result));
               }
             });
           } else {
@@ -148,7 +151,7 @@ public final class RaftAdmin<T> {
                 result.complete(null);
               } else {
                 CompletableFuture.delayedExecutor(RETRY_MILLIS, TimeUnit.MILLISECONDS).execute(() ->
-                    attempt(kind, nodeId, address, done, deadline, why, result));
+                    attempt(kind, nodeId, address, done, deadline, why, invalid, result));
               }
             });
           }

@@ -7,7 +7,9 @@ public sealed interface TransferResult extends RaftSerializable
   /**
    * The old leader saw term {@code term} begin (usually the target's campaign; possibly another
    * voter's): it no longer leads. {@code leaderId} is the new leader if the old one already knew
-   * it (usually not: it steps down on the candidate's vote request), else null.
+   * it (usually not: it steps down on the candidate's vote request), else null. A leader that was
+   * removed from the configuration hears of no later term: it answers with its own term and the
+   * voter it told to take over, once it has told it.
    */
   record Transferred(long term, String leaderId) implements TransferResult {}
 

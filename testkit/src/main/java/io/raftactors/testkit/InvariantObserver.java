@@ -35,6 +35,12 @@ public final class InvariantObserver {
   private final MessageTrace trace;
   /** The voters the cluster started with (the configuration below every CONFIG entry). */
   private final List<String> initialVoters;
+  /** Voters of the committed CONFIG entries, by index. */
+  private final java.util.concurrent.ConcurrentSkipListMap<Long, List<String>> committedConfigs =
+      new java.util.concurrent.ConcurrentSkipListMap<>();
+  /** Voters of every configuration any node had in force, committed or not, by index. */
+  private final java.util.concurrent.ConcurrentSkipListMap<Long, java.util.Set<List<String>>> seenConfigs =
+      new java.util.concurrent.ConcurrentSkipListMap<>();
   private final Map<Long, String> leaderOfTerm = new ConcurrentHashMap<>();
   private final Map<Long, LogEntry> committed = new ConcurrentHashMap<>();
   private final Map<Long, AppliedEntry> appliedAt = new ConcurrentHashMap<>();
@@ -43,6 +49,11 @@ public final class InvariantObserver {
   InvariantObserver(MessageTrace trace, List<String> initialVoters) {
     this.trace = trace;
     this.initialVoters = List.copyOf(initialVoters);
+    seen(0, this.initialVoters);
+  }
+
+  private void seen(long index, List<String> voters) {
+    seenConfigs.computeIfAbsent(index, i -> java.util.concurrent.ConcurrentHashMap.newKeySet()).add(voters);
   }
 
   /** The violations seen so far. */
@@ -68,6 +79,7 @@ public final class InvariantObserver {
   /** A node's configuration changed (traced, for the report of a failing run). */
   void onMembership(io.raftactors.raft.RaftEvent.MembershipChanged e) {
     trace.add("CONFIG " + e.nodeId() + " at " + e.index() + ": " + e.membership());
+    seen(e.index(), e.membership().voters());
   }
 
   void onApplied(String nodeId, AppliedEntry entry) {
@@ -125,6 +137,11 @@ public final class InvariantObserver {
     for (long i = from; i <= upTo; i++) {
       LogEntry entry = log.entry(i);
       LogEntry previous = committed.putIfAbsent(i, entry);
+      if (previous == null && entry.kind() == io.raftactors.raft.log.EntryKind.CONFIG) {
+        List<String> voters = io.raftactors.raft.Membership.decode(entry.data()).voters();
+        committedConfigs.put(i, voters);
+        seen(i, voters);
+      }
       if (previous != null && !previous.equals(entry)) {
         violation(id + " has " + entry + " committed at " + i + " but " + previous + " was committed there");
       }
@@ -163,26 +180,34 @@ public final class InvariantObserver {
     }
   }
 
+  /**
+   * Each committed entry is held by a majority of the voters of a configuration it may have been
+   * committed under: one in force at its index or appended after it, up to the next committed
+   * configuration (one server changes at a time, and a change waits for the one before it to
+   * commit). Configurations come from the committed log and from every node's events, so one
+   * the observer never saw committed (compacted first, or truncated since) still counts.
+   */
   private void checkDurable(Map<String, MemoryJournalStore> stores, long from, long to) {
-    // The committed configurations, by index.
-    java.util.TreeMap<Long, List<String>> configs = new java.util.TreeMap<>();
-    configs.put(0L, initialVoters);
-    for (Map.Entry<Long, LogEntry> e : committed.entrySet()) {
-      if (e.getValue().kind() == io.raftactors.raft.log.EntryKind.CONFIG) {
-        configs.put(e.getKey(), io.raftactors.raft.Membership.decode(e.getValue().data()).voters());
-      }
-    }
     for (long i = from; i <= to; i++) {
       LogEntry c = committed.get(i);
       if (c == null) continue;
-      List<String> in = configs.floorEntry(i).getValue();
-      Map.Entry<Long, List<String>> next = configs.higherEntry(i);
-      if (holders(stores, i, c, in) >= VoteRules.quorum(in.size())) continue;
-      if (next != null && holders(stores, i, c, next.getValue()) >= VoteRules.quorum(next.getValue().size())) continue;
-      violation("committed " + c + " is durable on only " + holders(stores, i, c, in) + " journals of the voters "
-          + in + (next == null ? "" : " (and " + holders(stores, i, c, next.getValue()) + " of the next "
-          + next.getValue() + ")"));
-      return;
+      Long lo = committedConfigs.floorKey(i);
+      Long hi = committedConfigs.higherKey(i);
+      var candidates = seenConfigs.subMap(lo == null ? 0 : lo, true, hi == null ? Long.MAX_VALUE : hi, true);
+      boolean held = false;
+      StringBuilder counts = new StringBuilder();
+      for (var configs : candidates.values()) {
+        for (List<String> voters : configs) {
+          int holding = holders(stores, i, c, voters);
+          if (holding >= VoteRules.quorum(voters.size())) held = true;
+          counts.append(' ').append(holding).append(" of ").append(voters);
+        }
+      }
+      if (!held) {
+        violation("committed " + c + " is durable on too few journals of any configuration it may"
+            + " have been committed under:" + counts);
+        return;
+      }
     }
   }
 

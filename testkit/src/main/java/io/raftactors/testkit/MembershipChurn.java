@@ -73,28 +73,29 @@ final class MembershipChurn {
   }
 
   /**
-   * Makes every node a voter again (after the faults are healed). A request sent before may still
-   * land meanwhile (a removal among them), so it goes round until the leader's committed
-   * configuration has every node as a voter.
+   * Makes every node a voter again (after the faults are healed), and returns once the leader's
+   * committed configuration has them all (a request sent earlier may still land meanwhile).
    */
   void restore(Duration timeout) {
     long deadline = System.nanoTime() + timeout.toNanos();
     while (true) {
-      boolean changed = false;
-      for (String id : cluster.nodeIds()) {
-        cluster.awaitLeader(timeout);
-        NodeStatus view = cluster.leaderView().orElse(null);
-        if (view != null && view.members().contains(id)) continue;
-        if (view == null || !view.learners().contains(id)) {
-          cluster.changeMembership(ChangeMembership.Kind.ADD_LEARNER, id, timeout);
-        }
-        cluster.changeMembership(ChangeMembership.Kind.PROMOTE, id, timeout);
-        note.accept("restored " + id + " as a voter");
-        changed = true;
-      }
-      if (!changed) return;
+      cluster.awaitLeader(timeout);
+      NodeStatus view = cluster.leaderView().orElse(null);
+      boolean committed = view != null && view.commitIndex() >= view.configIndex();
+      String missing = view == null ? null
+          : cluster.nodeIds().stream().filter(id -> !view.members().contains(id)).findFirst().orElse(null);
+      if (committed && missing == null) return;
       if (System.nanoTime() > deadline) {
         throw new AssertionError("membership not restored within " + timeout + "\n" + cluster.describe());
+      }
+      if (missing != null) {
+        if (!view.learners().contains(missing)) {
+          cluster.changeMembership(ChangeMembership.Kind.ADD_LEARNER, missing, timeout);
+        }
+        cluster.changeMembership(ChangeMembership.Kind.PROMOTE, missing, timeout);
+        note.accept("restored " + missing + " as a voter");
+      } else {
+        java.util.concurrent.locks.LockSupport.parkNanos(50_000_000);
       }
     }
   }

@@ -120,7 +120,7 @@ public final class Nemesis implements AutoCloseable {
       thread.join(30_000);
     }
     if (churnThread != null) {
-      churnThread.interrupt();
+      // Not interrupted: a change under way finishes (or its ask times out), so none lands later.
       churnThread.join(30_000);
     }
     healEverything();

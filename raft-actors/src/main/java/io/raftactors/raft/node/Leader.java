@@ -123,8 +123,7 @@ final class Leader extends RoleBehavior {
         .onMessage(Internal.InstallProgress.class, this::onInstallProgress)
         .onMessageEquals(Internal.CheckQuorumTick.INSTANCE, this::onCheckQuorum)
         .onMessageEquals(Internal.TransferTimeout.INSTANCE, this::onTransferTimeout)
-        // The successor it told to campaign gets what arrives meanwhile (it leads next, or forwards).
-        .onMessageEquals(Internal.StepDown.INSTANCE, () -> ctx.roles.becomeFollower(ctx.currentTerm, successor))
+        .onMessageEquals(Internal.StepDown.INSTANCE, this::onStepDown)
         .onMessageEquals(Internal.ReadRoundTick.INSTANCE, () -> {
           reads.onTick();
           return this;
@@ -289,7 +288,15 @@ final class Leader extends RoleBehavior {
     // Removed: hand over like a transfer (hold proposals, bring the successor up to date, tell it
     // to campaign), then step down; without a successor, or if it does not catch up in time, just
     // step down and let the voters elect one.
-    if (transfer == null || !ctx.membership().isVoter(transfer.target)) {
+    if (transfer != null && !ctx.membership().isVoter(transfer.target)) {
+      for (var r : transfer.replies) {
+        r.tell(new io.raftactors.raft.TransferResult.NotTransferred(RejectReason.INVALID,
+            transfer.target + " is no longer a voter", ctx.selfId));
+      }
+      ctx.timers.cancel(NodeContext.TRANSFER_TIMER);
+      transfer = null;
+    }
+    if (transfer == null) {
       String successor = mostUpToDateVoter();
       if (successor == null) {
         stepDown("removed from the configuration");
@@ -392,6 +399,11 @@ final class Leader extends RoleBehavior {
       return this;
     }
     String target = request.target() != null ? request.target() : mostUpToDateVoter();
+    if (target != null && target.equals(ctx.selfId) && !ctx.isVoter()) {
+      request.replyTo().tell(new io.raftactors.raft.TransferResult.NotTransferred(RejectReason.INVALID,
+          ctx.selfId + " is being removed from the configuration", ctx.selfId));
+      return this;
+    }
     if (target == null || target.equals(ctx.selfId)) {
       request.replyTo().tell(target == null
           ? new io.raftactors.raft.TransferResult.NotTransferred(RejectReason.INVALID,
@@ -443,9 +455,31 @@ final class Leader extends RoleBehavior {
     }
   }
 
+  /**
+   * A removed leader leaves. Transfers it accepted are answered here: it will not hear of the next
+   * term (it is no longer sent anything), so "handed to the successor" is all it can tell. What
+   * arrives afterwards goes to the successor (it leads next, or forwards); the hint does not count
+   * as contact with a leader.
+   */
+  private Behavior<RaftNode.Command> onStepDown() {
+    if (transfer != null && transfer.timeoutNowSent) {
+      for (var r : transfer.replies) {
+        r.tell(new io.raftactors.raft.TransferResult.Transferred(ctx.currentTerm, transfer.target));
+      }
+      transfer.replies.clear();
+    }
+    Behavior<RaftNode.Command> next = ctx.roles.becomeFollower(ctx.currentTerm, null);
+    if (successor != null) {
+      ctx.leaderId = successor;
+      ctx.waiting.forwardIfLeaderKnown();
+    }
+    return next;
+  }
+
   private Behavior<RaftNode.Command> onTransferTimeout() {
     if (transfer == null) return this;
     if (transfer.stepDown) {
+      successor = transfer.target; // the most up-to-date voter: the best place to send proposals
       stepDown("removed from the configuration; " + transfer.target + " did not catch up in time");
       return this;
     }

@@ -24,7 +24,8 @@ final class MembershipRules {
   /**
    * @param committedOwnTerm the leader has committed an entry of its current term
    * @param changeCommitted the latest configuration in the log is committed
-   * @param learnerLag how many entries the named node's log is behind the leader's (for PROMOTE)
+   * @param learnerLag how many entries the named node's log is behind the leader's (for PROMOTE);
+   *     {@code Long.MAX_VALUE}: it has not answered lately
    */
   static Decision decide(
       ChangeMembership change, Membership current, boolean committedOwnTerm, boolean changeCommitted,
@@ -48,6 +49,10 @@ final class MembershipRules {
         if (!current.isLearner(id)) {
           return Decision.refuse(RejectReason.INVALID, current.isVoter(id)
               ? id + " is already a voter" : id + " is not a learner (add it first)");
+        }
+        if (learnerLag == Long.MAX_VALUE) {
+          return Decision.refuse(RejectReason.BUSY, "learner " + id + " has not answered the leader lately"
+              + " (is it running, and is its address right?); try again once it has caught up");
         }
         if (learnerLag > promoteMaxLag) {
           return Decision.refuse(RejectReason.BUSY, "learner " + id + " is " + learnerLag

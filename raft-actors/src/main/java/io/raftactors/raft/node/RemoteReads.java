@@ -31,6 +31,12 @@ final class RemoteReads {
       return;
     }
     String leader = ctx.leaderId;
+    if (!ctx.membership().isMember(ctx.selfId)) {
+      // Not added yet, or removed: it is sent no entries, so it could never apply up to a read index.
+      read.replyTo().tell(new ReadResult.Failed(ReadResult.Reason.NO_LEADER, ctx.selfId
+          + " is not a member of the cluster (not added yet, or removed); read from a member", leader));
+      return;
+    }
     if (leader == null || leader.equals(ctx.selfId)) {
       read.replyTo().tell(new ReadResult.Failed(ReadResult.Reason.NO_LEADER,
           ctx.selfId + " knows no leader to confirm the read", null));

@@ -35,7 +35,8 @@ import org.slf4j.LoggerFactory;
  *
  * <pre>
  *   "RASNAP02" | long index | long term | body ... | long bodyLength | int crc32c(header + body) | "RASNAPOK"
- *   body = int n | n bytes: the cluster configuration at index | the state machine's bytes
+ *   body = int n | n bytes: the configuration block (opaque here; the cluster's configuration at
+ *          index and where it came from) | the state machine's bytes
  * </pre>
  *
  * Files with the magic {@code RASNAP01} (older releases) have no configuration block.

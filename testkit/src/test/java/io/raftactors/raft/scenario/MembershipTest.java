@@ -172,8 +172,10 @@ class MembershipTest {
     try (Load load = new Load(c, "remove-leader")) {
       load.awaitProgress(c, 30);
       c.removeMember(leader);
-      String next = c.awaitLeader(ELECTION);
-      assertNotEquals(leader, next);
+      // It hands over (holding proposals until its successor has caught up), then steps down.
+      c.awaitCondition("a leader other than " + leader, ELECTION,
+          () -> c.leader().filter(l -> !l.equals(leader)).isPresent());
+      assertNotEquals(leader, c.awaitLeader(ELECTION));
       load.awaitProgress(c, 30);
       acknowledged = new ArrayList<>(load.acknowledged);
     }
@@ -188,6 +190,10 @@ class MembershipTest {
       assertFalse(old.isVoter(), c.describe());
     });
     assertEquals(term, c.status(c.awaitLeader(ELECTION)).term(), "the term moved\n" + c.describe());
+    // It receives nothing now: reads that need the leader fail at once, saying why.
+    ReadResult read = c.read(leader, "get", ReadConsistency.LINEARIZABLE).toCompletableFuture().join();
+    ReadResult.Failed failed = assertInstanceOf(ReadResult.Failed.class, read, read.toString());
+    assertTrue(failed.message().contains("not a member"), failed.message());
   }
 
   /**
