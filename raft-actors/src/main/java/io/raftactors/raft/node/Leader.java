@@ -306,7 +306,13 @@ final class Leader extends RoleBehavior {
     }
     ctx.logger().info("[{}] removed from the configuration; handing over to {}", ctx.selfId, transfer.target);
     transfer.stepDown = true;
-    maybeSendTimeoutNow();
+    if (transfer.timeoutNowSent) {
+      // A transfer under way already told its target to campaign: nothing left to wait for.
+      successor = transfer.target;
+      stepDown("removed from the configuration; " + transfer.target + " takes over");
+    } else {
+      maybeSendTimeoutNow();
+    }
   }
 
   private boolean stepDownPending;
