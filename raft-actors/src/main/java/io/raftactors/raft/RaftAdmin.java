@@ -133,7 +133,7 @@ public final class RaftAdmin<T> {
           } else if (answer instanceof ProposeResult.Rejected r && r.reason() == RejectReason.INVALID) {
             // Perhaps an earlier attempt whose answer was lost made the change: then it is done.
             // Without a leader's committed view to tell, ask again (within the deadline).
-            committedView().whenComplete((s, e) -> {
+            anyLeader(0).whenComplete((s, e) -> {
               if (s != null && done.test(s)) {
                 result.complete(null);
               } else if (s != null || invalid + 1 >= INVALID_RETRIES) {
@@ -146,7 +146,7 @@ public final class RaftAdmin<T> {
           } else {
             String why = answer instanceof ProposeResult.Rejected r ? r.message()
                 : answer instanceof ProposeResult.Unknown u ? u.message() : String.valueOf(error);
-            committedView().whenComplete((s, e) -> {
+            anyLeader(0).whenComplete((s, e) -> {
               if (s != null && done.test(s)) {
                 result.complete(null);
               } else {
@@ -158,11 +158,10 @@ public final class RaftAdmin<T> {
         });
   }
 
-  /** The leader's status, if one of the members leads and has committed its configuration; else null. */
-  private CompletionStage<NodeStatus> committedView() {
-    return anyLeader(0);
-  }
-
+  /**
+   * The status of the first of the members asked, from the {@code i}th on, that leads and has
+   * committed its configuration; else null.
+   */
   private CompletionStage<NodeStatus> anyLeader(int i) {
     if (i >= targets.size()) return CompletableFuture.completedFuture(null);
     return Asks.<T, NodeStatus>ask(targets.get(i), attemptTimeout, system.scheduler(), r -> wrap.apply(new GetStatus(r)))

@@ -60,8 +60,7 @@ abstract class RoleBehavior extends AbstractBehavior<RaftNode.Command> {
 
   /** A membership change at a node that does not lead: to the leader (the Leader overrides this). */
   Behavior<RaftNode.Command> onChangeMembership(io.raftactors.raft.ChangeMembership change) {
-    if (ctx.leaderId != null && !ctx.leaderId.equals(ctx.selfId)
-        && change.hops() < ctx.settings.maxForwardHops()) {
+    if (canForward(change.hops())) {
       ctx.send(ctx.leaderId, change.nextHop());
     } else {
       change.replyTo().tell(new io.raftactors.raft.ProposeResult.Rejected(
@@ -72,14 +71,18 @@ abstract class RoleBehavior extends AbstractBehavior<RaftNode.Command> {
 
   /** A leadership transfer at a node that does not lead: to the leader (the Leader overrides this). */
   Behavior<RaftNode.Command> onTransferLeadership(io.raftactors.raft.TransferLeadership transfer) {
-    if (ctx.leaderId != null && !ctx.leaderId.equals(ctx.selfId)
-        && transfer.hops() < ctx.settings.maxForwardHops()) {
+    if (canForward(transfer.hops())) {
       ctx.send(ctx.leaderId, transfer.nextHop());
     } else {
       transfer.replyTo().tell(new io.raftactors.raft.TransferResult.NotTransferred(
           io.raftactors.raft.RejectReason.NO_LEADER, noLeader(), null));
     }
     return this;
+  }
+
+  /** Whether a request forwarded {@code hops} times already may go on to the leader this node knows. */
+  private boolean canForward(int hops) {
+    return ctx.leaderId != null && !ctx.leaderId.equals(ctx.selfId) && hops < ctx.settings.maxForwardHops();
   }
 
   private String noLeader() {
