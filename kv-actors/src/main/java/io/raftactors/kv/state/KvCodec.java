@@ -147,7 +147,7 @@ public final class KvCodec {
       int n = length(in.readInt());
       List<WatchEvent> events = new ArrayList<>(n);
       for (int i = 0; i < n; i++) {
-        events.add(new WatchEvent(enumAt(WatchEvent.Type.values(), in.readByte()), in.readLong(),
+        events.add(new WatchEvent(enumAt(WATCH_TYPES, in.readByte()), in.readLong(),
             readKeyValue(in), readKeyValue(in)));
       }
       return events;
@@ -270,7 +270,7 @@ public final class KvCodec {
     byte type = in.readByte();
     return switch (type) {
       case 1 -> new KvWrite.Put(readBytes(in), readBytes(in), in.readLong(), in.readLong(), in.readBoolean(),
-          enumAt(KvWrite.Condition.values(), in.readByte()), in.readBoolean());
+          enumAt(CONDITIONS, in.readByte()), in.readBoolean());
       case 2 -> new KvWrite.Delete(readBytes(in), in.readBoolean());
       case 3 -> new KvWrite.DeleteRange(readBytes(in));
       case 4 -> new KvWrite.Increment(readBytes(in), in.readLong());
@@ -364,8 +364,8 @@ public final class KvCodec {
   }
 
   private static Compare readCompare(DataInputStream in) throws IOException {
-    return new Compare(readBytes(in), enumAt(Compare.Target.values(), in.readByte()),
-        enumAt(Compare.Relation.values(), in.readByte()), readNullable(in), in.readLong());
+    return new Compare(readBytes(in), enumAt(COMPARE_TARGETS, in.readByte()),
+        enumAt(COMPARE_RELATIONS, in.readByte()), readNullable(in), in.readLong());
   }
 
   // ---- results ----------------------------------------------------------------------------
@@ -501,7 +501,7 @@ public final class KvCodec {
       case 10 -> new KvResult.LeaseResult(in.readLong(), in.readLong(), in.readLong(), in.readLong(), in.readLong());
       case 11 -> new KvResult.SessionResult(in.readLong(), in.readLong());
       case 12 -> new KvResult.Done(in.readLong());
-      case 13 -> new KvResult.Failure(enumAt(KvResult.Failure.Code.values(), in.readByte()), in.readUTF());
+      case 13 -> new KvResult.Failure(enumAt(FAILURE_CODES, in.readByte()), in.readUTF());
       case 14 -> {
         long revision = in.readLong();
         int n = length(in.readInt());
@@ -603,7 +603,62 @@ public final class KvCodec {
     T read(DataInputStream in) throws IOException;
   }
 
+  // values() copies its array at every call; decoding runs for every entry on every replica.
+  private static final WatchEvent.Type[] WATCH_TYPES = WatchEvent.Type.values();
+  private static final KvWrite.Condition[] CONDITIONS = KvWrite.Condition.values();
+  private static final Compare.Target[] COMPARE_TARGETS = Compare.Target.values();
+  private static final Compare.Relation[] COMPARE_RELATIONS = Compare.Relation.values();
+  private static final KvResult.Failure.Code[] FAILURE_CODES = KvResult.Failure.Code.values();
+
+  /**
+   * One thread's streams, reused: every entry is decoded and its result encoded on every replica,
+   * and a DataInputStream alone allocates 240 bytes of line buffers it never uses here.
+   */
+  private static final class Streams {
+    private static final int KEEP_BYTES = 64 * 1024;
+    final Input input = new Input();
+    final DataInputStream in = new DataInputStream(input);
+    final ByteArrayOutputStream output = new ByteArrayOutputStream(256);
+    final DataOutputStream out = new DataOutputStream(output);
+    boolean reading;
+    boolean writing;
+  }
+
+  /** A ByteArrayInputStream that can be pointed at other bytes. */
+  private static final class Input extends ByteArrayInputStream {
+    private static final byte[] NONE = new byte[0];
+
+    Input() {
+      super(NONE);
+    }
+
+    void reset(byte[] bytes) {
+      buf = bytes;
+      pos = 0;
+      mark = 0;
+      count = bytes.length;
+    }
+  }
+
+  private static final ThreadLocal<Streams> STREAMS = ThreadLocal.withInitial(Streams::new);
+
   private static byte[] write(Writer w) {
+    Streams s = STREAMS.get();
+    if (s.writing) return writeFresh(w); // a writer that encodes something else on the way
+    s.writing = true;
+    try {
+      s.output.reset();
+      w.write(s.out);
+      return s.output.toByteArray();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    } finally {
+      s.writing = false;
+      if (s.output.size() > Streams.KEEP_BYTES) STREAMS.remove(); // do not keep a large buffer per thread
+    }
+  }
+
+  private static byte[] writeFresh(Writer w) {
     ByteArrayOutputStream bytes = new ByteArrayOutputStream(64);
     try (DataOutputStream out = new DataOutputStream(bytes)) {
       w.write(out);
@@ -614,7 +669,20 @@ public final class KvCodec {
   }
 
   private static <T> T read(byte[] bytes, Reader<T> r) {
-    try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(bytes))) {
+    Streams s = STREAMS.get();
+    if (s.reading) return readFrom(new DataInputStream(new ByteArrayInputStream(bytes)), r);
+    s.reading = true;
+    try {
+      s.input.reset(bytes);
+      return readFrom(s.in, r);
+    } finally {
+      s.input.reset(Input.NONE);
+      s.reading = false;
+    }
+  }
+
+  private static <T> T readFrom(DataInputStream in, Reader<T> r) {
+    try {
       T value = r.read(in);
       if (in.available() > 0) throw new IOException(in.available() + " bytes left over");
       return value;
