@@ -26,6 +26,14 @@ public interface StateMachine {
   byte[] apply(CommittedCommand command);
 
   /**
+   * Called after the {@link #apply} calls of one run of committed entries (the applier applies up
+   * to {@code raft.applier.max-batch} entries at a time), on the same thread: for work a state
+   * machine can do once per batch instead of once per entry, such as publishing change
+   * notifications. The default does nothing.
+   */
+  default void batchApplied() {}
+
+  /**
    * Answers a query against the current state, without changing it. Called between applies, on
    * the same actor, at an applied index that satisfies the read's consistency. Queries are local
    * objects: they never cross the network.

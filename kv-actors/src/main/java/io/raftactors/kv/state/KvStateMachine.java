@@ -11,6 +11,7 @@ import java.io.DataOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Consumer;
 
@@ -24,14 +25,16 @@ public final class KvStateMachine implements StateMachine {
   private KvState state = new KvState();
   private Sessions sessions = new Sessions();
   private final Consumer<List<WatchEvent>> watchers;
+  /** Changes applied since the last {@link #batchApplied}, in order. */
+  private List<WatchEvent> unpublished = List.of();
   private final java.util.function.LongConsumer restored;
-  /** @param watchers receives each write's changes, in order (on the applier's thread) */
+  /** @param watchers receives the changes of each batch of writes, in order (on the applier's thread) */
   public KvStateMachine(Consumer<List<WatchEvent>> watchers) {
     this(watchers, revision -> {});
   }
 
   /**
-   * @param watchers receives each write's changes, in order (on the applier's thread)
+   * @param watchers receives the changes of each batch of writes, in order (on the applier's thread)
    * @param restored told the revision of each snapshot restored (the changes up to it were not
    *     published), from the thread that restores
    */
@@ -79,8 +82,20 @@ public final class KvStateMachine implements StateMachine {
       result = state.apply(index, write);
     }
     List<WatchEvent> events = state.drainEvents();
-    if (!events.isEmpty()) watchers.accept(events);
+    if (!events.isEmpty()) {
+      if (unpublished.isEmpty()) unpublished = new ArrayList<>(events);
+      else unpublished.addAll(events);
+    }
     return result;
+  }
+
+  /** Hands the changes of the batch to the watchers at once (one message to the watch hub, not one per write). */
+  @Override
+  public void batchApplied() {
+    if (unpublished.isEmpty()) return;
+    List<WatchEvent> events = unpublished;
+    unpublished = List.of();
+    watchers.accept(events);
   }
 
   /** Answers a {@link KvQuery}; {@link KvQuery.NextExpiry} answers a Long (0: nothing expires). */

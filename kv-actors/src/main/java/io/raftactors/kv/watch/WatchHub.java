@@ -34,7 +34,7 @@ public final class WatchHub extends AbstractBehavior<WatchHub.Command> {
 
   public sealed interface Command {}
 
-  /** Changes one write made (all of one revision). */
+  /** Changes of one or more writes, in log order; the changes of one write share its revision. */
   public record Publish(List<WatchEvent> events) implements Command {}
 
   /**
@@ -118,13 +118,23 @@ public final class WatchHub extends AbstractBehavior<WatchHub.Command> {
         .build();
   }
 
+  /** The changes of one or more writes, in order; the changes of one write share its revision. */
   private Behavior<Command> onPublish(Publish p) {
-    if (p.events().isEmpty()) return this;
-    long revision = p.events().get(0).revision();
-    if (revision <= lastRevision) return this; // a restarted replica re-applying its log
-    lastRevision = revision;
-    history.put(revision, List.copyOf(p.events()));
-    historyEvents += p.events().size();
+    List<WatchEvent> events = p.events();
+    boolean added = false;
+    for (int from = 0; from < events.size(); ) {
+      long revision = events.get(from).revision();
+      int to = from + 1;
+      while (to < events.size() && events.get(to).revision() == revision) to++;
+      if (revision > lastRevision) { // else: a restarted replica re-applying its log
+        lastRevision = revision;
+        history.put(revision, List.copyOf(events.subList(from, to)));
+        historyEvents += to - from;
+        added = true;
+      }
+      from = to;
+    }
+    if (!added) return this;
     while (historyEvents > maxHistory && history.size() > 1) {
       historyEvents -= history.pollFirstEntry().getValue().size();
     }

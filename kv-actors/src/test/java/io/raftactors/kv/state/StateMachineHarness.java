@@ -27,7 +27,9 @@ abstract class StateMachineHarness {
 
   KvResult apply(KvCodec.SessionStamp stamp, KvWrite w) {
     byte[] cmd = KvCodec.encode(new KvCodec.Command(stamp, w));
-    return KvCodec.decodeResult(sm.apply(new CommittedCommand(++index, 1, clock, cmd)));
+    byte[] result = sm.apply(new CommittedCommand(++index, 1, clock, cmd));
+    sm.batchApplied();
+    return KvCodec.decodeResult(result);
   }
 
   KvResult query(KvQuery q) {

@@ -52,6 +52,27 @@ class WatchHubTest {
     sub.expectNoMessage(Duration.ofMillis(100));
   }
 
+  /** The changes of several writes published at once (a batch of applied entries). */
+  static WatchHub.Publish batch(WatchHub.Publish... writes) {
+    List<WatchEvent> events = new ArrayList<>();
+    for (WatchHub.Publish w : writes) events.addAll(w.events());
+    return new WatchHub.Publish(events);
+  }
+
+  @Test
+  void aBatchOfWritesIsKeptRevisionByRevisionAndAReplayedPrefixIsSkipped() {
+    ActorRef<WatchHub.Command> hub = KIT.spawn(WatchHub.create(1000, 1000));
+    hub.tell(batch(put(1, "a/1"), put(2, "a/2"), put(2, "a/2b"), put(3, "b/3")));
+    TestProbe<WatchMessage> from2 = KIT.createTestProbe();
+    hub.tell(WatchHub.of(new KvCommand.Watch("a/".getBytes(), true, 2, from2.ref())));
+    assertInstanceOf(WatchMessage.Subscribed.class, from2.receiveMessage());
+    assertEquals(List.of(2L, 2L), revisions(from2.receiveMessage()));
+    // A restarted replica re-applies revisions 2..3 in a batch with the new revision 4.
+    hub.tell(batch(put(2, "a/replayed"), put(3, "a/replayed"), put(4, "a/4")));
+    assertEquals(List.of(4L), revisions(from2.receiveMessage()));
+    from2.expectNoMessage(Duration.ofMillis(100));
+  }
+
   @Test
   void aWatcherThatDoesNotAcknowledgeIsCancelledWithWhereToResume() {
     ActorRef<WatchHub.Command> hub = KIT.spawn(WatchHub.create(10, 3));

@@ -302,6 +302,7 @@ final class Applier extends AbstractBehavior<Applier.Command> {
       if (snapshots != null) snapshots.applied(entry);
       answerWaiters(entry, result);
     }
+    stateMachine.batchApplied();
     node.tell(new Internal.AppliedUpTo(lastApplied.get()));
     serveReadsUpTo(lastApplied.get());
     if (snapshots != null) snapshots.maybeStart(lastApplied.get(), lastAppliedTerm);
