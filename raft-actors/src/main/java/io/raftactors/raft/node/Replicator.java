@@ -146,6 +146,9 @@ final class Replicator extends AbstractBehavior<Replicator.Command> {
   private long nextProgressLogNanos;
   /** After a failed transfer, the next one waits until then. */
   private long snapshotRetryNanos;
+  /** AppendEntries sent and the entries they carried (batching), logged when this replicator stops. */
+  private long appendsSent;
+  private long entriesSent;
 
   static Behavior<Command> create(Setup setup) {
     return Behaviors.setup(
@@ -186,6 +189,14 @@ final class Replicator extends AbstractBehavior<Replicator.Command> {
         .onMessage(SnapshotAvailable.class, this::onSnapshotAvailable)
         .onMessage(InstallResponse.class, r -> onInstallResponse(r.response()))
         .onMessage(ReaderReply.class, r -> onReaderReply(r.reply()))
+        .onSignal(akka.actor.typed.PostStop.class, s -> {
+          if (entriesSent > 0) {
+            getContext().getLog().info("[{}] replicator to {} in term {}: {} AppendEntries carried {} entries ({} per message)",
+                setup.leaderId(), setup.followerId(), setup.term(), appendsSent, entriesSent,
+                String.format(java.util.Locale.ROOT, "%.1f", (double) entriesSent / appendsSent));
+          }
+          return this;
+        })
         .build();
   }
 
@@ -505,6 +516,8 @@ final class Replicator extends AbstractBehavior<Replicator.Command> {
   }
 
   private void send(AppendEntries message) {
+    appendsSent++;
+    entriesSent += message.entries().size();
     setup.peers().trySend(setup.followerId(), message); // unreachable: lost, like a dropped packet
     lastSendNanos = now();
     roundToSend = false;

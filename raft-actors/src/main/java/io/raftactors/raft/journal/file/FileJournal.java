@@ -123,7 +123,14 @@ public final class FileJournal extends AbstractBehavior<Journal.Command> {
   }
 
   private Behavior<Journal.Command> onStop() {
-    if (log != null) log.close();
+    if (log != null) {
+      JournalStats.Snapshot st = log.stats().snapshot();
+      if (st.fsyncs() > 0) {
+        getContext().getLog().info("journal {}: {} entries written in {} fsyncs ({} entries per fsync)", dir,
+            st.entries(), st.fsyncs(), String.format(java.util.Locale.ROOT, "%.1f", st.averageEntriesPerFsync()));
+      }
+      log.close();
+    }
     return this;
   }
 }
