@@ -1,7 +1,9 @@
 package io.raftactors.kv;
 
 import io.raftactors.kv.state.KvCodec;
+import io.raftactors.raft.ProposeResult;
 import io.raftactors.raft.RaftSerializable;
+import io.raftactors.raft.ReadResult;
 
 /**
  * A replica's answer to a {@link KvCommand.Write} or {@link KvCommand.Query}.
@@ -37,6 +39,22 @@ public sealed interface KvResponse extends RaftSerializable
   record NotApplied(String reason, String message, String leaderHint) implements KvResponse {}
 
   record Unknown(String message) implements KvResponse {}
+
+  /** The answer to a write, from the Raft node's answer to its proposal. */
+  static KvResponse of(ProposeResult result) {
+    if (result instanceof ProposeResult.Applied a) return new Done(a.result(), a.index(), 0);
+    if (result instanceof ProposeResult.Rejected r) return new NotApplied(r.reason().name(), r.message(), r.leaderHint());
+    return new Unknown(((ProposeResult.Unknown) result).message());
+  }
+
+  /** The answer to a query, from the Raft node's answer to the read. */
+  static KvResponse of(ReadResult result) {
+    if (result instanceof ReadResult.Ok ok) {
+      return new Done(KvCodec.encode((KvResult) ok.value()), ok.appliedIndex(), ok.millisSinceLeaderContact());
+    }
+    ReadResult.Failed f = (ReadResult.Failed) result;
+    return new NotApplied(f.reason().name(), f.message(), f.leaderHint());
+  }
 
   /** The result of a {@link Done}; throws for the other answers. */
   default KvResult result() {

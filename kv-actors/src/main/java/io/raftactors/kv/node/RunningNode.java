@@ -10,7 +10,6 @@ import akka.actor.typed.SpawnProtocol;
 import akka.actor.typed.Terminated;
 import akka.actor.typed.javadsl.AskPattern;
 import akka.actor.typed.javadsl.Behaviors;
-import akka.stream.javadsl.Tcp;
 import io.raftactors.kv.KvCommand;
 import io.raftactors.kv.KvNode;
 import io.raftactors.kv.KvClient;
@@ -36,10 +35,10 @@ import java.util.concurrent.TimeUnit;
 public final class RunningNode {
   private final String nodeId;
   private final ActorRef<KvCommand> replica;
-  private final Tcp.ServerBinding binding;
+  private final RespServer.Binding binding;
   private final CompletableFuture<Void> stopped;
 
-  private RunningNode(String nodeId, ActorRef<KvCommand> replica, Tcp.ServerBinding binding,
+  private RunningNode(String nodeId, ActorRef<KvCommand> replica, RespServer.Binding binding,
       CompletableFuture<Void> stopped) {
     this.nodeId = nodeId;
     this.replica = replica;
@@ -80,7 +79,7 @@ public final class RunningNode {
     ActorRefResolver resolver = ActorRefResolver.get(system);
     KvClient lockClient = KvClient.create(system, List.of(replica));
     TtlLocks locks = new TtlLocks(lockClient, LockSettings.fromRoot(system.settings().config()).recheckInterval());
-    Tcp.ServerBinding binding = RespServer.start(system, resp, () -> RespBackend.of(replica,
+    RespServer.Binding binding = RespServer.start(system, resp, () -> RespBackend.of(
             resolver.<RaftNode.Command>resolveActorRef(raftPath), system.scheduler(), resp.requestTimeout(), locks,
             ScriptLimits.fromRoot(system.settings().config())))
         .toCompletableFuture().get(30, TimeUnit.SECONDS);

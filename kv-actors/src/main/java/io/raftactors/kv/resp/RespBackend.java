@@ -2,17 +2,21 @@ package io.raftactors.kv.resp;
 
 import akka.actor.typed.ActorRef;
 import akka.actor.typed.Scheduler;
-import io.raftactors.kv.KvCommand;
 import io.raftactors.kv.KvQuery;
 import io.raftactors.kv.KvResponse;
 import io.raftactors.kv.KvWrite;
 import io.raftactors.kv.lock.TtlLocks;
 import io.raftactors.kv.script.ScriptLimits;
+import io.raftactors.kv.state.KvCodec;
 import io.raftactors.raft.Asks;
 import io.raftactors.raft.GetStatus;
 import io.raftactors.raft.NodeStatus;
+import io.raftactors.raft.Propose;
+import io.raftactors.raft.ProposeResult;
 import io.raftactors.raft.RaftNode;
+import io.raftactors.raft.Read;
 import io.raftactors.raft.ReadConsistency;
+import io.raftactors.raft.ReadResult;
 import java.time.Duration;
 import java.util.concurrent.CompletionStage;
 
@@ -40,8 +44,11 @@ public interface RespBackend {
   /** The limits scripts proposed here run with ({@code kv.script}). */
   ScriptLimits scriptLimits();
 
-  /** The local replica's KvNode and its Raft node, the node's TTL locks and its script limits. */
-  static RespBackend of(ActorRef<KvCommand> replica, ActorRef<RaftNode.Command> raft, Scheduler scheduler,
+  /**
+   * The local replica's Raft node, the node's TTL locks and its script limits. Writes and queries go
+   * straight to the Raft node (one ask, no hop through the replica's KvService actor).
+   */
+  static RespBackend of(ActorRef<RaftNode.Command> raft, Scheduler scheduler,
       Duration timeout, TtlLocks locks, ScriptLimits scriptLimits) {
     // A change commits in a round trip or two; a transfer takes up to an election timeout.
     Duration adminTimeout = timeout.compareTo(Duration.ofSeconds(10)) > 0 ? timeout : Duration.ofSeconds(10);
@@ -58,14 +65,17 @@ public interface RespBackend {
 
       @Override
       public CompletionStage<KvResponse> write(KvWrite write) {
-        return Asks.<KvCommand, KvResponse>ask(replica, timeout, scheduler, r -> KvCommand.write(write, r))
-            .exceptionally(e -> new KvResponse.Unknown("no answer from the replica within " + timeout));
+        byte[] command = KvCodec.encode(new KvCodec.Command(null, write));
+        return Asks.<RaftNode.Command, ProposeResult>ask(raft, timeout, scheduler, r -> new Propose(command, r))
+            .thenApply(KvResponse::of)
+            .exceptionally(e -> new KvResponse.Unknown("no answer from the Raft node within " + timeout));
       }
 
       @Override
       public CompletionStage<KvResponse> query(KvQuery query, ReadConsistency consistency) {
-        return Asks.<KvCommand, KvResponse>ask(replica, timeout, scheduler, r -> KvCommand.query(query, consistency, r))
-            .exceptionally(e -> new KvResponse.NotApplied("TIMEOUT", "no answer from the replica", null));
+        return Asks.<RaftNode.Command, ReadResult>ask(raft, timeout, scheduler, r -> new Read(query, consistency, r))
+            .thenApply(KvResponse::of)
+            .exceptionally(e -> new KvResponse.NotApplied("TIMEOUT", "no answer from the Raft node", null));
       }
 
       @Override

@@ -1,109 +1,87 @@
 package io.raftactors.kv.resp;
 
 import akka.actor.typed.ActorSystem;
-import akka.japi.function.Creator;
-import akka.japi.function.Function;
-import akka.stream.javadsl.Flow;
-import akka.stream.javadsl.Keep;
-import akka.stream.javadsl.Sink;
-import akka.stream.javadsl.Source;
-import akka.stream.javadsl.Tcp;
-import akka.util.ByteString;
-import java.util.ArrayList;
-import java.util.List;
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.nio.NioEventLoopGroup;
+import io.netty.channel.socket.SocketChannel;
+import io.netty.channel.socket.nio.NioServerSocketChannel;
+import io.netty.handler.timeout.IdleStateHandler;
+import io.netty.util.concurrent.DefaultThreadFactory;
+import java.net.InetSocketAddress;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
 
 /**
- * The Redis-protocol (RESP2) listener of a node, on Akka Streams TCP. Each connection is a stream:
- * bytes are parsed into commands, which run in order through a {@link RespSession} with up to
- * {@code pipeline-depth} in progress, and replies go back in order, coalesced into fewer writes
- * when the socket is busy. A framing error is answered with Redis's error text and closes only
- * that connection.
+ * The Redis-protocol (RESP2) listener of a node, on one Netty event-loop thread (as Redis serves
+ * its clients from one thread). Each connection is a {@link RespConnection}: bytes are parsed into
+ * commands, which run in order through a {@link RespSession} with up to {@code pipeline-depth} in
+ * progress, and replies go back in order, one write per batch of replies ready together. A framing
+ * error is answered with Redis's error text and closes only that connection.
  */
 public final class RespServer {
   private RespServer() {}
 
-  /** A framing error, turned into a reply that closes the connection. */
-  private record ProtocolError(String message) {}
+  /** A bound listener. */
+  public interface Binding {
+    InetSocketAddress localAddress();
 
-  /** Follows the commands of one read from the socket: the session proposes the writes it held back. */
-  private static final Object END_OF_READ = new Object();
+    /** Stops accepting connections; open ones go on until the actor system terminates. */
+    CompletionStage<Void> unbind();
+  }
 
-  /** The answer to {@link #END_OF_READ}: nothing to send. */
-  private static final RespSession.Reply NO_REPLY = new RespSession.Reply(ByteString.emptyByteString(), false);
-
-  /** Binds the listener; completes once it listens. */
-  public static CompletionStage<Tcp.ServerBinding> start(ActorSystem<?> system, RespSettings settings,
+  /** Binds the listener; completes once it listens. Its thread stops when {@code system} terminates. */
+  public static CompletionStage<Binding> start(ActorSystem<?> system, RespSettings settings,
       Supplier<RespBackend> backend) {
+    EventLoopGroup group = new NioEventLoopGroup(1, new DefaultThreadFactory(system.name() + "-resp", true));
     AtomicInteger open = new AtomicInteger();
-    return Tcp.get(system)
-        .bind(settings.host(), settings.port(), 1024, List.of(akka.io.TcpSO.tcpNoDelay(true)), true,
-            java.util.Optional.empty())
-        .toMat(Sink.foreach(connection -> {
-          if (open.incrementAndGet() > settings.maxConnections()) {
-            open.decrementAndGet();
-            connection.handleWith(Flow.fromSinkAndSource(Sink.ignore(),
-                Source.single(Resp.error("ERR max number of clients reached"))), system);
-            return;
+    ServerBootstrap bootstrap = new ServerBootstrap()
+        .group(group)
+        .channel(NioServerSocketChannel.class)
+        .option(ChannelOption.SO_BACKLOG, 1024)
+        .option(ChannelOption.SO_REUSEADDR, true)
+        .childOption(ChannelOption.TCP_NODELAY, true)
+        .childHandler(new ChannelInitializer<SocketChannel>() {
+          @Override
+          protected void initChannel(SocketChannel ch) {
+            if (!settings.idleTimeout().isZero()) {
+              ch.pipeline().addLast(
+                  new IdleStateHandler(settings.idleTimeout().toMillis(), 0, 0, TimeUnit.MILLISECONDS));
+            }
+            ch.pipeline().addLast(new RespConnection(settings, backend, open));
           }
-          RespSession session = new RespSession(backend.get(), settings);
-          connection.flow().watchTermination(Keep.right())
-              .joinMat(connectionFlow(session, settings), Keep.left())
-              .run(system)
-              .whenComplete((done, error) -> {
-                open.decrementAndGet();
-                session.close();
-              });
-        }), Keep.left())
-        .run(system);
-  }
-
-  /** The request-to-reply flow of one connection. */
-  static Flow<ByteString, ByteString, akka.NotUsed> connectionFlow(RespSession session, RespSettings settings) {
-    Flow<ByteString, ByteString, akka.NotUsed> in = Flow.of(ByteString.class);
-    if (!settings.idleTimeout().isZero()) in = in.idleTimeout(settings.idleTimeout());
-    return in
-        .statefulMapConcat(parser(settings))
-        .mapAsync(settings.pipelineDepth(), item -> {
-          if (item == END_OF_READ) {
-            session.flush();
-            return CompletableFuture.completedFuture(NO_REPLY);
-          }
-          if (item instanceof ProtocolError e) {
-            session.flush();
-            return CompletableFuture.completedFuture(new RespSession.Reply(Resp.error("ERR " + e.message()), true));
-          }
-          return session.handle(castArgs(item));
-        })
-        .filter(reply -> reply != NO_REPLY)
-        .takeWhile(reply -> !reply.close(), true)
-        .map(RespSession.Reply::bytes)
-        .batchWeighted(256 * 1024, b -> (long) b.size(), b -> b, ByteString::concat);
-  }
-
-  @SuppressWarnings("unchecked")
-  private static List<byte[]> castArgs(Object item) {
-    return (List<byte[]>) item;
-  }
-
-  private static Creator<Function<ByteString, Iterable<Object>>> parser(RespSettings settings) {
-    return () -> {
-      RespParser parser = new RespParser(settings.maxBulkLength(), settings.maxMultibulkLength());
-      boolean[] failed = {false};
-      return bytes -> {
-        if (failed[0]) return List.of();
-        try {
-          List<Object> items = new ArrayList<>(parser.feed(bytes.toArray()));
-          if (!items.isEmpty()) items.add(END_OF_READ);
-          return items;
-        } catch (RespProtocolException e) {
-          failed[0] = true;
-          return List.of(new ProtocolError(e.getMessage()));
+        });
+    CompletableFuture<Binding> bound = new CompletableFuture<>();
+    ChannelFuture bind = bootstrap.bind(settings.host(), settings.port());
+    bind.addListener(f -> {
+      if (!f.isSuccess()) {
+        group.shutdownGracefully(0, 0, TimeUnit.MILLISECONDS);
+        bound.completeExceptionally(f.cause());
+        return;
+      }
+      Channel server = bind.channel();
+      system.getWhenTerminated().thenRun(() -> group.shutdownGracefully(0, 1, TimeUnit.SECONDS));
+      bound.complete(new Binding() {
+        @Override
+        public InetSocketAddress localAddress() {
+          return (InetSocketAddress) server.localAddress();
         }
-      };
-    };
+
+        @Override
+        public CompletionStage<Void> unbind() {
+          CompletableFuture<Void> closed = new CompletableFuture<>();
+          server.close().addListener(c -> closed.complete(null));
+          return closed;
+        }
+      });
+    });
+    return bound;
   }
 }

@@ -150,17 +150,9 @@ public final class KvService extends AbstractBehavior<Object> {
   }
 
   private Behavior<Object> onWriteDone(WriteDone done) {
-    KvResponse response;
-    if (done.error() != null) {
-      response = new KvResponse.Unknown("no answer from the Raft node within kv.request-timeout");
-    } else if (done.result() instanceof ProposeResult.Applied a) {
-      response = new KvResponse.Done(a.result(), a.index(), 0);
-    } else if (done.result() instanceof ProposeResult.Rejected r) {
-      response = new KvResponse.NotApplied(r.reason().name(), r.message(), r.leaderHint());
-    } else {
-      response = new KvResponse.Unknown(((ProposeResult.Unknown) done.result()).message());
-    }
-    done.replyTo().tell(response);
+    done.replyTo().tell(done.error() != null
+        ? new KvResponse.Unknown("no answer from the Raft node within kv.request-timeout")
+        : KvResponse.of(done.result()));
     return this;
   }
 
@@ -179,17 +171,9 @@ public final class KvService extends AbstractBehavior<Object> {
   }
 
   private Behavior<Object> onQueryDone(QueryDone done) {
-    KvResponse response;
-    if (done.error() != null) {
-      response = new KvResponse.NotApplied("TIMEOUT", "no answer from the Raft node within kv.request-timeout", null);
-    } else if (done.result() instanceof ReadResult.Ok ok) {
-      response = new KvResponse.Done(KvCodec.encode((KvResult) ok.value()), ok.appliedIndex(),
-          ok.millisSinceLeaderContact());
-    } else {
-      ReadResult.Failed f = (ReadResult.Failed) done.result();
-      response = new KvResponse.NotApplied(f.reason().name(), f.message(), f.leaderHint());
-    }
-    done.replyTo().tell(response);
+    done.replyTo().tell(done.error() != null
+        ? new KvResponse.NotApplied("TIMEOUT", "no answer from the Raft node within kv.request-timeout", null)
+        : KvResponse.of(done.result()));
     return this;
   }
 
