@@ -42,6 +42,11 @@ final class RecordingStateMachine implements StateMachine {
   }
 
   @Override
+  public void batchApplied() {
+    delegate.batchApplied();
+  }
+
+  @Override
   public Object read(Object query) {
     return delegate.read(query);
   }
