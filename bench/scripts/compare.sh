@@ -16,14 +16,15 @@
 #   redis         1 redis-server, appendonly yes, appendfsync always
 # Modes: put, get (linearizable), sget (stale: READCONSISTENCY stale / serializable / plain GET).
 # Results: bench/results/compare-<UTC time>.md (+ .csv, + -<mode>.png); the script prints where.
-# A full default matrix (4 targets x 3 modes x 4 C x (3+10 s + quiet wait)) takes about 15 minutes.
+# A full default matrix (4 targets x 3 modes x 4 C x (3+10 s + quiet wait)) takes about 15 minutes
+# on an idle machine; on a busy (shared) one the quiet waits and --busy-retries can double that.
 # Every process started is stopped by its PID on exit, Ctrl-C or failure. JAVA_OPTS goes to the
 # load generator's JVM; the node JVMs take --node-jvm-opts "...".
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 cd "$root"
 for a in "$@"; do
-  case "$a" in -h|--help) sed -n '2,23p' "$0"; exec java -jar bench/target/raft-bench.jar compare --help ;; esac
+  case "$a" in -h|--help) sed -n '2,24p' "$0"; exec java -jar bench/target/raft-bench.jar compare --help ;; esac
 done
 jar="$root/bench/target/raft-bench.jar"
 [ -f "$jar" ] || { echo "$jar missing: run 'mvn -B -ntp -DskipTests package' first" >&2; exit 2; }

@@ -56,7 +56,7 @@ public final class CompareBench implements Runnable {
   @Option(names = "--warmup", defaultValue = "3", description = "Warm-up seconds per run (not measured).")
   double warmup;
 
-  @Option(names = "--prewarm", defaultValue = "4",
+  @Option(names = "--prewarm", defaultValue = "10",
       description = "Seconds of puts and stale reads at 16 clients after a target starts (JIT warm-up, not measured).")
   double prewarm;
 
@@ -86,6 +86,11 @@ public final class CompareBench implements Runnable {
 
   @Option(names = "--quiet-wait", defaultValue = "60", description = "... for at most this many seconds.")
   double quietWait;
+
+  @Option(names = "--busy-retries", defaultValue = "1",
+      description = "Redo a run up to this many times when other processes used more than 0.3 cores during it "
+          + "(the machine is shared); the cleanest attempt is kept.")
+  int busyRetries;
 
   @Option(names = "--keep-logs", description = "Keep the servers' logs in the work directory.")
   boolean keepLogs;
@@ -164,17 +169,29 @@ public final class CompareBench implements Runnable {
           default -> i -> target.get(i, w.randomKey(), true);
         };
         if (read) target.beforeReads(mode.equals("sget"), c);
-        double busy = CpuSampler.waitQuiet(quietCores, quietWait);
-        Row row = Row.of(name, mode, c, new ClosedLoop(op, c).run(warmup, duration, cpu));
-        rows.add(row);
-        System.out.printf(Locale.ROOT, "%-12s %-4s C=%-4d ops/s=%8.0f p50=%s p90=%s p99=%s p99.9=%s max=%s ms err=%d "
-                + "cpu: servers=%.2f [%s] bench=%.2f machine=%.2f (quiet before: %.2f)%n",
-            name, mode, c, row.opsPerSec(), Report.ms(row.p50()), Report.ms(row.p90()), Report.ms(row.p99()),
-            Report.ms(row.p999()), Report.ms(row.max()), row.errors(), row.serverCores(), row.serverEach(),
-            row.benchCores(), row.machineCores(), busy);
-        if (row.firstError() != null) System.out.println("#   first error: " + row.firstError());
+        Row best = null;
+        for (int attempt = 0; attempt <= busyRetries; attempt++) {
+          double busy = CpuSampler.waitQuiet(quietCores, quietWait);
+          Row row = Row.of(name, mode, c, new ClosedLoop(op, c).run(warmup, duration, cpu));
+          print(row, busy);
+          if (best == null || row.otherCores() < best.otherCores()) best = row;
+          if (row.otherCores() <= Report.BUSY_OTHER) break;
+          if (attempt < busyRetries) {
+            System.out.printf(Locale.ROOT, "#   other processes used %.2f cores: redoing the run%n", row.otherCores());
+          }
+        }
+        rows.add(best);
       }
     }
+  }
+
+  private static void print(Row row, double quietBefore) {
+    System.out.printf(Locale.ROOT, "%-12s %-4s C=%-4d ops/s=%8.0f p50=%s p90=%s p99=%s p99.9=%s max=%s ms err=%d "
+            + "cpu: servers=%.2f [%s] bench=%.2f machine=%.2f others=%.2f (quiet before: %.2f)%n",
+        row.target(), row.mode(), row.clients(), row.opsPerSec(), Report.ms(row.p50()), Report.ms(row.p90()),
+        Report.ms(row.p99()), Report.ms(row.p999()), Report.ms(row.max()), row.errors(), row.serverCores(),
+        row.serverEach(), row.benchCores(), row.machineCores(), row.otherCores(), quietBefore);
+    if (row.firstError() != null) System.out.println("#   first error: " + row.firstError());
   }
 
   /** Writes every key once, at most 128 in flight over 16 virtual clients. */
