@@ -125,8 +125,10 @@ public final class CompareBench implements Runnable {
     long t0 = System.nanoTime();
     for (String name : targets) {
       System.out.println("# === " + name + " ===");
+      String disk = DiskProbe.measure(work);
+      System.out.println("# disk: " + disk);
       try (Target target = create(name, work, nodeJvm, w)) {
-        measure(name, target, w);
+        measure(name, target, w, disk);
       } catch (Exception e) {
         e.printStackTrace();
         failures.put(name, String.valueOf(e));
@@ -146,9 +148,9 @@ public final class CompareBench implements Runnable {
     };
   }
 
-  private void measure(String name, Target target, Workload w) throws Exception {
+  private void measure(String name, Target target, Workload w, String disk) throws Exception {
     target.start();
-    setups.put(name, target.describe());
+    setups.put(name, target.describe() + ". Disk before: " + disk);
     System.out.println("# " + target.describe() + "; pids " + target.serverPids());
     CpuSampler cpu = new CpuSampler(target.serverPids(), clkTck());
     if (prewarm > 0) {
