@@ -9,7 +9,8 @@ import picocli.CommandLine.Command;
     mixinStandardHelpOptions = true,
     description = "Benchmarks of Raft Actors.",
     subcommands = {RaftCoreBench.class, JournalBench.class, KvBench.class, CheckerBench.class,
-        SnapshotBench.class, LockBench.class, MembershipBench.class})
+        SnapshotBench.class, LockBench.class, MembershipBench.class,
+        io.raftactors.bench.compare.CompareBench.class})
 public final class BenchMain implements Runnable {
   @Override
   public void run() {
