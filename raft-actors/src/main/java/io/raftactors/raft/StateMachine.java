@@ -29,7 +29,7 @@ public interface StateMachine {
    * Called after the {@link #apply} calls of one run of committed entries (the applier applies up
    * to {@code raft.applier.max-batch} entries at a time), on the same thread: for work a state
    * machine can do once per batch instead of once per entry, such as publishing change
-   * notifications. The default does nothing.
+   * notifications. The default does nothing; a state machine that wraps another must forward it.
    */
   default void batchApplied() {}
 

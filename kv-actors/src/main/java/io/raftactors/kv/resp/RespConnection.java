@@ -9,7 +9,10 @@ import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.timeout.IdleStateEvent;
 import java.util.ArrayDeque;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
 
@@ -19,12 +22,15 @@ import java.util.function.Supplier;
  * writes the replies in order. Replies that become ready together (a batch of applied writes)
  * leave in one write.
  *
+ * <p>As Redis does, the connection ends when the client closes its side (EOF), and with it the
+ * client's waits (a LOCK ... WAIT leaves the queue).
+ *
  * <p>Resources are bounded: while {@code pipeline-depth} commands are in progress, or while the
  * socket does not take what was written (a client that does not read), nothing more is read from
  * it; TCP flow control then holds the client back.
  *
- * <p>Everything here runs on the connection's event-loop thread; answers that complete elsewhere
- * are handed to it.
+ * <p>Everything here, the session included, runs on the connection's event-loop thread: the
+ * backend's answers are handed to it before the session looks at them ({@link LoopBackend}).
  */
 final class RespConnection extends ChannelInboundHandlerAdapter {
   /** Follows the commands of one read: the session proposes the writes it held back. */
@@ -46,8 +52,14 @@ final class RespConnection extends ChannelInboundHandlerAdapter {
   private final ArrayDeque<Slot> replies = new ArrayDeque<>();
   private RespSession session;
   private ChannelHandlerContext ctx;
+  private Executor loop;
   private boolean counted;
-  private boolean closing;
+  /** No more commands are taken: a reply that closes (QUIT, a framing error) is on its way. */
+  private boolean ending;
+  /** The connection is closed or closing: nothing more is written. */
+  private boolean closed;
+  /** {@link #run} is on the stack: answers that complete at once must not re-enter it. */
+  private boolean running;
   private boolean flushScheduled;
 
   RespConnection(RespSettings settings, Supplier<RespBackend> backend, AtomicInteger open) {
@@ -60,20 +72,29 @@ final class RespConnection extends ChannelInboundHandlerAdapter {
   @Override
   public void channelActive(ChannelHandlerContext ctx) {
     this.ctx = ctx;
+    this.loop = task -> {
+      try {
+        ctx.executor().execute(task);
+      } catch (RejectedExecutionException e) {
+        // the listener stopped with the actor system: the connection is gone
+      }
+    };
     counted = true;
     if (open.incrementAndGet() > settings.maxConnections()) {
-      closing = true;
-      ctx.writeAndFlush(buffer(Resp.error("ERR max number of clients reached").toArray()))
+      ending = true;
+      closed = true;
+      ctx.writeAndFlush(Unpooled.wrappedBuffer(Resp.error("ERR max number of clients reached").toArray()))
           .addListener(ChannelFutureListener.CLOSE);
       return;
     }
-    session = new RespSession(backend.get(), settings);
+    session = new RespSession(new LoopBackend(backend.get(), loop), settings);
     ctx.fireChannelActive();
   }
 
   @Override
   public void channelInactive(ChannelHandlerContext ctx) {
-    closing = true;
+    ending = true;
+    closed = true;
     if (counted) open.decrementAndGet();
     counted = false;
     if (session != null) session.close();
@@ -90,7 +111,7 @@ final class RespConnection extends ChannelInboundHandlerAdapter {
     } finally {
       in.release();
     }
-    if (closing || session == null) return;
+    if (ending || session == null) return; // after a framing error nothing more is parsed
     try {
       List<List<byte[]>> items = parser.feed(bytes);
       if (!items.isEmpty()) {
@@ -123,76 +144,99 @@ final class RespConnection extends ChannelInboundHandlerAdapter {
     ctx.close(); // a reset by the peer and the like: only this connection ends
   }
 
-  /** Starts the commands that may start, and reads on only while there is room. */
+  /**
+   * Starts the commands that may start, writes the replies that are ready, and reads on only
+   * while there is room. Not re-entered: an answer that completes during it is picked up by its
+   * loop.
+   */
   private void run() {
-    while (!closing && !parsed.isEmpty() && replies.size() < settings.pipelineDepth()) {
-      Object item = parsed.poll();
-      if (item == END_OF_READ) {
-        session.flush();
-      } else if (item instanceof ProtocolError e) {
-        session.flush();
-        Slot slot = new Slot();
-        slot.reply = new RespSession.Reply(Resp.error("ERR " + e.message()), true);
-        replies.add(slot);
-        parsed.clear();
+    if (running || session == null) return;
+    running = true;
+    try {
+      do {
         writeReady();
-      } else {
-        Slot slot = new Slot();
-        replies.add(slot);
-        CompletionStage<RespSession.Reply> answer = session.handle(castArgs(item));
-        answer.whenComplete((reply, error) -> {
-          RespSession.Reply r = error != null ? new RespSession.Reply(Resp.error("ERR " + error), false) : reply;
-          if (ctx.executor().inEventLoop()) {
-            answered(slot, r);
-          } else {
-            try {
-              ctx.executor().execute(() -> answered(slot, r));
-            } catch (java.util.concurrent.RejectedExecutionException e) {
-              // the listener stopped with the actor system: the connection is gone
-            }
-          }
-        });
-      }
+        while (!ending && !parsed.isEmpty() && replies.size() < settings.pipelineDepth()) {
+          start(parsed.poll());
+          writeReady();
+        }
+        // Held-back writes must not wait for commands that wait for room.
+        if (!ending && !parsed.isEmpty()) session.flush();
+      } while (readyToWrite() || (!ending && !parsed.isEmpty() && replies.size() < settings.pipelineDepth()));
+    } finally {
+      running = false;
     }
-    // Held-back writes must not wait for commands that wait for room.
-    if (!closing && !parsed.isEmpty()) session.flush();
-    ctx.channel().config().setAutoRead(!closing && parsed.isEmpty() && ctx.channel().isWritable());
+    if (!closed) ctx.channel().config().setAutoRead(!ending && parsed.isEmpty() && ctx.channel().isWritable());
+  }
+
+  private void start(Object item) {
+    if (item == END_OF_READ) {
+      session.flush();
+      return;
+    }
+    Slot slot = new Slot();
+    replies.add(slot);
+    if (item instanceof ProtocolError e) {
+      session.flush();
+      slot.reply = new RespSession.Reply(Resp.error("ERR " + e.message()), true);
+      ending = true;
+      parsed.clear();
+      return;
+    }
+    CompletionStage<RespSession.Reply> answer;
+    try {
+      answer = session.handle(castArgs(item));
+    } catch (RuntimeException e) {
+      answer = CompletableFuture.completedFuture(new RespSession.Reply(Resp.error("ERR " + e), false));
+    }
+    answer.whenComplete((reply, error) -> {
+      RespSession.Reply r = error != null ? new RespSession.Reply(Resp.error("ERR " + error), false) : reply;
+      if (ctx.executor().inEventLoop()) {
+        answered(slot, r);
+      } else {
+        loop.execute(() -> answered(slot, r));
+      }
+    });
+    if (slot.reply != null && slot.reply.close()) { // QUIT: nothing after it runs
+      ending = true;
+      parsed.clear();
+    }
   }
 
   private void answered(Slot slot, RespSession.Reply reply) {
     slot.reply = reply;
-    writeReady();
     run();
+  }
+
+  private boolean readyToWrite() {
+    return !closed && !replies.isEmpty() && replies.peek().reply != null;
   }
 
   /** Writes the replies that are ready, in order; one flush for all that are ready together. */
   private void writeReady() {
     boolean wrote = false;
-    while (!closing && !replies.isEmpty() && replies.peek().reply != null) {
+    while (readyToWrite()) {
       RespSession.Reply reply = replies.poll().reply;
-      ctx.write(buffer(reply.bytes().toArray()));
-      wrote = true;
+      ByteBuf bytes = Unpooled.wrappedBuffer(reply.bytes().toArray());
       if (reply.close()) {
-        closing = true;
+        closed = true;
+        ending = true;
         parsed.clear();
-        ctx.flush();
-        ctx.close();
+        replies.clear();
+        ctx.writeAndFlush(bytes).addListener(ChannelFutureListener.CLOSE); // closes once it is out
         return;
       }
+      ctx.write(bytes);
+      wrote = true;
     }
     if (wrote && !flushScheduled) {
       // Answers that arrive together (a batch of applied writes) are queued on this loop
       // together: flushing after them sends their replies in one write.
       flushScheduled = true;
-      ctx.executor().execute(() -> {
+      loop.execute(() -> {
         flushScheduled = false;
         ctx.flush();
       });
     }
-  }
-
-  private static ByteBuf buffer(byte[] bytes) {
-    return Unpooled.wrappedBuffer(bytes);
   }
 
   @SuppressWarnings("unchecked")

@@ -84,6 +84,44 @@ class RespRobustnessTest {
   }
 
   @Test
+  void aLongPipelineOfInstantRepliesIsAnsweredInFull() throws Exception {
+    int n = 20_000; // one read of these is thousands of commands answered without waiting
+    try (RawClient c = new RawClient(port())) {
+      Thread writer = new Thread(() -> {
+        try {
+          c.send("PING\r\n".repeat(n) + "ECHO last\r\n");
+        } catch (IOException e) {
+          throw new java.io.UncheckedIOException(e);
+        }
+      });
+      writer.start();
+      for (int i = 0; i < n; i++) assertEquals("+PONG", c.line(), "reply " + i);
+      assertEquals("$4", c.line());
+      assertEquals("last", c.line());
+      writer.join();
+    }
+  }
+
+  @Test
+  void nothingAfterAProtocolErrorOrAQuitRuns() throws Exception {
+    try (RawClient c = new RawClient(port())) {
+      c.send("*100000000\r\n*3\r\n$3\r\nSET\r\n$10\r\nafterError\r\n$1\r\nx\r\n");
+      assertEquals("-ERR Protocol error: invalid multibulk length", c.line());
+      assertTrue(c.closedByServer());
+    }
+    try (RawClient c = new RawClient(port())) {
+      c.send("PING\r\nQUIT\r\n*3\r\n$3\r\nSET\r\n$9\r\nafterQuit\r\n$1\r\nx\r\n");
+      assertEquals("+PONG", c.line());
+      assertEquals("+OK", c.line());
+      assertTrue(c.closedByServer());
+    }
+    try (RawClient c = new RawClient(port())) {
+      c.send("EXISTS afterError afterQuit\r\n");
+      assertEquals(":0", c.line());
+    }
+  }
+
+  @Test
   void commandErrorsKeepTheConnectionOpen() throws Exception {
     try (RawClient c = new RawClient(port())) {
       c.send("GET\r\nNOSUCH a b\r\nset k\r\nPING\r\n");

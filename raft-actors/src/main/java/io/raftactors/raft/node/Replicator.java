@@ -146,7 +146,7 @@ final class Replicator extends AbstractBehavior<Replicator.Command> {
   private long nextProgressLogNanos;
   /** After a failed transfer, the next one waits until then. */
   private long snapshotRetryNanos;
-  /** AppendEntries sent and the entries they carried (batching), logged when this replicator stops. */
+  /** AppendEntries sent with entries (heartbeats aside) and the entries they carried, logged when this replicator stops. */
   private long appendsSent;
   private long entriesSent;
 
@@ -191,7 +191,7 @@ final class Replicator extends AbstractBehavior<Replicator.Command> {
         .onMessage(ReaderReply.class, r -> onReaderReply(r.reply()))
         .onSignal(akka.actor.typed.PostStop.class, s -> {
           if (entriesSent > 0) {
-            getContext().getLog().info("[{}] replicator to {} in term {}: {} AppendEntries carried {} entries ({} per message)",
+            getContext().getLog().info("[{}] replicator to {} in term {}: {} AppendEntries carried {} entries ({} per message, heartbeats aside)",
                 setup.leaderId(), setup.followerId(), setup.term(), appendsSent, entriesSent,
                 String.format(java.util.Locale.ROOT, "%.1f", (double) entriesSent / appendsSent));
           }
@@ -516,8 +516,10 @@ final class Replicator extends AbstractBehavior<Replicator.Command> {
   }
 
   private void send(AppendEntries message) {
-    appendsSent++;
-    entriesSent += message.entries().size();
+    if (!message.entries().isEmpty()) {
+      appendsSent++;
+      entriesSent += message.entries().size();
+    }
     setup.peers().trySend(setup.followerId(), message); // unreachable: lost, like a dropped packet
     lastSendNanos = now();
     roundToSend = false;
