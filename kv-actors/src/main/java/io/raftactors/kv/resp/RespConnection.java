@@ -157,13 +157,13 @@ final class RespConnection extends ChannelInboundHandlerAdapter {
     try {
       do {
         writeReady();
-        while (!ending && !parsed.isEmpty() && replies.size() < settings.pipelineDepth()) {
+        while (canStart()) {
           start(parsed.poll());
           writeReady();
         }
         // Held-back writes must not wait for commands that wait for room.
         if (!ending && !parsed.isEmpty()) session.flush();
-      } while (readyToWrite() || (!ending && !parsed.isEmpty() && replies.size() < settings.pipelineDepth()));
+      } while (readyToWrite() || canStart());
     } finally {
       running = false;
     }
@@ -209,6 +209,11 @@ final class RespConnection extends ChannelInboundHandlerAdapter {
     run();
   }
 
+  /** A parsed command may start: nothing closes the connection and there is room in the pipeline. */
+  private boolean canStart() {
+    return !ending && !parsed.isEmpty() && replies.size() < settings.pipelineDepth();
+  }
+
   private boolean readyToWrite() {
     return !closed && !replies.isEmpty() && replies.peek().reply != null;
   }
@@ -218,7 +223,7 @@ final class RespConnection extends ChannelInboundHandlerAdapter {
     boolean wrote = false;
     while (readyToWrite()) {
       RespSession.Reply reply = replies.poll().reply;
-      ByteBuf bytes = Unpooled.wrappedBuffer(reply.bytes().toArray());
+      ByteBuf bytes = Unpooled.wrappedBuffer(reply.bytes().asByteBuffer()); // no copy of a one-part reply
       if (reply.close()) {
         closed = true;
         ending = true;
