@@ -1,5 +1,7 @@
 package io.raftactors.bench.compare;
 
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
@@ -9,6 +11,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.IntFunction;
+import java.util.function.Supplier;
 import org.HdrHistogram.Histogram;
 import org.HdrHistogram.Recorder;
 
@@ -21,7 +24,8 @@ import org.HdrHistogram.Recorder;
 final class ClosedLoop {
 
   /** One measured window. */
-  record Result(Histogram hist, long errors, double seconds, CpuSampler.Delta cpu, String firstError) {
+  record Result(Histogram hist, long errors, double seconds, CpuSampler.Delta cpu, String firstError,
+      Map<String, BatchStats> batches) {
     double opsPerSec() {
       return hist.getTotalCount() / seconds;
     }
@@ -47,8 +51,17 @@ final class ClosedLoop {
     this.concurrency = concurrency;
   }
 
-  /** Warm-up, then a measured window; blocks for warmup + duration (+ drain, at most 10 s). */
+  /** As below, reading no batch statistics. */
   Result run(double warmupSec, double durationSec, CpuSampler cpu) throws InterruptedException {
+    return run(warmupSec, durationSec, cpu, Map::of);
+  }
+
+  /**
+   * Warm-up, then a measured window; blocks for warmup + duration (+ drain, at most 10 s).
+   * {@code batches} is read at both ends of the window; the result has the differences.
+   */
+  Result run(double warmupSec, double durationSec, CpuSampler cpu, Supplier<Map<String, BatchStats>> batches)
+      throws InterruptedException {
     running = true;
     for (int i = 0; i < concurrency; i++) {
       inFlight.incrementAndGet();
@@ -58,12 +71,15 @@ final class ClosedLoop {
     recorder.getIntervalHistogram(); // discard the warm-up samples
     errors.set(0);
     firstError.set(null);
+    Map<String, BatchStats> b0 = batches.get();
     CpuSampler.Snapshot c0 = cpu.snapshot();
     long t0 = System.nanoTime();
     sleepSec(durationSec);
     Histogram h = recorder.getIntervalHistogram();
     long t1 = System.nanoTime();
     CpuSampler.Snapshot c1 = cpu.snapshot();
+    Map<String, BatchStats> window = new LinkedHashMap<>();
+    batches.get().forEach((k, v) -> window.put(k, v.minus(b0.get(k))));
     long errs = errors.get();
     running = false;
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
@@ -72,7 +88,7 @@ final class ClosedLoop {
       System.err.println("warning: " + inFlight.get() + " requests still in flight after the drain timeout");
     }
     trampoline.shutdown();
-    return new Result(h, errs, (t1 - t0) / 1e9, cpu.delta(c0, c1), firstError.get());
+    return new Result(h, errs, (t1 - t0) / 1e9, cpu.delta(c0, c1), firstError.get(), window);
   }
 
   private void issue(int client) {

@@ -174,7 +174,7 @@ public final class CompareBench implements Runnable {
         Row best = null;
         for (int attempt = 0; attempt <= busyRetries; attempt++) {
           double busy = CpuSampler.waitQuiet(quietCores, quietWait);
-          Row row = Row.of(name, mode, c, new ClosedLoop(op, c).run(warmup, duration, cpu));
+          Row row = Row.of(name, mode, c, new ClosedLoop(op, c).run(warmup, duration, cpu, target::batchStats));
           print(row, busy);
           if (best == null || row.otherCores() < best.otherCores()) best = row;
           if (row.otherCores() <= Report.BUSY_OTHER) break;
@@ -194,6 +194,12 @@ public final class CompareBench implements Runnable {
         Report.ms(row.p99()), Report.ms(row.p999()), Report.ms(row.max()), row.errors(), row.serverCores(),
         row.serverEach(), row.benchCores(), row.machineCores(), row.otherCores(), quietBefore);
     if (row.firstError() != null) System.out.println("#   first error: " + row.firstError());
+    row.batches().forEach((k, b) -> {
+      if (b.count() > 0) {
+        System.out.printf(Locale.ROOT, "#   %s: %d batches, mean %.1f, p50 %s, p90 %s%n", k, b.count(), b.mean(),
+            b.percentile(50), b.percentile(90));
+      }
+    });
   }
 
   /** Writes every key once, at most 128 in flight over 16 virtual clients. */

@@ -79,9 +79,13 @@ final class RaftKvCluster implements AutoCloseable {
 
   /** {@code INFO raft} of node i, or an empty map when it does not answer. */
   Map<String, String> infoRaft(int i) {
+    return info(i, "raft");
+  }
+
+  private Map<String, String> info(int i, String section) {
     Map<String, String> fields = new LinkedHashMap<>();
     try {
-      Object r = RespKv.call(resp(i), 2_000, "INFO", "raft");
+      Object r = RespKv.call(resp(i), 2_000, "INFO", section);
       for (String line : new String((byte[]) r, StandardCharsets.UTF_8).split("\r\n")) {
         int colon = line.indexOf(':');
         if (colon > 0) fields.put(line.substring(0, colon), line.substring(colon + 1));
@@ -90,6 +94,19 @@ final class RaftKvCluster implements AutoCloseable {
       // not answering yet
     }
     return fields;
+  }
+
+  /** Entries per fsync and per AppendEntries of each node, from {@code INFO raftstats}; a node that does not answer is left out. */
+  Map<String, BatchStats> batchStats() {
+    Map<String, BatchStats> out = new LinkedHashMap<>();
+    for (int i : leaderFirst()) {
+      Map<String, String> fields = info(i, "raftstats");
+      BatchStats.METRICS.forEach((label, metric) -> {
+        String v = fields.get(metric);
+        if (v != null) out.put(ids[i] + (i == leader ? "(L)" : "") + " " + label, BatchStats.parse(v));
+      });
+    }
+    return out;
   }
 
   InetSocketAddress resp(int i) {

@@ -65,6 +65,11 @@ final class RaftKvJavaTarget implements Target {
   }
 
   @Override
+  public Map<String, BatchStats> batchStats() {
+    return cluster.batchStats();
+  }
+
+  @Override
   public String describe() {
     return "3 node JVMs (file journal, fsync on), leader " + cluster.leaderId()
         + "; io.raftactors.kv.KvClient over Akka Artery TCP from this JVM, one KvClient per node, client i on node i mod 3 (leader first)";

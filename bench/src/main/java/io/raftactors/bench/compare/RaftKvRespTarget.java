@@ -34,6 +34,11 @@ final class RaftKvRespTarget implements Target {
   }
 
   @Override
+  public Map<String, BatchStats> batchStats() {
+    return cluster.batchStats();
+  }
+
+  @Override
   public String describe() {
     return "3 node JVMs (file journal, fsync on), leader " + cluster.leaderId()
         + "; async RESP client, one connection per virtual client, client i on node i mod 3 (leader first)";

@@ -47,6 +47,7 @@ final class Report {
       String plot = plots.get(mode);
       if (plot != null) md.append("![").append(mode).append(" latency by percentile](").append(plot).append(")\n\n");
     }
+    md.append(batching(rows));
     md.append("## Every run\n\n");
     md.append("| target | mode | C | ops/s | errors | p50 | p90 | p99 | p99.9 | max | servers (cores) | load generator | machine | others |\n");
     md.append("|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---|---:|---:|---:|\n");
@@ -64,6 +65,29 @@ final class Report {
       }
     }
     return md.toString();
+  }
+
+  /**
+   * Per raft-kv run with batch statistics: for each node, how many entries each fsync made durable
+   * (group commit) and, at the leader, how many entries each AppendEntries carried.
+   */
+  static String batching(List<Row> rows) {
+    List<Row> with = rows.stream().filter(r -> r.batches() != null && !r.batches().isEmpty()).toList();
+    if (with.isEmpty()) return "";
+    StringBuilder md = new StringBuilder("## Batching inside raft-kv\n\n")
+        .append("Read from each node's `INFO raftstats` at both ends of the measured window. Batches = fsyncs, or "
+            + "AppendEntries with entries (heartbeats aside, all followers); p50/p90 are the bucket bounds "
+            + "(powers of two) that hold them; the distribution is the share of batches per size.\n\n")
+        .append("| target | mode | C | node, batch | batches | mean | p50 | p90 | distribution |\n")
+        .append("|---|---|---:|---|---:|---:|---:|---:|---|\n");
+    for (Row r : with) {
+      r.batches().forEach((k, b) -> {
+        if (b.count() == 0) return;
+        md.append(String.format(Locale.ROOT, "| %s | %s | %d | %s | %d | %.1f | %s | %s | %s |%n", r.target(), r.mode(),
+            r.clients(), k, b.count(), b.mean(), b.percentile(50), b.percentile(90), b.shares()));
+      });
+    }
+    return md.append('\n').toString();
   }
 
   static String describeMode(String mode) {

@@ -23,6 +23,14 @@ interface Target extends AutoCloseable {
   /** A linearizable read, or a stale (serializable) one. */
   CompletableFuture<?> get(int client, int key, boolean stale);
 
+  /**
+   * Batch-size histograms the servers report (cumulative; the harness takes the difference over
+   * each measured window), by "node metric"; empty when the target reports none.
+   */
+  default Map<String, BatchStats> batchStats() {
+    return Map.of();
+  }
+
   /** Called before each read run with its number of virtual clients. */
   default void beforeReads(boolean stale, int clients) throws Exception {}
 

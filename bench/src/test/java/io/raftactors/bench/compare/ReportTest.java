@@ -9,7 +9,8 @@ import org.junit.jupiter.api.Test;
 class ReportTest {
   private static Row row(String target, int c, double ops, long errors, long p50, long p99, long p999, double cpu) {
     return new Row(target, "put", c, 10, (long) (ops * 10), ops, errors, p50, p50, p99, p999, p999 * 2, p50,
-        cpu, "n1(L):" + cpu, 0.5, 1.5, 0.1, errors > 0 ? "boom, \"quoted\"" : null, null);
+        cpu, "n1(L):" + cpu, 0.5, 1.5, 0.1, errors > 0 ? "boom, \"quoted\"" : null, null,
+        java.util.Map.of());
   }
 
   @Test
@@ -28,7 +29,8 @@ class ReportTest {
 
   @Test
   void aWindowSharedWithOtherProcessesIsMarked() {
-    Row busy = new Row("etcd", "put", 1, 10, 10, 1, 0, 1, 1, 1, 1, 1, 1, 0.5, "m0:0.5", 0.2, 1.9, 1.2, null, null);
+    Row busy = new Row("etcd", "put", 1, 10, 10, 1, 0, 1, 1, 1, 1, 1, 1, 0.5, "m0:0.5", 0.2, 1.9, 1.2, null, null,
+        java.util.Map.of());
     assertTrue(Report.table(List.of(busy)).contains("| 1 | 1 \\* |"), Report.table(List.of(busy)));
   }
 
@@ -36,6 +38,32 @@ class ReportTest {
   void noRatioColumnWithoutEtcd() {
     String table = Report.table(List.of(row("raft-kv", 1, 500, 0, 1, 2, 3, 0.1), row("redis", 1, 700, 0, 1, 2, 3, 0.1)));
     assertTrue(!table.contains("/etcd"), table);
+  }
+
+  @Test
+  void batchStatsAreTheDifferenceOfTwoReadingsOfCumulativeBuckets() {
+    BatchStats window = BatchStats.parse("count=10,sum=240,le_1=0,le_2=0,le_4=0,le_8=0,le_16=0,le_32=10,le_inf=10")
+        .minus(null);
+    assertEquals(10, window.count());
+    assertEquals(24.0, window.mean());
+    assertEquals("≤32", window.percentile(50));
+    assertEquals("17-32: 100%", window.shares());
+    BatchStats a = BatchStats.parse("count=4,sum=40,le_1=1,le_2=1,le_4=2,le_inf=4");
+    BatchStats b = BatchStats.parse("count=1,sum=1,le_1=1,le_2=1,le_4=1,le_inf=1");
+    BatchStats d = a.minus(b);
+    assertEquals(3, d.count());
+    assertEquals(39, d.sum());
+    assertEquals("3-4: 33%, >4: 67%", d.shares());
+    assertEquals(">4", d.percentile(90));
+  }
+
+  @Test
+  void batchingSectionListsEachNodesHistogram() {
+    Row r = new Row("raft-kv", "put", 256, 10, 10, 1, 0, 1, 1, 1, 1, 1, 1, 0.5, "", 0.2, 1.9, 0.1, null, null,
+        java.util.Map.of("n1(L) entries per fsync", BatchStats.parse("count=2,sum=50,le_1=0,le_16=0,le_32=2,le_inf=2")));
+    String md = Report.batching(List.of(r));
+    assertTrue(md.contains("| raft-kv | put | 256 | n1(L) entries per fsync | 2 | 25.0 | ≤32 | ≤32 | 17-32: 100% |"), md);
+    assertEquals("", Report.batching(List.of(row("etcd", 1, 1, 0, 1, 1, 1, 0.1))));
   }
 
   @Test

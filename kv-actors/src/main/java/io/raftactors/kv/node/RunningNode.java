@@ -81,7 +81,8 @@ public final class RunningNode {
     TtlLocks locks = new TtlLocks(lockClient, LockSettings.fromRoot(system.settings().config()).recheckInterval());
     RespServer.Binding binding = RespServer.start(system, resp, () -> RespBackend.of(
             resolver.<RaftNode.Command>resolveActorRef(raftPath), system.scheduler(), resp.requestTimeout(), locks,
-            ScriptLimits.fromRoot(system.settings().config())))
+            ScriptLimits.fromRoot(system.settings().config()),
+            io.raftactors.raft.metrics.RaftMetrics.get(system).node(nodeId)))
         .toCompletableFuture().get(30, TimeUnit.SECONDS);
     CoordinatedShutdown.get(system).addTask(CoordinatedShutdown.PhaseServiceUnbind(), "unbind-resp-" + nodeId,
         () -> binding.unbind().thenApply(x -> akka.Done.getInstance()));

@@ -44,12 +44,15 @@ public interface RespBackend {
   /** The limits scripts proposed here run with ({@code kv.script}). */
   ScriptLimits scriptLimits();
 
+  /** The node's metrics ({@code INFO raftstats}). */
+  io.raftactors.raft.metrics.MetricRegistry metrics();
+
   /**
    * The local replica's Raft node, the node's TTL locks and its script limits. Writes and queries go
    * straight to the Raft node (one ask, no hop through the replica's KvService actor).
    */
   static RespBackend of(ActorRef<RaftNode.Command> raft, Scheduler scheduler,
-      Duration timeout, TtlLocks locks, ScriptLimits scriptLimits) {
+      Duration timeout, TtlLocks locks, ScriptLimits scriptLimits, io.raftactors.raft.metrics.MetricRegistry metrics) {
     // A change commits in a round trip or two; a transfer takes up to an election timeout.
     Duration adminTimeout = timeout.compareTo(Duration.ofSeconds(10)) > 0 ? timeout : Duration.ofSeconds(10);
     return new RespBackend() {
@@ -61,6 +64,11 @@ public interface RespBackend {
       @Override
       public ScriptLimits scriptLimits() {
         return scriptLimits;
+      }
+
+      @Override
+      public io.raftactors.raft.metrics.MetricRegistry metrics() {
+        return metrics;
       }
 
       @Override

@@ -101,7 +101,7 @@ final class ServerCommands {
     }
   }
 
-  /** INFO [raft|server|keyspace|all]; {@code INFO raft} fields are a public contract. */
+  /** INFO [server|raft|raftstats|keyspace|all]; {@code INFO raft} fields are a public contract. */
   CompletionStage<ByteString> info(List<byte[]> args) {
     String section = args.size() > 1 ? text(args.get(1)).toLowerCase(Locale.ROOT) : "all";
     boolean all = section.equals("all") || section.equals("default") || section.equals("everything");
@@ -127,7 +127,8 @@ final class ServerCommands {
             return "# Keyspace\r\n" + (keys > 0 ? "db0:keys=" + keys + ",expires=0,avg_ttl=0\r\n" : "") + "\r\n";
           })
         : CompletableFuture.completedFuture("");
-    return raft.thenCombine(keyspace, (r, k) -> Resp.bulk(sb + r + k));
+    String stats = all || section.equals("raftstats") ? RaftStatsSection.render(session.backend.metrics()) : "";
+    return raft.thenCombine(keyspace, (r, k) -> Resp.bulk(sb + r + stats + k));
   }
 
   private static String raftSection(NodeStatus s) {

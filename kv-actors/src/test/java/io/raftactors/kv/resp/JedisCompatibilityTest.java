@@ -212,4 +212,58 @@ class JedisCompatibilityTest {
       assertThrows(JedisDataException.class, () -> j.sendCommand(() -> "READCONSISTENCY".getBytes(), "sometimes"));
     }
   }
+
+  @Test
+  void infoRaftstatsHasTheJournalAndBatchHistograms() {
+    for (int i = 0; i < 50; i++) {
+      try (Jedis j = connect(NODES.port("n" + (1 + i % 3)))) {
+        j.set("stats:" + i, "v");
+      }
+    }
+    boolean leaderSeen = false;
+    for (String node : List.of("n1", "n2", "n3")) {
+      try (Jedis j = connect(NODES.port(node))) {
+        java.util.Map<String, String> stats = fields(j.info("raftstats"));
+        assertTrue(Long.parseLong(stats.get("raft_journal_entries_total")) >= 50, node + ": " + stats);
+        assertTrue(Long.parseLong(stats.get("raft_journal_fsyncs_total")) > 0, node + ": " + stats);
+        long fsyncs = histogramCount(stats.get("raft_journal_fsync_seconds"));
+        assertTrue(fsyncs > 0, node + ": " + stats);
+        assertTrue(histogramCount(stats.get("raft_journal_entries_per_fsync")) > 0, node + ": " + stats);
+        if (j.info("raft").contains("role:leader")) {
+          leaderSeen = true;
+          assertTrue(histogramCount(stats.get("raft_append_entries_batch_entries")) > 0, node + ": " + stats);
+        }
+        assertTrue(j.info().contains("# Raftstats"), "INFO (all) has the section");
+      }
+    }
+    assertTrue(leaderSeen, "one node is the leader");
+  }
+
+  private static java.util.Map<String, String> fields(String info) {
+    java.util.Map<String, String> m = new java.util.HashMap<>();
+    for (String line : info.split("\r\n")) {
+      int colon = line.indexOf(':');
+      if (colon > 0) m.put(line.substring(0, colon), line.substring(colon + 1));
+    }
+    return m;
+  }
+
+  /** Checks {@code count=N,sum=S,le_B=C,...,le_inf=N}: cumulative counts, ending at the count; returns N. */
+  private static long histogramCount(String value) {
+    assertTrue(value != null && value.startsWith("count="), "histogram: " + value);
+    String[] parts = value.split(",");
+    long count = Long.parseLong(parts[0].substring("count=".length()));
+    assertTrue(parts[1].startsWith("sum="), value);
+    long previous = 0;
+    for (int i = 2; i < parts.length; i++) {
+      String[] kv = parts[i].split("=");
+      assertTrue(kv[0].startsWith("le_"), value);
+      long c = Long.parseLong(kv[1]);
+      assertTrue(c >= previous, "cumulative: " + value);
+      previous = c;
+    }
+    assertTrue(parts[parts.length - 1].startsWith("le_inf="), value);
+    assertEquals(count, previous, value);
+    return count;
+  }
 }

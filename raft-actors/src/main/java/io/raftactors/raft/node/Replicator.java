@@ -149,6 +149,8 @@ final class Replicator extends AbstractBehavior<Replicator.Command> {
   /** AppendEntries sent with entries (heartbeats aside) and the entries they carried, logged when this replicator stops. */
   private long appendsSent;
   private long entriesSent;
+  /** The node's histogram of entries per AppendEntries (all followers, heartbeats aside). */
+  private final io.raftactors.raft.metrics.Histogram entriesPerAppend;
 
   static Behavior<Command> create(Setup setup) {
     return Behaviors.setup(
@@ -175,6 +177,10 @@ final class Replicator extends AbstractBehavior<Replicator.Command> {
     this.latestSnapshot = setup.snapshot();
     this.readerReplies = ctx.messageAdapter(SnapshotReader.Reply.class, ReaderReply::new);
     this.snapshotRetryNanos = setup.clock().nanoTime();
+    this.entriesPerAppend = io.raftactors.raft.metrics.RaftMetrics.get(ctx.getSystem()).node(setup.leaderId())
+        .histogram("raft_append_entries_batch_entries",
+            "Log entries one AppendEntries carried to a follower (heartbeats aside).",
+            io.raftactors.raft.metrics.Histogram.powersOfTwo(16), 1);
     maybeSend();
   }
 
@@ -519,6 +525,7 @@ final class Replicator extends AbstractBehavior<Replicator.Command> {
     if (!message.entries().isEmpty()) {
       appendsSent++;
       entriesSent += message.entries().size();
+      entriesPerAppend.observe(message.entries().size());
     }
     setup.peers().trySend(setup.followerId(), message); // unreachable: lost, like a dropped packet
     lastSendNanos = now();

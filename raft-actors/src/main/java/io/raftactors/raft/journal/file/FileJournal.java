@@ -8,6 +8,7 @@ import akka.actor.typed.javadsl.ActorContext;
 import akka.actor.typed.javadsl.Behaviors;
 import akka.actor.typed.javadsl.Receive;
 import io.raftactors.raft.journal.Journal;
+import io.raftactors.raft.metrics.RaftMetrics;
 import java.io.IOException;
 import java.nio.file.Path;
 
@@ -41,6 +42,7 @@ public final class FileJournal extends AbstractBehavior<Journal.Command> {
   private boolean syncScheduled;
   private long lastSeq;
   private ActorRef<Journal.Ack> ackTo;
+  private final JournalStats stats;
 
   /**
    * @param dir the journal's own directory (conventionally {@code <raft.data-dir>/journal})
@@ -55,6 +57,7 @@ public final class FileJournal extends AbstractBehavior<Journal.Command> {
     this.dir = dir;
     this.nodeId = nodeId;
     this.settings = settings;
+    this.stats = new JournalStats(RaftMetrics.get(ctx.getSystem()).node(nodeId));
     if (!settings.fsync()) {
       ctx.getLog().warn("journal {}: raft.journal.file.fsync = off: acknowledged writes can be lost "
           + "on a machine crash; use this for benchmarks only", dir);
@@ -77,7 +80,7 @@ public final class FileJournal extends AbstractBehavior<Journal.Command> {
     if (log != null) throw new IllegalStateException("journal " + dir + " recovered twice");
     long start = System.nanoTime();
     SegmentedLog.Opened opened = SegmentedLog.open(dir, nodeId, settings,
-        getContext().getExecutionContext(), getContext().getLog());
+        getContext().getExecutionContext(), getContext().getLog(), stats);
     log = opened.log();
     getContext().getLog().info("journal {}: recovered {} entries in {} ms", dir,
         opened.recovered().entries().size(), (System.nanoTime() - start) / 1_000_000);
@@ -118,13 +121,13 @@ public final class FileJournal extends AbstractBehavior<Journal.Command> {
   }
 
   private Behavior<Journal.Command> onGetStats(GetStats get) {
-    get.replyTo().tell(log == null ? new JournalStats().snapshot() : log.stats().snapshot());
+    get.replyTo().tell(stats.snapshot());
     return this;
   }
 
   private Behavior<Journal.Command> onStop() {
     if (log != null) {
-      JournalStats.Snapshot st = log.stats().snapshot();
+      JournalStats.Snapshot st = stats.snapshot();
       if (st.fsyncs() > 0) {
         getContext().getLog().info("journal {}: {} entries written in {} fsyncs ({} entries per fsync)", dir,
             st.entries(), st.fsyncs(), String.format(java.util.Locale.ROOT, "%.1f", st.averageEntriesPerFsync()));

@@ -50,13 +50,19 @@ final class SegmentedLog implements AutoCloseable {
   private ByteBuffer writeBuffer = ByteBuffer.allocateDirect(1 << 20);
   private CompletableFuture<Void> preallocation;
   private boolean dirty;
-  private final JournalStats stats = new JournalStats();
+  private final JournalStats stats;
 
   /** Opens (creating if needed) the journal in {@code dir} and reads what it holds. */
   static Opened open(Path dir, String nodeId, FileJournalSettings settings, Executor background,
       Logger log) throws IOException {
+    return open(dir, nodeId, settings, background, log, new JournalStats());
+  }
+
+  /** As above, counting into {@code stats}. */
+  static Opened open(Path dir, String nodeId, FileJournalSettings settings, Executor background,
+      Logger log, JournalStats stats) throws IOException {
     Files.createDirectories(dir);
-    SegmentedLog journal = new SegmentedLog(dir, settings, background);
+    SegmentedLog journal = new SegmentedLog(dir, settings, background, stats);
     try {
       Journal.Recovered recovered = journal.recover(nodeId, log);
       return new Opened(journal, recovered);
@@ -68,8 +74,10 @@ final class SegmentedLog implements AutoCloseable {
 
   record Opened(SegmentedLog log, Journal.Recovered recovered) {}
 
-  private SegmentedLog(Path dir, FileJournalSettings settings, Executor background) throws IOException {
+  private SegmentedLog(Path dir, FileJournalSettings settings, Executor background, JournalStats stats)
+      throws IOException {
     this.dir = dir;
+    this.stats = stats;
     this.settings = settings;
     this.background = background;
     this.lockChannel = FileChannel.open(dir.resolve("lock"), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
@@ -291,9 +299,10 @@ final class SegmentedLog implements AutoCloseable {
   /** Makes everything written so far durable (one fsync for all of it: group commit). */
   void sync() throws IOException {
     if (!dirty) return;
+    long start = System.nanoTime();
     if (settings.fsync()) active.channel.force(false);
     dirty = false;
-    stats.synced();
+    stats.synced(System.nanoTime() - start);
   }
 
   /**
@@ -397,10 +406,6 @@ final class SegmentedLog implements AutoCloseable {
   void saveTermVote(long term, String votedFor) throws IOException {
     meta = meta.withTermVote(term, votedFor);
     meta.write(dir);
-  }
-
-  JournalStats stats() {
-    return stats;
   }
 
   @Override

@@ -85,6 +85,10 @@ class FileJournalTest {
     TestProbe<Journal.Ack> acks = KIT.testKit().createTestProbe();
     ActorRef<Journal.Command> j = journal(recovered);
     recovered.receiveMessage();
+    TestProbe<JournalStats.Snapshot> stats = KIT.testKit().createTestProbe();
+    j.tell(new FileJournal.GetStats(stats.ref()));
+    // the node's counters live on across journals of the same node id in this actor system
+    JournalStats.Snapshot before = stats.receiveMessage();
     int writes = 2000;
     for (int i = 1; i <= writes; i++) {
       j.tell(new Journal.Append(i, List.of(LogEntry.command(i, 1, i, new byte[100])), acks.ref()));
@@ -97,12 +101,19 @@ class FileJournalTest {
       last = seq;
       ackMessages++;
     }
-    TestProbe<JournalStats.Snapshot> stats = KIT.testKit().createTestProbe();
     j.tell(new FileJournal.GetStats(stats.ref()));
-    JournalStats.Snapshot s = stats.receiveMessage();
-    assertEquals(writes, s.entries());
-    assertEquals(ackMessages, s.fsyncs(), "one acknowledgement per fsync");
-    assertTrue(s.averageEntriesPerFsync() > 2, "entries per fsync: " + s.averageEntriesPerFsync());
+    JournalStats.Snapshot after = stats.receiveMessage();
+    long fsyncs = after.fsyncs() - before.fsyncs();
+    assertEquals(writes, after.entries() - before.entries());
+    assertEquals(ackMessages, fsyncs, "one acknowledgement per fsync");
+    assertTrue(writes / (double) fsyncs > 2, "entries per fsync: " + writes / (double) fsyncs);
+    // the histograms saw every fsync: its duration, and how many entries it covered
+    assertEquals(fsyncs, after.fsyncNanos().count() - before.fsyncNanos().count());
+    assertEquals(fsyncs, after.entriesPerFsync().count() - before.entriesPerFsync().count());
+    assertEquals(writes, after.entriesPerFsync().sum() - before.entriesPerFsync().sum());
+    io.raftactors.raft.metrics.MetricRegistry registry =
+        io.raftactors.raft.metrics.RaftMetrics.get(KIT.testKit().system()).node("n1");
+    assertTrue(registry.byName().containsKey("raft_journal_entries_per_fsync"), "registered: " + registry.byName().keySet());
     KIT.testKit().stop(j);
   }
 }
