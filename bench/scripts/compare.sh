@@ -24,12 +24,14 @@ set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 cd "$root"
 for a in "$@"; do
-  case "$a" in -h|--help) sed -n '2,24p' "$0"; exec java -jar bench/target/raft-bench.jar compare --help ;; esac
+  case "$a" in -h|--help) sed -n '2,/^set -e/{/^#/p}' "${BENCH_SCRIPT:-$0}"; exec java -jar bench/target/raft-bench.jar "${BENCH_COMMAND:-compare}" --help ;; esac
 done
 jar="$root/bench/target/raft-bench.jar"
 [ -f "$jar" ] || { echo "$jar missing: run 'mvn -B -ntp -DskipTests package' first" >&2; exit 2; }
-command -v etcd >/dev/null || echo "warning: etcd not on the PATH (apt-get install etcd-server)" >&2
-command -v redis-server >/dev/null || echo "warning: redis-server not on the PATH (apt-get install redis-server)" >&2
+if [ "${BENCH_COMMAND:-compare}" = compare ]; then
+  command -v etcd >/dev/null || echo "warning: etcd not on the PATH (apt-get install etcd-server)" >&2
+  command -v redis-server >/dev/null || echo "warning: redis-server not on the PATH (apt-get install redis-server)" >&2
+fi
 
 work=$(mktemp -d -t compare.XXXXXX)
 gen=""
@@ -54,7 +56,7 @@ out=(--out-dir "$root/bench/results")
 for a in "$@"; do case "$a" in --out-dir|--out-dir=*) out=() ;; esac; done
 
 # The generator runs in the background so that the trap can act at once on Ctrl-C.
-java ${JAVA_OPTS:-} -jar "$jar" compare --work-dir "$work" "${out[@]}" "$@" &
+java ${JAVA_OPTS:-} -jar "$jar" "${BENCH_COMMAND:-compare}" --work-dir "$work" "${out[@]}" "$@" &
 gen=$!
 set +e
 wait "$gen"

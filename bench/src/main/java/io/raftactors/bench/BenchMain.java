@@ -10,7 +10,8 @@ import picocli.CommandLine.Command;
     description = "Benchmarks of Raft Actors.",
     subcommands = {RaftCoreBench.class, JournalBench.class, KvBench.class, CheckerBench.class,
         SnapshotBench.class, LockBench.class, MembershipBench.class,
-        io.raftactors.bench.compare.CompareBench.class})
+        io.raftactors.bench.compare.CompareBench.class,
+        io.raftactors.bench.compare.ScaleBench.class})
 public final class BenchMain implements Runnable {
   @Override
   public void run() {

@@ -38,6 +38,7 @@ public record RaftSettings(
     int recoveryStashCapacity,
     long snapshotEntries,
     long snapshotBytes,
+    double snapshotLogRatio,
     int snapshotPartBytes,
     long snapshotKeepTail,
     int snapshotRetain,
@@ -87,6 +88,7 @@ public record RaftSettings(
     require(!journalPlugin.isBlank(), "raft.journal.plugin", "must not be empty");
     require(snapshotEntries >= 0, "raft.snapshot.entries", "must be >= 0");
     require(snapshotBytes >= 0, "raft.snapshot.bytes", "must be >= 0");
+    require(snapshotLogRatio >= 0, "raft.snapshot.log-ratio", "must be >= 0");
     require(snapshotPartBytes >= 1024, "raft.snapshot.part-size", "must be >= 1 KiB");
     require(snapshotKeepTail >= 0, "raft.snapshot.keep-tail", "must be >= 0");
     require(snapshotRetain >= 1, "raft.snapshot.retain", "must be >= 1");
@@ -156,6 +158,7 @@ public record RaftSettings(
           c.getInt("recovery-stash-capacity"),
           c.getLong("snapshot.entries"),
           c.getBytes("snapshot.bytes"),
+          c.getDouble("snapshot.log-ratio"),
           Math.toIntExact(c.getBytes("snapshot.part-size")),
           c.getLong("snapshot.keep-tail"),
           c.getInt("snapshot.retain"),

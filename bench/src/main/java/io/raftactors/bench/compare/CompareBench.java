@@ -7,7 +7,6 @@ import java.time.ZoneOffset;
 import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -19,6 +18,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.IntFunction;
 import org.HdrHistogram.Histogram;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -60,21 +60,7 @@ public final class CompareBench implements Runnable {
       description = "Seconds of puts and stale reads at 16 clients after a target starts (JIT warm-up, not measured).")
   double prewarm;
 
-  @Option(names = "--raft-jar", defaultValue = "kv-actors/target/raft-kv.jar", description = "The raft-kv node jar.")
-  Path raftJar;
-
-  @Option(names = "--conf-dir", defaultValue = "conf", description = "Where node1.conf .. node3.conf are.")
-  Path confDir;
-
-  @Option(names = "--node-jvm-opts", defaultValue = "",
-      description = "JVM options of the raft-kv node JVMs, space separated (default: none, as bin/raft-kv).")
-  String nodeJvmOpts;
-
-  @Option(names = "--work-dir", description = "Data and logs of the servers (default: a new temporary directory).")
-  Path workDir;
-
-  @Option(names = "--out-dir", defaultValue = "bench/results", description = "Where the .md, .csv and .png go.")
-  Path outDir;
+  @Mixin NodeOptions nodes;
 
   @Option(names = "--plot-clients", defaultValue = "64",
       description = "The C whose latency distributions are plotted (the largest C if it was not run).")
@@ -117,8 +103,8 @@ public final class CompareBench implements Runnable {
     }
     ZonedDateTime now = ZonedDateTime.now(ZoneOffset.UTC);
     String stamp = now.format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss"));
-    Path work = workDir != null ? Files.createDirectories(workDir) : Files.createTempDirectory("compare");
-    List<String> nodeJvm = nodeJvmOpts.isBlank() ? List.of() : Arrays.asList(nodeJvmOpts.trim().split("\\s+"));
+    Path work = nodes.workDir("compare");
+    List<String> nodeJvm = nodes.jvmOptions();
     Map<String, String> header = header(now, nodeJvm);
     header.forEach((k, v) -> System.out.println("# " + k + ": " + v));
     Workload w = Workload.of(keys, valueSize);
@@ -140,8 +126,8 @@ public final class CompareBench implements Runnable {
 
   private Target create(String name, Path work, List<String> nodeJvm, Workload w) throws Exception {
     return switch (name) {
-      case "raft-kv" -> RaftKvRespTarget.create(work, raftJar, confDir, nodeJvm, w);
-      case "raft-kv-java" -> RaftKvJavaTarget.create(work, raftJar, confDir, nodeJvm, w);
+      case "raft-kv" -> RaftKvRespTarget.create(work, nodes.raftJar, nodes.confDir, nodeJvm, w);
+      case "raft-kv-java" -> RaftKvJavaTarget.create(work, nodes.raftJar, nodes.confDir, nodeJvm, w);
       case "etcd" -> new EtcdTarget(work, w);
       case "redis" -> new RedisTarget(work, w);
       default -> throw new IllegalArgumentException(name);
@@ -152,7 +138,7 @@ public final class CompareBench implements Runnable {
     target.start();
     setups.put(name, target.describe() + ". Disk before: " + disk);
     System.out.println("# " + target.describe() + "; pids " + target.serverPids());
-    CpuSampler cpu = new CpuSampler(target.serverPids(), clkTck());
+    CpuSampler cpu = new CpuSampler(target.serverPids(), CpuSampler.clkTck());
     if (prewarm > 0) {
       new ClosedLoop(i -> target.put(i, w.randomKey()), 16).run(prewarm / 2, 0, cpu);
       new ClosedLoop(i -> target.get(i, w.randomKey(), true), 16).run(prewarm / 2, 0, cpu);
@@ -227,8 +213,8 @@ public final class CompareBench implements Runnable {
     h.put("machine", RunInfo.cpuModel() + ", nproc " + Runtime.getRuntime().availableProcessors() + ", "
         + RunInfo.firstLine("uname", "-sr"));
     h.put("java", RunInfo.java());
-    h.put("raft-kv nodes", raftJar + " (modified " + modified(raftJar) + "), JVM options: "
-        + (nodeJvm.isEmpty() ? "none" : String.join(" ", nodeJvm)) + ", GC " + RunInfo.gc(nodeJvm));
+    h.put("raft-kv nodes", nodes.raftJar + " (modified " + modified(nodes.raftJar) + "), JVM options: "
+        + nodes.describeJvm());
     h.put("load generator", "this JVM, GC " + RunInfo.gc(java.lang.management.ManagementFactory.getRuntimeMXBean()
         .getInputArguments()));
     h.put("etcd", RunInfo.firstLine("etcd", "--version"));
@@ -243,7 +229,7 @@ public final class CompareBench implements Runnable {
   }
 
   private void write(String stamp, Map<String, String> header) throws Exception {
-    Files.createDirectories(outDir);
+    Files.createDirectories(nodes.outDir);
     String base = "compare-" + stamp;
     Map<String, String> plots = new LinkedHashMap<>();
     for (String mode : modes) {
@@ -253,21 +239,21 @@ public final class CompareBench implements Runnable {
       if (hs.isEmpty()) continue;
       String png = base + "-" + mode + ".png";
       try {
-        LatencyPlot.write(outDir.resolve(png), mode + " (" + Report.describeMode(mode) + "), C=" + c + ", "
+        LatencyPlot.write(nodes.outDir.resolve(png), mode + " (" + Report.describeMode(mode) + "), C=" + c + ", "
             + valueSize + " B values", hs);
         plots.put(mode, png);
       } catch (Exception | Error e) {
         System.err.println("plot " + png + " failed: " + e);
       }
     }
-    Path md = outDir.resolve(base + ".md");
-    Path csv = outDir.resolve(base + ".csv");
+    Path md = nodes.outDir.resolve(base + ".md");
+    Path csv = nodes.outDir.resolve(base + ".csv");
     Files.writeString(md, Report.markdown("raft-kv vs etcd vs Redis, " + valueSize + " B values", header, setups,
         modes, rows, failures, plots), StandardCharsets.UTF_8);
     Files.writeString(csv, Report.csv(rows), StandardCharsets.UTF_8);
     System.out.println("# report: " + md);
     System.out.println("# csv:    " + csv);
-    plots.values().forEach(p -> System.out.println("# plot:   " + outDir.resolve(p)));
+    plots.values().forEach(p -> System.out.println("# plot:   " + nodes.outDir.resolve(p)));
   }
 
   private static String modified(Path p) {
@@ -275,14 +261,6 @@ public final class CompareBench implements Runnable {
       return Files.getLastModifiedTime(p).toInstant().truncatedTo(java.time.temporal.ChronoUnit.SECONDS).toString();
     } catch (java.io.IOException e) {
       return "?";
-    }
-  }
-
-  private static long clkTck() {
-    try {
-      return Long.parseLong(RunInfo.firstLine("getconf", "CLK_TCK"));
-    } catch (NumberFormatException e) {
-      return 100;
     }
   }
 }

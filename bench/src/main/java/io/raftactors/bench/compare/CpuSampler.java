@@ -64,6 +64,15 @@ final class CpuSampler {
     return new Delta(secs, srv, bench, mach, mach - sum - bench);
   }
 
+  /** Clock ticks per second of /proc's CPU times. */
+  static long clkTck() {
+    try {
+      return Long.parseLong(RunInfo.firstLine("getconf", "CLK_TCK"));
+    } catch (NumberFormatException e) {
+      return 100;
+    }
+  }
+
   /**
    * Blocks until the machine is quiet (busy cores below {@code maxCores} in two consecutive 1 s
    * windows) or {@code maxWaitSec} passed; the host may be shared. Returns the last window's busy cores.

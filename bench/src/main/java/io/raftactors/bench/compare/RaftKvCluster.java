@@ -26,6 +26,8 @@ final class RaftKvCluster implements AutoCloseable {
   private final int[] raftPorts = new int[3];
   private final int[] respPorts = new int[3];
   private final long[] pids = new long[3];
+  private final List<List<String>> commands = new ArrayList<>(List.of(List.of(), List.of(), List.of()));
+  private final Process[] processes = new Process[3];
   private int leader = -1;
 
   RaftKvCluster(Path work, String target, Path jar, Path confDir, List<String> jvmOptions) throws IOException {
@@ -46,25 +48,19 @@ final class RaftKvCluster implements AutoCloseable {
     for (int i = 0; i < 3; i++) {
       List<String> cmd = new ArrayList<>(List.of(java));
       cmd.addAll(jvmOptions);
+      cmd.addAll(classDataArchive(jar, jvmOptions));
       cmd.addAll(List.of("-Dconfig.file=" + confDir.resolve("node" + (i + 1) + ".conf").toAbsolutePath(),
           "-Draft.members=" + members,
           "-Dakka.remote.artery.canonical.port=" + raftPorts[i],
           "-Dkv.resp.port=" + respPorts[i],
           "-Draft.data-dir=" + servers.dir().resolve(ids[i]).toAbsolutePath(),
           "-jar", jar.toAbsolutePath().toString()));
-      pids[i] = servers.start(ids[i], cmd).pid();
+      commands.set(i, cmd);
+      processes[i] = servers.start(ids[i], cmd);
+      pids[i] = processes[i].pid();
     }
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-    while (leader < 0) {
-      if (System.nanoTime() > deadline) {
-        throw new IllegalStateException("raft-kv: no leader within 60 s; n1's log:\n" + servers.logTail("n1"));
-      }
-      servers.checkAlive();
-      for (int i = 0; i < 3 && leader < 0; i++) {
-        if ("leader".equals(infoRaft(i).get("role"))) leader = i;
-      }
-      if (leader < 0) Thread.sleep(200);
-    }
+    awaitLeader(deadline);
     // a write through the leader, so that the cluster is known to commit
     while (true) {
       try {
@@ -75,6 +71,44 @@ final class RaftKvCluster implements AutoCloseable {
         Thread.sleep(200);
       }
     }
+  }
+
+  /** Finds the leader again (it may have changed since the start), waiting up to 30 s for one. */
+  void findLeader() throws InterruptedException {
+    leader = -1;
+    awaitLeader(System.nanoTime() + TimeUnit.SECONDS.toNanos(30));
+  }
+
+  private void awaitLeader(long deadline) throws InterruptedException {
+    while (leader < 0) {
+      if (System.nanoTime() > deadline) {
+        throw new IllegalStateException("raft-kv: no leader within 60 s; n1's log:\n" + servers.logTail("n1"));
+      }
+      servers.checkAlive();
+      for (int i = 0; i < 3 && leader < 0; i++) {
+        if ("leader".equals(infoRaft(i).get("role"))) leader = i;
+      }
+      if (leader < 0) Thread.sleep(200);
+    }
+  }
+
+  /**
+   * The class-data archive bin/raft-kv makes next to the jar ({@code raft-kv.jsa}), when it is
+   * there and newer than the jar and the options do not choose otherwise: nodes start as bin/raft-kv
+   * starts them.
+   */
+  static List<String> classDataArchive(Path jar, List<String> jvmOptions) {
+    Path jsa = jar.resolveSibling(jar.getFileName().toString().replaceFirst("\\.jar$", "") + ".jsa");
+    boolean chosen = jvmOptions.stream().anyMatch(o -> o.startsWith("-XX:SharedArchiveFile") || o.startsWith("-Xshare"));
+    try {
+      if (!chosen && Files.isRegularFile(jsa)
+          && Files.getLastModifiedTime(jsa).compareTo(Files.getLastModifiedTime(jar)) > 0) {
+        return List.of("-XX:SharedArchiveFile=" + jsa.toAbsolutePath());
+      }
+    } catch (IOException e) {
+      // no archive then
+    }
+    return List.of();
   }
 
   /** {@code INFO raft} of node i, or an empty map when it does not answer. */
@@ -109,6 +143,26 @@ final class RaftKvCluster implements AutoCloseable {
     return out;
   }
 
+  /** Kills node i with SIGKILL (a crash: nothing is flushed or handed over) and waits for it to exit. */
+  void crash(int i) throws InterruptedException {
+    servers.crash(processes[i]);
+  }
+
+  /** Starts node i again, as it was started first, on its data; its log goes on in the same file. */
+  void restart(int i) throws IOException {
+    processes[i] = servers.start(ids[i], commands.get(i));
+    pids[i] = processes[i].pid();
+  }
+
+  String id(int i) {
+    return ids[i];
+  }
+
+  /** Data directory of node i (journal and snapshots). */
+  Path dataDir(int i) {
+    return servers.dir().resolve(ids[i]);
+  }
+
   InetSocketAddress resp(int i) {
     return new InetSocketAddress("127.0.0.1", respPorts[i]);
   }
@@ -135,6 +189,10 @@ final class RaftKvCluster implements AutoCloseable {
     return m;
   }
 
+  List<Long> pidsLeaderFirst() {
+    return leaderFirst().stream().map(i -> pids[i]).toList();
+  }
+
   String leaderId() {
     return leader < 0 ? "?" : ids[leader];
   }
@@ -146,5 +204,10 @@ final class RaftKvCluster implements AutoCloseable {
   @Override
   public void close() throws IOException {
     servers.close();
+  }
+
+  /** Stops the nodes; keeps their logs when asked. */
+  void close(boolean keepLogs) throws IOException {
+    servers.close(keepLogs);
   }
 }

@@ -21,6 +21,7 @@ final class Servers implements AutoCloseable {
   private final List<Process> processes = new ArrayList<>();
   private final List<Path> pidFiles = new ArrayList<>();
   private final Thread hook = new Thread(this::stopAll, "stop-servers");
+  private boolean closed;
 
   /** Servers whose data and logs live under {@code dir} (created fresh, deleted on close). */
   Servers(Path work, String target) throws IOException {
@@ -35,16 +36,24 @@ final class Servers implements AutoCloseable {
     return dir;
   }
 
-  /** Starts {@code command} as {@code name}; output to {@code <dir>/<name>.log}. */
+  /** Starts {@code command} as {@code name}; output appended to {@code <dir>/<name>.log}. */
   Process start(String name, List<String> command) throws IOException {
     Path log = dir.resolve(name + ".log");
-    Process p = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile())
+    Process p = new ProcessBuilder(command).redirectErrorStream(true)
+        .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
         .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null"))).start();
     processes.add(p);
     Path pidFile = pidDir.resolve(dir.getFileName() + "-" + name + ".pid");
     Files.writeString(pidFile, p.pid() + "\n");
-    pidFiles.add(pidFile);
+    if (!pidFiles.contains(pidFile)) pidFiles.add(pidFile);
     return p;
+  }
+
+  /** SIGKILL to {@code p}, then forgets it (a crash the caller means to recover from). */
+  void crash(Process p) throws InterruptedException {
+    p.destroyForcibly();
+    if (!p.waitFor(10, TimeUnit.SECONDS)) throw new IllegalStateException("pid " + p.pid() + " survived SIGKILL");
+    processes.remove(p);
   }
 
   /** The tail of a server's log, for error messages. */
@@ -90,8 +99,10 @@ final class Servers implements AutoCloseable {
     pidFiles.clear();
   }
 
-  /** Stops the servers and deletes their data directory (logs included, unless {@code keepLogs}). */
+  /** Stops the servers and deletes their data directory (logs included, unless {@code keepLogs}); once. */
   void close(boolean keepLogs) throws IOException {
+    if (closed) return;
+    closed = true;
     stopAll();
     try {
       Runtime.getRuntime().removeShutdownHook(hook);

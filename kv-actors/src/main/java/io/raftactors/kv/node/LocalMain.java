@@ -30,6 +30,18 @@ public final class LocalMain {
     return 0;
   }
 
+  /**
+   * This JVM's collector, heap, class-data archive and other {@code -XX} flags (bin/raft-kv's
+   * defaults and JAVA_OPTS), for the node JVMs it starts; not its system properties, which would
+   * override the nodes' own configuration files.
+   */
+  static List<String> jvmFlagsForNodes() {
+    return java.lang.management.ManagementFactory.getRuntimeMXBean().getInputArguments().stream()
+        .filter(a -> a.startsWith("-XX:") || a.startsWith("-Xm") || a.startsWith("-Xs"))
+        .filter(a -> !a.startsWith("-XX:ArchiveClassesAtExit"))
+        .toList();
+  }
+
   /** Three node JVMs from {@code conf/node1.conf} .. {@code conf/node3.conf}; Ctrl-C stops them. */
   public static int processes(Path confDir) throws Exception {
     String java = ProcessHandle.current().info().command().orElse("java");
@@ -43,7 +55,10 @@ public final class LocalMain {
         children.forEach(Process::destroy);
         return 2;
       }
-      children.add(new ProcessBuilder(java, "-Dconfig.file=" + conf, "-jar", jar).inheritIO().start());
+      List<String> command = new ArrayList<>(List.of(java));
+      command.addAll(jvmFlagsForNodes());
+      command.addAll(List.of("-Dconfig.file=" + conf, "-jar", jar));
+      children.add(new ProcessBuilder(command).inheritIO().start());
     }
     List<Integer> ports = new ArrayList<>();
     for (int i = 1; i <= 3; i++) {

@@ -196,7 +196,7 @@ final class Applier extends AbstractBehavior<Applier.Command> {
         (System.nanoTime() - done.startNanos()) / 1_000_000);
     lastApplied.advanceTo(index);
     lastAppliedTerm = done.meta().term();
-    snapshots.restored(done.configuration());
+    snapshots.restored(done.configuration(), done.meta().bytes());
     while (!waiting.isEmpty() && waiting.peek().index() <= index) {
       waiting.poll().replyTo().tell(new ProposeResult.Unknown(
           "the state was replaced by a snapshot up to index " + index));

@@ -354,7 +354,9 @@ final class Replicator extends AbstractBehavior<Replicator.Command> {
     }
     if (mode == Mode.PROBE) {
       if (probeOutstanding) return;
-      sendAppend(settings.maxBytesPerAppend());
+      // A follower that stopped answering is asked only whether it is back (no entries): it is
+      // probed often, so that a restarted follower catches up at once, and that must cost little.
+      sendAppend(reachable(now()) ? settings.maxBytesPerAppend() : 0);
       probeOutstanding = true;
       probeSentNanos = lastSendNanos;
       return;
@@ -373,10 +375,10 @@ final class Replicator extends AbstractBehavior<Replicator.Command> {
     }
   }
 
-  /** Sends entries from nextIndex (possibly none) and returns them. */
+  /** Sends entries from nextIndex (none when {@code maxBytes} is 0) and returns them. */
   private List<LogEntry> sendAppend(long maxBytes) {
     long prev = nextIndex - 1;
-    List<LogEntry> entries = log.slice(nextIndex, settings.maxEntriesPerAppend(), maxBytes);
+    List<LogEntry> entries = maxBytes == 0 ? List.of() : log.slice(nextIndex, settings.maxEntriesPerAppend(), maxBytes);
     send(new AppendEntries(
         setup.term(), setup.leaderId(), prev, log.term(prev), entries, commitIndex, readRound));
     commitSent = Math.max(commitSent, Math.min(commitIndex, prev + entries.size()));

@@ -14,7 +14,8 @@ import java.util.concurrent.Executor;
 
 /**
  * The applier's snapshots: decides when to take one (entries or bytes applied since the last one
- * past {@code raft.snapshot.entries / bytes}), has the state machine write it in parts between
+ * past {@code raft.snapshot.entries / bytes}, and those bytes at least {@code raft.snapshot.log-ratio}
+ * of the last snapshot's size), has the state machine write it in parts between
  * applies, and sends each part to a {@link SnapshotWriter} on the blocking-I/O dispatcher, one
  * part in flight at a time, so neither the applier nor the heap holds a whole snapshot. Owned by
  * the applier actor (single-threaded).
@@ -34,6 +35,8 @@ final class SnapshotTaker {
   private byte[] configuration;
   private long entriesSince;
   private long bytesSince;
+  /** Size of the newest snapshot taken or restored (0: none yet). */
+  private long lastSnapshotBytes;
   /** What was counted when the current snapshot started: given back if it fails. */
   private long entriesAtStart;
   private long bytesAtStart;
@@ -77,10 +80,11 @@ final class SnapshotTaker {
   }
 
   /**
-   * After a restore: the state is a snapshot, so counting starts again; {@code config} is the
-   * configuration it held (null: none, an older file; the one applied before stays).
+   * After a restore: the state is a snapshot (of {@code snapshotBytes}), so counting starts again;
+   * {@code config} is the configuration it held (null: none, an older file; the one applied before stays).
    */
-  void restored(byte[] config) {
+  void restored(byte[] config, long snapshotBytes) {
+    lastSnapshotBytes = snapshotBytes;
     if (config != null) {
       configuration = config;
     } else {
@@ -116,8 +120,9 @@ final class SnapshotTaker {
   }
 
   private boolean due() {
-    return (settings.snapshotEntries() > 0 && entriesSince >= settings.snapshotEntries())
-        || (settings.snapshotBytes() > 0 && bytesSince >= settings.snapshotBytes());
+    return ((settings.snapshotEntries() > 0 && entriesSince >= settings.snapshotEntries())
+            || (settings.snapshotBytes() > 0 && bytesSince >= settings.snapshotBytes()))
+        && bytesSince >= settings.snapshotLogRatio() * lastSnapshotBytes;
   }
 
   /** Writes the next part and sends it to the writer (one in flight at a time). */
@@ -174,6 +179,7 @@ final class SnapshotTaker {
       return null;
     }
     SnapshotStore.Meta meta = ((SnapshotWriter.Saved) reply).meta();
+    lastSnapshotBytes = meta.bytes();
     ctx.getLog().info("snapshot at index {} taken in {} ms ({} bytes)", meta.index(),
         (System.nanoTime() - startedNanos) / 1_000_000, meta.bytes());
     current.close();

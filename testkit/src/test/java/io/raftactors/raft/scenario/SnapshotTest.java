@@ -46,9 +46,10 @@ import org.junit.jupiter.params.provider.EnumSource;
 class SnapshotTest {
   @TempDir Path tempDir;
 
-  /** Snapshot every 100 entries, keep 20 behind it. */
+  /** Snapshot every 100 entries, however large the state, keep 20 behind it. */
   private static final String AGGRESSIVE = """
       raft.snapshot.entries = 100
+      raft.snapshot.log-ratio = 0
       raft.snapshot.keep-tail = 20
       """;
 
@@ -242,6 +243,7 @@ class SnapshotTest {
   void snapshotsDuringHeavyWritesLoseNothing(TestClusters clusters) throws Exception {
     RaftTestCluster c = start(clusters, JournalKind.MEMORY, """
         raft.snapshot.entries = 300
+        raft.snapshot.log-ratio = 0
         raft.snapshot.keep-tail = 0
         raft.snapshot.part-size = 1 KiB
         """, () -> new PaddedDigest(100_000));
@@ -257,6 +259,41 @@ class SnapshotTest {
     awaitConverged(c, COMMIT);
     sameDigest(c);
     c.checkInvariants();
+  }
+
+  /**
+   * raft.snapshot.log-ratio: after a snapshot of a large state, the next one waits until the log
+   * since holds that fraction of its size, however many entries passed.
+   */
+  @Test
+  void aLargeStateIsSnapshottedAgainOnlyOnceTheLogHoldsTheRatioOfIt(TestClusters clusters) throws Exception {
+    RaftTestCluster c = start(clusters, JournalKind.MEMORY, """
+        raft.snapshot.entries = 100
+        raft.snapshot.log-ratio = 1.0
+        raft.snapshot.keep-tail = 0
+        """, () -> new PaddedDigest(60_000));
+    c.awaitLeader(ELECTION);
+    // 250-byte commands: the first snapshot comes after 100 entries (none before it), the next
+    // only once 60 KB more of log were applied (about 230 entries), not after 100 more
+    for (int i = 0; i < 300; i++) c.commit(bytes(String.format("%0250d", i)), COMMIT);
+    awaitConverged(c, COMMIT);
+    for (String id : c.nodeIds()) {
+      c.awaitCondition(id + " to save its first snapshot", COMMIT, () -> !snapshotFiles(id).isEmpty());
+      long newest = snapshotIndex(snapshotFiles(id).get(snapshotFiles(id).size() - 1));
+      assertTrue(newest >= 100 && newest < 250, id + " took one snapshot, near index 100: " + snapshotFiles(id));
+    }
+    for (int i = 300; i < 500; i++) c.commit(bytes(String.format("%0250d", i)), COMMIT);
+    awaitConverged(c, COMMIT);
+    for (String id : c.nodeIds()) {
+      c.awaitCondition(id + " to take its second snapshot", COMMIT,
+          () -> snapshotIndex(snapshotFiles(id).get(snapshotFiles(id).size() - 1)) >= 300);
+    }
+    sameDigest(c);
+    c.checkInvariants();
+  }
+
+  private static long snapshotIndex(Path file) {
+    return Long.parseLong(file.getFileName().toString().substring("snapshot-".length(), "snapshot-".length() + 20));
   }
 
   private static int drain(List<CompletableFuture<ProposeResult>> inFlight) throws Exception {
