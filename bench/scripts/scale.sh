@@ -8,8 +8,8 @@
 # kv-actors/target/raft-kv.jar on 127.0.0.1 with fresh data, fills them with one SET per key, and at
 # each step measures SET and linearizable GET throughput, the heap after a full GC and the data on
 # disk; crashes and restarts a follower after --restart-at writes and times its recovery. Report:
-# bench/results/scale-<UTC time>.md. The default steps take about 20 minutes on 2 cores (mostly
-# the 10M SETs) and need about 3 GB of heap per node. Every process is stopped by PID on exit.
+# bench/results/scale-<UTC time>.md. The default steps (10k, 100k, 1M, 10M) take about 15 minutes
+# on 2 cores (mostly the 10M SETs) and about 3.5 GB of heap per node. Every process is stopped by PID on exit.
 set -euo pipefail
 export BENCH_COMMAND=scale BENCH_SCRIPT="$0"
 exec "$(dirname "${BASH_SOURCE[0]}")/compare.sh" "$@"

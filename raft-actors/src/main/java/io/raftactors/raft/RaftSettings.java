@@ -70,8 +70,7 @@ public record RaftSettings(
         "raft.replication.max-inflight-bytes", "must be >= raft.replication.max-bytes-per-append");
     require(!resendTimeout.isZero() && !resendTimeout.isNegative(),
         "raft.replication.resend-timeout", "must be positive");
-    require(maxBackoff.compareTo(heartbeatInterval) >= 0,
-        "raft.replication.max-backoff", "must be >= raft.heartbeat-interval");
+    require(!maxBackoff.isNegative(), "raft.replication.max-backoff", "must be >= 0");
     require(maxCommandBytes >= 1, "raft.limits.max-command-bytes", "must be >= 1");
     require((long) maxCommandBytes + LogEntry.OVERHEAD_BYTES <= maxBytesPerAppend,
         "raft.limits.max-command-bytes",

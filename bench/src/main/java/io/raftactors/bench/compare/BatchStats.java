@@ -34,7 +34,6 @@ record BatchStats(long[] bounds, long[] counts, long sum) {
   }
 
   BatchStats minus(BatchStats earlier) {
-    if (earlier == null) return this;
     long[] c = counts.clone();
     for (int i = 0; i < c.length; i++) c[i] -= earlier.counts[i];
     return new BatchStats(bounds, c, sum - earlier.sum);

@@ -79,7 +79,10 @@ final class ClosedLoop {
     long t1 = System.nanoTime();
     CpuSampler.Snapshot c1 = cpu.snapshot();
     Map<String, BatchStats> window = new LinkedHashMap<>();
-    batches.get().forEach((k, v) -> window.put(k, v.minus(b0.get(k))));
+    // a node that did not answer at the start is left out: its counts would be totals since it started
+    batches.get().forEach((k, v) -> {
+      if (b0.containsKey(k)) window.put(k, v.minus(b0.get(k)));
+    });
     long errs = errors.get();
     running = false;
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);

@@ -16,8 +16,9 @@ final class NodeOptions {
   Path confDir;
 
   @Option(names = "--node-jvm-opts", defaultValue = "-XX:+UseZGC",
-      description = "JVM options of the raft-kv node JVMs, space separated (default: ${DEFAULT-VALUE}, as bin/raft-kv; "
-          + "its class-data archive is added when bin/raft-kv made one).")
+      description = "JVM options of the raft-kv node JVMs, space separated; they replace the default "
+          + "(${DEFAULT-VALUE}, as bin/raft-kv), so name the collector too. bin/raft-kv's class-data archive is added "
+          + "when it made one.")
   String nodeJvmOpts;
 
   @Option(names = "--work-dir", description = "Data and logs of the servers (default: a new temporary directory).")

@@ -168,12 +168,14 @@ public final class ScaleBench implements Runnable {
   }
 
   private Step measure(RaftKvCluster cluster, RespKv kv, long keys, byte[] value) throws Exception {
+    cluster.findLeader();
     CpuSampler cpu = new CpuSampler(cluster.pids(), CpuSampler.clkTck());
     ClosedLoop.Result put = new ClosedLoop(i -> kv.set(i, key(random(keys)), value), clients)
         .run(warmup, duration, cpu);
     ClosedLoop.Result get = new ClosedLoop(i -> kv.get(i, key(random(keys))), clients).run(warmup, duration, cpu);
     Map<String, String> info = cluster.infoRaft(cluster.leaderFirst().get(0));
-    String log = "commit_index=" + info.get("commit_index") + " first_log_index=" + info.get("first_log_index")
+    String log = (put.errors() + get.errors() > 0 ? "errors: " + put.errors() + " SET, " + get.errors() + " GET; " : "")
+        + "commit_index=" + info.get("commit_index") + " first_log_index=" + info.get("first_log_index")
         + " snapshot_index=" + info.get("snapshot_index");
     long[] disk = new long[3];
     List<Integer> order = cluster.leaderFirst();
@@ -271,6 +273,10 @@ public final class ScaleBench implements Runnable {
     return k;
   }
 
+  private static double mean(long[] values) {
+    return Arrays.stream(values).average().orElse(0);
+  }
+
   private static long[] mb(long[] bytes) {
     return Arrays.stream(bytes).map(b -> b >> 20).toArray();
   }
@@ -290,19 +296,19 @@ public final class ScaleBench implements Runnable {
             + "+ %.0f s each; %d B values%n", fillInFlight, clients, warmup, duration, valueSize))
         .append(String.format(Locale.ROOT, "- wall time: %.0f s%n", wall))
         .append("- heap: used after a full GC (jcmd GC.run; GC.heap_info), per follower; empty cluster: ")
-        .append(Arrays.toString(mb(baseHeap))).append(" MB; heap B/key: the first follower's growth per key added "
+        .append(Arrays.toString(mb(baseHeap))).append(" MB; heap B/key: the followers' mean growth per key added "
             + "since the step before. The leader's heap is not measured: a forced full GC of it would stop it for longer "
             + "than an election timeout.\n\n");
     md.append("| keys | log entries | SET ops/s | SET p99 ms | GET ops/s | GET p99 ms | server cores (SET) "
         + "| heap MB (F, F) | heap B/key | disk MB (L, F, F) | log |\n");
     md.append("|---:|---:|---:|---:|---:|---:|---:|---|---:|---|---|\n");
     long prevKeys = 0;
-    long prevHeap = baseHeap[0];
+    double prevHeap = mean(baseHeap);
     for (Step s : steps) {
-      // the leader's heap growth per key added since the step before (the fixed part cancels out)
-      double perKey = (double) (s.heapBytes()[0] - prevHeap) / (s.keys() - prevKeys);
+      // the followers' mean heap growth per key added since the step before (the fixed part cancels out)
+      double perKey = (mean(s.heapBytes()) - prevHeap) / (s.keys() - prevKeys);
       prevKeys = s.keys();
-      prevHeap = s.heapBytes()[0];
+      prevHeap = mean(s.heapBytes());
       md.append(String.format(Locale.ROOT, "| %,d | %,d | %.0f | %s | %.0f | %s | %.2f | %s | %.0f | %s | %s |%n",
           s.keys(), s.logEntries(), s.putOps(), Report.ms(s.putP99()), s.getOps(), Report.ms(s.getP99()),
           s.serverCores(), Arrays.toString(mb(s.heapBytes())), perKey, Arrays.toString(mb(s.diskBytes())), s.log()));

@@ -14,6 +14,7 @@ import java.util.function.BiFunction;
  */
 public final class MetricRegistry {
   private final ConcurrentMap<String, Metric> metrics = new ConcurrentHashMap<>();
+  /** Names in registration order; written under the lock, after the metric is in the map. */
   private final List<String> order = new java.util.concurrent.CopyOnWriteArrayList<>();
 
   public Counter counter(String name, String help) {
@@ -26,7 +27,11 @@ public final class MetricRegistry {
 
   /** A histogram over {@code bounds} in the base unit; {@code scale} converts to the exported unit. */
   public Histogram histogram(String name, String help, long[] bounds, double scale) {
-    return get(name, help, Histogram.class, (n, h) -> new Histogram(n, h, bounds, scale));
+    Histogram h = get(name, help, Histogram.class, (n, x) -> new Histogram(n, x, bounds, scale));
+    if (!java.util.Arrays.equals(h.snapshot().bounds(), bounds) || h.scale() != scale) {
+      throw new IllegalArgumentException(name + " is already registered with other buckets");
+    }
+    return h;
   }
 
   /** Every metric, in the order they were first registered. */
@@ -38,11 +43,17 @@ public final class MetricRegistry {
 
   private <M extends Metric> M get(String name, String help, Class<M> type, BiFunction<String, String, M> create) {
     if (!name.matches("[a-z_][a-z0-9_]*")) throw new IllegalArgumentException("bad metric name: " + name);
-    Metric m = metrics.computeIfAbsent(name, n -> {
-      Metric made = create.apply(n, help);
-      order.add(n);
-      return made;
-    });
+    Metric m = metrics.get(name);
+    if (m == null) {
+      synchronized (this) {
+        m = metrics.get(name);
+        if (m == null) {
+          m = create.apply(name, help);
+          metrics.put(name, m); // before it is listed, so that all() never meets a name without its metric
+          order.add(name);
+        }
+      }
+    }
     if (!type.isInstance(m)) {
       throw new IllegalArgumentException(name + " is already a " + m.getClass().getSimpleName());
     }

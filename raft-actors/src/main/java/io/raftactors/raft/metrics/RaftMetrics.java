@@ -10,7 +10,7 @@ import java.util.concurrent.ConcurrentMap;
 /**
  * The metric registries of the Raft nodes of an actor system, one per node id (an Akka extension:
  * {@code RaftMetrics.get(system).node("n1")}). The journal, the leader's replicators and the front
- * ends record into them; {@code INFO raftstats} and the HTTP {@code /metrics} read them.
+ * ends record into them; {@code INFO raftstats} reads them.
  */
 public final class RaftMetrics implements Extension {
   private static final Id ID = new Id();

@@ -320,7 +320,7 @@ final class Replicator extends AbstractBehavior<Replicator.Command> {
     maybeSend();
     if (now - lastSendNanos >= interval) sendHeartbeat();
     if (!reachable && lastSendNanos != sentBefore) {
-      backoffNanos = Math.min(backoffNanos * 2, settings.maxBackoff().toNanos());
+      backoffNanos = Math.min(backoffNanos * 2, Math.max(heartbeatNanos, settings.maxBackoff().toNanos()));
     }
     return this;
   }
@@ -409,7 +409,7 @@ final class Replicator extends AbstractBehavior<Replicator.Command> {
     if (latestSnapshot == null || latestSnapshot.index() < log.snapshotIndex()) {
       getContext().getLog().error("[{}] {} needs entry {}, compacted away, but no snapshot covers it",
           setup.leaderId(), setup.followerId(), nextIndex);
-      snapshotRetryNanos = now() + settings.maxBackoff().toNanos();
+      snapshotRetryNanos = now() + snapshotRetryNanos();
       return;
     }
     mode = Mode.SNAPSHOT;
@@ -448,7 +448,7 @@ final class Replicator extends AbstractBehavior<Replicator.Command> {
       if (!f.meta().equals(sending)) return this; // from the reader of an ended transfer
       getContext().getLog().error("[{}] cannot send snapshot {} to {}: {}", setup.leaderId(),
           sending.index(), setup.followerId(), f.reason());
-      endSnapshot(matchIndex + 1, settings.maxBackoff().toNanos());
+      endSnapshot(matchIndex + 1, snapshotRetryNanos());
       return this;
     }
     SnapshotReader.Chunk c = (SnapshotReader.Chunk) reply;
@@ -499,7 +499,7 @@ final class Replicator extends AbstractBehavior<Replicator.Command> {
       case FAILED -> {
         getContext().getLog().warn("[{}] {} could not install snapshot {}; trying again later",
             setup.leaderId(), setup.followerId(), sending.index());
-        endSnapshot(matchIndex + 1, settings.maxBackoff().toNanos());
+        endSnapshot(matchIndex + 1, snapshotRetryNanos());
       }
     }
     return this;
@@ -532,6 +532,11 @@ final class Replicator extends AbstractBehavior<Replicator.Command> {
     setup.peers().trySend(setup.followerId(), message); // unreachable: lost, like a dropped packet
     lastSendNanos = now();
     roundToSend = false;
+  }
+
+  /** How long a failed or impossible snapshot transfer waits before the next try: an election timeout. */
+  private long snapshotRetryNanos() {
+    return settings.electionTimeoutMax().toNanos();
   }
 
   /** Whether the follower answered anything within the maximum election timeout. */

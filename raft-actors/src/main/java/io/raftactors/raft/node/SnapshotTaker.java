@@ -13,9 +13,9 @@ import java.io.IOException;
 import java.util.concurrent.Executor;
 
 /**
- * The applier's snapshots: decides when to take one (entries or bytes applied since the last one
- * past {@code raft.snapshot.entries / bytes}, and those bytes at least {@code raft.snapshot.log-ratio}
- * of the last snapshot's size), has the state machine write it in parts between
+ * The applier's snapshots: decides when to take one (bytes applied since the last one past {@code
+ * raft.snapshot.bytes}, or entries past {@code raft.snapshot.entries} once their bytes are at least
+ * {@code raft.snapshot.log-ratio} of the last snapshot's size), has the state machine write it in parts between
  * applies, and sends each part to a {@link SnapshotWriter} on the blocking-I/O dispatcher, one
  * part in flight at a time, so neither the applier nor the heap holds a whole snapshot. Owned by
  * the applier actor (single-threaded).
@@ -119,9 +119,13 @@ final class SnapshotTaker {
     writeNextPart();
   }
 
+  /**
+   * Past {@code bytes}, always (it bounds the log held since the last snapshot, in memory and on
+   * disk); past {@code entries}, once the log since the last snapshot holds {@code log-ratio} of it.
+   */
   private boolean due() {
-    return ((settings.snapshotEntries() > 0 && entriesSince >= settings.snapshotEntries())
-            || (settings.snapshotBytes() > 0 && bytesSince >= settings.snapshotBytes()))
+    if (settings.snapshotBytes() > 0 && bytesSince >= settings.snapshotBytes()) return true;
+    return settings.snapshotEntries() > 0 && entriesSince >= settings.snapshotEntries()
         && bytesSince >= settings.snapshotLogRatio() * lastSnapshotBytes;
   }
 

@@ -39,5 +39,9 @@ class MetricRegistryTest {
     assertEquals(List.of("a_total", "b"), r.all().stream().map(Metric::name).toList());
     assertThrows(IllegalArgumentException.class, () -> r.gauge("a_total", "a"), "a counter is not a gauge");
     assertThrows(IllegalArgumentException.class, () -> r.counter("Bad-Name", "x"));
+    Histogram h = r.histogram("h", "h", Histogram.powersOfTwo(3), 1);
+    assertSame(h, r.histogram("h", "h", Histogram.powersOfTwo(3), 1));
+    assertThrows(IllegalArgumentException.class, () -> r.histogram("h", "h", Histogram.powersOfTwo(4), 1),
+        "the same name with other buckets");
   }
 }

@@ -7,7 +7,7 @@ import io.raftactors.raft.metrics.MetricRegistry;
 /**
  * What the file journal did: entries and bytes written, fsyncs, how long each fsync took and how
  * many entries it made durable (group commit). Kept in the node's {@link MetricRegistry}, where
- * {@code INFO raftstats} and {@code /metrics} read it; {@link #snapshot()} copies it for others.
+ * {@code INFO raftstats} reads it; {@link #snapshot()} copies it for others.
  * Written by the journal actor only.
  */
 public final class JournalStats {
