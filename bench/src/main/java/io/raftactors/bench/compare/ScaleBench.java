@@ -266,9 +266,11 @@ public final class ScaleBench implements Runnable {
     return ThreadLocalRandom.current().nextLong(bound);
   }
 
+  private static final byte[] KEY_TEMPLATE = "key-00000000".getBytes(StandardCharsets.US_ASCII);
+
   /** {@code key-00000042}: 12 bytes, distinct per index below 10^8. */
   static byte[] key(long i) {
-    byte[] k = "key-00000000".getBytes(StandardCharsets.US_ASCII);
+    byte[] k = KEY_TEMPLATE.clone();
     for (int p = k.length - 1; p >= 4 && i > 0; p--, i /= 10) k[p] = (byte) ('0' + i % 10);
     return k;
   }

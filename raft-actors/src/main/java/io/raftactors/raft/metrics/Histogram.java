@@ -55,6 +55,11 @@ public final class Histogram extends Metric {
     return new Snapshot(bounds.clone(), c, sum.sum(), scale);
   }
 
+  /** Whether this histogram has exactly these buckets and scale. */
+  boolean hasBuckets(long[] bounds, double scale) {
+    return Arrays.equals(this.bounds, bounds) && this.scale == scale;
+  }
+
   /** Factor from the base unit to the exported one. */
   public double scale() {
     return scale;

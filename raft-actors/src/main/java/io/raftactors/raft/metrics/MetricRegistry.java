@@ -28,7 +28,7 @@ public final class MetricRegistry {
   /** A histogram over {@code bounds} in the base unit; {@code scale} converts to the exported unit. */
   public Histogram histogram(String name, String help, long[] bounds, double scale) {
     Histogram h = get(name, help, Histogram.class, (n, x) -> new Histogram(n, x, bounds, scale));
-    if (!java.util.Arrays.equals(h.snapshot().bounds(), bounds) || h.scale() != scale) {
+    if (!h.hasBuckets(bounds, scale)) {
       throw new IllegalArgumentException(name + " is already registered with other buckets");
     }
     return h;

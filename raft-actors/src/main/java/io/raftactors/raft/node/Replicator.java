@@ -107,6 +107,8 @@ final class Replicator extends AbstractBehavior<Replicator.Command> {
   private final Setup setup;
   private final RaftSettings settings;
   private final long heartbeatNanos;
+  /** Longest interval between probes of a silent follower: max-backoff, at least a heartbeat interval. */
+  private final long maxBackoffNanos;
   private LogView log;
   private long commitIndex;
 
@@ -169,6 +171,7 @@ final class Replicator extends AbstractBehavior<Replicator.Command> {
     this.setup = setup;
     this.settings = setup.settings();
     this.heartbeatNanos = settings.heartbeatInterval().toNanos();
+    this.maxBackoffNanos = Math.max(heartbeatNanos, settings.maxBackoff().toNanos());
     this.log = setup.log();
     this.commitIndex = setup.commitIndex();
     this.nextIndex = setup.nextIndex();
@@ -320,7 +323,7 @@ final class Replicator extends AbstractBehavior<Replicator.Command> {
     maybeSend();
     if (now - lastSendNanos >= interval) sendHeartbeat();
     if (!reachable && lastSendNanos != sentBefore) {
-      backoffNanos = Math.min(backoffNanos * 2, Math.max(heartbeatNanos, settings.maxBackoff().toNanos()));
+      backoffNanos = Math.min(backoffNanos * 2, maxBackoffNanos);
     }
     return this;
   }

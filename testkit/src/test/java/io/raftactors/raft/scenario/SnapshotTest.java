@@ -279,21 +279,24 @@ class SnapshotTest {
     awaitConverged(c, COMMIT);
     for (String id : c.nodeIds()) {
       c.awaitCondition(id + " to save its first snapshot", COMMIT, () -> !snapshotFiles(id).isEmpty());
-      long newest = snapshotIndex(snapshotFiles(id).get(snapshotFiles(id).size() - 1));
+      long newest = newestSnapshotIndex(id);
       assertTrue(newest >= 100 && newest < 250, id + " took one snapshot, near index 100: " + snapshotFiles(id));
     }
     for (int i = 300; i < 500; i++) c.commit(bytes(String.format("%0250d", i)), COMMIT);
     awaitConverged(c, COMMIT);
     for (String id : c.nodeIds()) {
       c.awaitCondition(id + " to take its second snapshot", COMMIT,
-          () -> snapshotIndex(snapshotFiles(id).get(snapshotFiles(id).size() - 1)) >= 300);
+          () -> newestSnapshotIndex(id) >= 300);
     }
     sameDigest(c);
     c.checkInvariants();
   }
 
-  private static long snapshotIndex(Path file) {
-    return Long.parseLong(file.getFileName().toString().substring("snapshot-".length(), "snapshot-".length() + 20));
+  /** The index of node {@code id}'s newest snapshot file (its files sort by index). */
+  private long newestSnapshotIndex(String id) {
+    List<Path> files = snapshotFiles(id);
+    String name = files.get(files.size() - 1).getFileName().toString();
+    return Long.parseLong(name.substring("snapshot-".length(), "snapshot-".length() + 20));
   }
 
   private static int drain(List<CompletableFuture<ProposeResult>> inFlight) throws Exception {
