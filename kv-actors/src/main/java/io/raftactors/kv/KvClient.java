@@ -270,8 +270,13 @@ public final class KvClient implements AutoCloseable {
       if (error != null) {
         result.completeExceptionally(error);
       } else {
-        long seq = nextSeq.getAndIncrement();
-        unconfirmed.add(seq);
+        long seq;
+        // Numbered and registered as one step: a write numbered later must not tell the replicas
+        // that every number below its own was confirmed while this one is still on its way.
+        synchronized (unconfirmed) {
+          seq = nextSeq.getAndIncrement();
+          unconfirmed.add(seq);
+        }
         new WriteAttempts(write, id, seq, deadline, result).next();
       }
     });
