@@ -738,18 +738,29 @@ public final class KvState {
     scripts.readFrom(in);
   }
 
+  /**
+   * Reads the key-values that follow the header. A snapshot holds them in key order (it is written
+   * from the sorted map), so the map is built from them in one pass; keys out of order (a snapshot
+   * not written by this class) are put one by one, the last of equal keys winning.
+   */
   void readKeys(DataInputStream in) throws IOException {
+    List<KeyValue> read = new ArrayList<>();
     while (true) {
       byte marker = in.readByte();
-      if (marker == 0) return;
+      if (marker == 0) break;
       if (marker != 1 && marker != 2) throw new IOException("malformed KV snapshot: key marker " + marker);
       KeyValue kv = new KeyValue(KvCodec.readBytes(in), KvCodec.readBytes(in), in.readLong(), in.readLong(),
           in.readLong(), in.readLong(), in.readLong(), marker == 2 ? KeyValue.Type.HASH : KeyValue.Type.STRING);
       if (kv.lease() != 0 && !leases.containsKey(kv.lease())) {
         throw new IOException("malformed KV snapshot: key on lease " + kv.lease() + ", which it does not hold");
       }
-      data.put(kv.key(), kv);
-      index(kv);
+      read.add(kv);
     }
+    if (SortedRun.strictlyAscending(read)) {
+      data.putAll(new SortedRun(read));
+    } else {
+      for (KeyValue kv : read) data.put(kv.key(), kv);
+    }
+    for (KeyValue kv : data.values()) index(kv);
   }
 }

@@ -309,4 +309,35 @@ class KvStateMachineTest extends StateMachineHarness {
     other.writeSnapshot(b);
     assertArrayEquals(a.toByteArray(), b.toByteArray());
   }
+
+  @Test
+  void aSnapshotWithKeysOutOfOrderStillRestoresEveryKey() throws IOException {
+    apply(KvWrite.Put.of(b("apple"), b("red")));
+    apply(KvWrite.Put.of(b("banana"), b("yellow")));
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    sm.writeSnapshot(out);
+    byte[] snapshot = out.toByteArray();
+    // Swap the two key records (marker, key, value, five longs each): the keys are then descending.
+    int first = indexOf(snapshot, "apple".getBytes()) - 5;
+    int second = indexOf(snapshot, "banana".getBytes()) - 5;
+    int firstLength = second - first;
+    int secondLength = 1 + 4 + 6 + 4 + 6 + 40;
+    byte[] swapped = snapshot.clone();
+    System.arraycopy(snapshot, second, swapped, first, secondLength);
+    System.arraycopy(snapshot, first, swapped, first + secondLength, firstLength);
+    KvStateMachine other = new KvStateMachine(e -> {});
+    other.restore(new ByteArrayInputStream(swapped));
+    ByteArrayOutputStream again = new ByteArrayOutputStream();
+    other.writeSnapshot(again);
+    assertArrayEquals(snapshot, again.toByteArray(), "restored from out-of-order keys, written back in order");
+  }
+
+  private static int indexOf(byte[] haystack, byte[] needle) {
+    outer:
+    for (int i = 0; i + needle.length <= haystack.length; i++) {
+      for (int j = 0; j < needle.length; j++) if (haystack[i + j] != needle[j]) continue outer;
+      return i;
+    }
+    throw new AssertionError("not found");
+  }
 }

@@ -87,13 +87,8 @@ sealed interface Internal extends RaftNode.Command {
   record ReceivedPart(io.raftactors.raft.snapshot.SnapshotWriter.Reply reply) implements Internal {}
 
   /**
-   * At start: the snapshot to restore (null: none), chosen once the journal was read, or why the
-   * node cannot start.
+   * At start: the snapshot to restore (its meta null: none), chosen while the journal is read, or
+   * why the node cannot start.
    */
-  record SnapshotChosen(
-      io.raftactors.raft.snapshot.SnapshotStore store,
-      io.raftactors.raft.snapshot.SnapshotStore.Meta meta,
-      SnapshotConfig config,
-      Throwable failure)
-      implements Internal {}
+  record SnapshotChosen(SnapshotRecovery.Choice choice, Throwable failure) implements Internal {}
 }

@@ -190,11 +190,13 @@ final class NodeContext {
 
   // ---- snapshots --------------------------------------------------------------------------
 
-  /** At start: the state is the snapshot {@code meta} (the log already starts after it). */
-  void snapshotLoaded(SnapshotStore.Meta meta) {
+  /**
+   * At start: the state is the snapshot {@code meta} (the log already starts after it), which the
+   * applier was told to restore; lastApplied follows once it is restored.
+   */
+  void snapshotRestoring(SnapshotStore.Meta meta) {
     latestSnapshot = meta;
     commitIndex.advanceTo(meta.index());
-    applier.tell(new Applier.Restore(meta)); // lastApplied follows once it is restored
   }
 
   /**

@@ -22,12 +22,14 @@ import io.raftactors.raft.snapshot.SnapshotStore;
 import java.util.List;
 
 /**
- * The first behavior of a RaftNode: spawns the journal, reads what it made durable, chooses the
- * snapshot to start from ({@link SnapshotRecovery}), and only then becomes a Follower. Messages that arrive meanwhile are stashed (bounded; past the bound, Raft
+ * The first behavior of a RaftNode: spawns the journal and reads what it made durable while it
+ * chooses the snapshot to start from ({@link SnapshotRecovery}) and starts restoring it, and only
+ * then becomes a Follower. Messages that arrive meanwhile are stashed (bounded; past the bound, Raft
  * messages are dropped like lost packets and proposals are rejected as OVERLOADED).
  *
  * <p>A node never starts from anything but its journal: if the journal fails here or later, the
- * node stops instead of running with empty state (which could let it vote twice in a term).
+ * node stops instead of running with empty state (which could let it vote twice in a term). So it
+ * does if the snapshot's restore fails.
  */
 public final class Recovering extends AbstractBehavior<RaftNode.Command> {
   private final NodeSetup setup;
@@ -35,6 +37,10 @@ public final class Recovering extends AbstractBehavior<RaftNode.Command> {
   private final StashBuffer<RaftNode.Command> stash;
   private final ActorRef<Journal.Command> journal;
   private Journal.Recovered journalState;
+  /** The snapshot to start from, once chosen (its meta is null when there is none). */
+  private SnapshotRecovery.Choice snapshot;
+  /** Spawned as soon as a snapshot is chosen (it restores it), else when the node starts. */
+  private ActorRef<Applier.Command> applier;
 
   /** The behavior of a new RaftNode actor. */
   public static Behavior<RaftNode.Command> create(NodeSetup setup) {
@@ -66,6 +72,7 @@ public final class Recovering extends AbstractBehavior<RaftNode.Command> {
     journal.tell(
         new Journal.Recover(
             ctx.messageAdapter(Journal.Recovered.class, Internal.JournalRecovered::new)));
+    if (setup.snapshotDir() != null) chooseSnapshot(setup.snapshotDir());
   }
 
   @Override
@@ -74,38 +81,77 @@ public final class Recovering extends AbstractBehavior<RaftNode.Command> {
         .onMessage(Internal.JournalRecovered.class, this::onJournalRecovered)
         .onMessage(Internal.SnapshotChosen.class, this::onSnapshotChosen)
         .onMessage(RaftNode.Command.class, this::stashOrShed)
-        .onSignal(Terminated.class, this::onJournalStopped)
+        .onSignal(Terminated.class, this::onChildStopped)
         .build();
   }
 
-  private Behavior<RaftNode.Command> onJournalRecovered(Internal.JournalRecovered recovered) {
-    journalState = recovered.state();
-    java.nio.file.Path dir = setup.snapshotDir();
-    if (dir == null) return startNode(null, null, null);
+  /**
+   * Verifies the snapshots (newest first) on the snapshot dispatcher while the journal recovers:
+   * the choice needs nothing from the journal, only its check does ({@link #startWhenBothRecovered}).
+   */
+  private void chooseSnapshot(java.nio.file.Path dir) {
     ActorRef<RaftNode.Command> self = getContext().getSelf();
-    long firstIndex = journalState.firstIndex();
     java.util.concurrent.Executor io = getContext().getSystem().dispatchers()
         .lookup(DispatcherSelector.fromConfig(setup.settings().snapshotDispatcher()));
     java.util.concurrent.CompletableFuture.supplyAsync(() -> {
       try {
-        return SnapshotRecovery.choose(dir, firstIndex);
+        return SnapshotRecovery.newestValid(dir);
       } catch (java.io.IOException e) {
         throw new java.io.UncheckedIOException(e);
       }
-    }, io).whenComplete((choice, e) -> self.tell(e == null
-        ? new Internal.SnapshotChosen(choice.store(), choice.meta(), choice.config(), null)
-        : new Internal.SnapshotChosen(null, null, null, e instanceof java.util.concurrent.CompletionException
-            && e.getCause() != null ? e.getCause() : e)));
-    return this;
+    }, io).whenComplete((choice, e) -> self.tell(new Internal.SnapshotChosen(choice,
+        e instanceof java.util.concurrent.CompletionException && e.getCause() != null ? e.getCause() : e)));
   }
 
+  private Behavior<RaftNode.Command> onJournalRecovered(Internal.JournalRecovered recovered) {
+    journalState = recovered.state();
+    return startWhenBothRecovered();
+  }
+
+  /**
+   * The snapshot to start from is known: its restore starts now, in the applier, so that it
+   * overlaps the rest of the journal's recovery (on a restart after a million writes, both take a
+   * few hundred milliseconds). Nothing is applied or read before it ends.
+   */
   private Behavior<RaftNode.Command> onSnapshotChosen(Internal.SnapshotChosen chosen) {
-    if (chosen.failure() != null) {
-      Throwable cause = chosen.failure() instanceof java.io.UncheckedIOException u ? u.getCause() : chosen.failure();
-      getContext().getLog().error("[{}] {}", setup.nodeId(), cause.getMessage());
-      throw new IllegalStateException("[" + setup.nodeId() + "] " + cause.getMessage(), cause);
+    if (chosen.failure() != null) fail(chosen.failure());
+    snapshot = chosen.choice();
+    if (snapshot.meta() != null) {
+      spawnApplier(snapshot.store()).tell(new Applier.Restore(snapshot.meta()));
     }
-    return startNode(chosen.store(), chosen.meta(), chosen.config());
+    return startWhenBothRecovered();
+  }
+
+  private Behavior<RaftNode.Command> startWhenBothRecovered() {
+    if (journalState == null || (setup.snapshotDir() != null && snapshot == null)) return this;
+    if (snapshot == null) return startNode(null, null, null);
+    try {
+      SnapshotRecovery.checkContinues(snapshot, setup.snapshotDir(), journalState.firstIndex());
+    } catch (SnapshotRecovery.UnrecoverableException e) {
+      fail(e);
+    }
+    return startNode(snapshot.store(), snapshot.meta(), snapshot.config());
+  }
+
+  private void fail(Throwable failure) {
+    Throwable cause = failure instanceof java.io.UncheckedIOException u ? u.getCause() : failure;
+    getContext().getLog().error("[{}] {}", setup.nodeId(), cause.getMessage());
+    throw new IllegalStateException("[" + setup.nodeId() + "] " + cause.getMessage(), cause);
+  }
+
+  private ActorRef<Applier.Command> spawnApplier(SnapshotStore store) {
+    String dispatcher = setup.settings().applierDispatcher();
+    Props props = dispatcher.isEmpty()
+        ? DispatcherSelector.sameAsParent()
+        : DispatcherSelector.fromConfig(dispatcher);
+    applier =
+        getContext().spawn(
+            Applier.create(setup.stateMachine().get(), getContext().getSelf(), setup.settings(), store,
+                setup.initial()),
+            "applier",
+            props);
+    getContext().watch(applier);
+    return applier;
   }
 
   /**
@@ -121,17 +167,7 @@ public final class Recovering extends AbstractBehavior<RaftNode.Command> {
     JournalWriter writer =
         new JournalWriter(
             journal, ctx.messageAdapter(Journal.Ack.class, a -> new Internal.JournalAcked(a.seq())));
-    String dispatcher = setup.settings().applierDispatcher();
-    Props props = dispatcher.isEmpty()
-        ? DispatcherSelector.sameAsParent()
-        : DispatcherSelector.fromConfig(dispatcher);
-    ActorRef<Applier.Command> applier =
-        ctx.spawn(
-            Applier.create(setup.stateMachine().get(), ctx.getSelf(), setup.settings(), store,
-                setup.initial()),
-            "applier",
-            props);
-    ctx.watch(applier);
+    if (applier == null) spawnApplier(store);
 
     NodeContext node = new NodeContext(ctx, timers, setup, writer, applier, store);
     node.currentTerm = state.term();
@@ -151,7 +187,7 @@ public final class Recovering extends AbstractBehavior<RaftNode.Command> {
         ctx.getLog().info("[{}] the journal does not continue snapshot {}; resetting it", setup.nodeId(), s);
         writer.resetTo(s);
       }
-      node.snapshotLoaded(snapshot);
+      node.snapshotRestoring(snapshot);
       if (snapshotConfig != null) node.configs.resetTo(snapshotConfig.index(), snapshotConfig.membership());
     }
     for (long i = node.log.firstIndex(); i <= node.log.lastIndex(); i++) {
@@ -179,11 +215,13 @@ public final class Recovering extends AbstractBehavior<RaftNode.Command> {
     return this;
   }
 
-  private Behavior<RaftNode.Command> onJournalStopped(Terminated terminated) {
+  /** The journal, or the applier restoring the snapshot, stopped (failed): the node cannot start. */
+  private Behavior<RaftNode.Command> onChildStopped(Terminated terminated) {
     Throwable cause = terminated instanceof ChildFailed f ? f.getCause() : null;
+    String which = terminated.getRef().equals(journal) ? "journal" : "applier (restoring the snapshot)";
     getContext()
         .getLog()
-        .error("[{}] journal stopped during recovery; node stops", setup.nodeId(), cause);
+        .error("[{}] {} stopped during recovery; node stops", setup.nodeId(), which, cause);
     return Behaviors.stopped();
   }
 }

@@ -406,30 +406,54 @@ public final class SnapshotStore {
     }
   }
 
-  /** Reads at most {@code limit} bytes, then end of stream. */
+  /**
+   * Reads at most {@code limit} bytes, then end of stream; buffered, and unsynchronized (one reader:
+   * a restore reads a snapshot's keys a few bytes at a time, millions of times, and
+   * BufferedInputStream takes a lock on every call).
+   */
   private static final class BoundedInputStream extends InputStream {
     private final InputStream in;
     private long left;
+    private final byte[] buffer = new byte[1 << 16];
+    private int position;
+    private int end;
 
     BoundedInputStream(InputStream in, long limit) {
       this.in = in;
       this.left = limit;
     }
 
+    /** False at the end of the body. */
+    private boolean fill() throws IOException {
+      if (left <= 0) return false;
+      int n = in.read(buffer, 0, (int) Math.min(buffer.length, left));
+      if (n <= 0) return false;
+      left -= n;
+      position = 0;
+      end = n;
+      return true;
+    }
+
     @Override
     public int read() throws IOException {
-      if (left <= 0) return -1;
-      int b = in.read();
-      if (b >= 0) left--;
-      return b;
+      if (position == end && !fill()) return -1;
+      return buffer[position++] & 0xff;
     }
 
     @Override
     public int read(byte[] b, int off, int len) throws IOException {
-      if (left <= 0) return -1;
-      int n = in.read(b, off, (int) Math.min(len, left));
-      if (n > 0) left -= n;
+      java.util.Objects.checkFromIndexSize(off, len, b.length);
+      if (len == 0) return 0;
+      if (position == end && !fill()) return -1;
+      int n = Math.min(len, end - position);
+      System.arraycopy(buffer, position, b, off, n);
+      position += n;
       return n;
+    }
+
+    @Override
+    public int available() {
+      return end - position;
     }
 
     @Override
