@@ -65,6 +65,10 @@ public final class ScaleBench implements Runnable {
       description = "Crash and restart a follower at the first step with at least this many writes (0: never).")
   long restartAt;
 
+  @Option(names = "--restarts", defaultValue = "1",
+      description = "How many times to crash and restart a follower there, one after the other (the report gives each).")
+  int restarts;
+
   @Mixin NodeOptions nodes;
 
   private static final Pattern HEAP_USED = Pattern.compile("(?:total \\d+[KMG], |ZHeap\\s+)used (\\d+)([KMG])");
@@ -90,7 +94,7 @@ public final class ScaleBench implements Runnable {
     byte[] value = new byte[valueSize];
     Arrays.fill(value, (byte) 'v');
     List<Step> results = new ArrayList<>();
-    Restart restart = null;
+    List<Restart> restartRuns = new ArrayList<>();
     long t0 = System.nanoTime();
     RaftKvCluster cluster = new RaftKvCluster(work, "scale", nodes.raftJar, nodes.confDir, nodes.jvmOptions());
     try {
@@ -113,16 +117,19 @@ public final class ScaleBench implements Runnable {
           System.out.printf(Locale.ROOT, "keys=%d put ops/s=%.0f p99=%s get ops/s=%.0f p99=%s heap MB=%s disk MB=%s %s%n",
               s.keys(), s.putOps(), Report.ms(s.putP99()), s.getOps(), Report.ms(s.getP99()),
               Arrays.toString(mb(s.heapBytes())), Arrays.toString(mb(s.diskBytes())), s.log());
-          if (restart == null && restartAt > 0 && written >= restartAt) {
-            restart = restartFollower(cluster, written);
-            System.out.printf(Locale.ROOT, "# restart of %s after %d writes: RESP after %.2f s, caught up after %.2f s%n",
-                restart.node(), restart.writes(), restart.processToResp(), restart.processToCaughtUp());
+          if (restartRuns.isEmpty() && restartAt > 0 && written >= restartAt) {
+            for (int r = 0; r < restarts; r++) {
+              Restart restart = restartFollower(cluster, written, r);
+              restartRuns.add(restart);
+              System.out.printf(Locale.ROOT, "# restart of %s after %d writes: RESP after %.2f s, caught up after %.2f s%n",
+                  restart.node(), restart.writes(), restart.processToResp(), restart.processToCaughtUp());
+            }
           }
         }
       } finally {
         kv.close();
       }
-      write(now, baseHeap, results, restart, (System.nanoTime() - t0) / 1e9);
+      write(now, baseHeap, results, restartRuns, (System.nanoTime() - t0) / 1e9);
     } finally {
       cluster.close(keepLogs);
     }
@@ -186,12 +193,12 @@ public final class ScaleBench implements Runnable {
   }
 
   /**
-   * Kills a follower, starts it again and waits until it answers RESP and until it has applied
+   * Kills a follower (the two take turns, by {@code run}), starts it again and waits until it answers RESP and until it has applied
    * everything the leader had committed when it was killed.
    */
-  private Restart restartFollower(RaftKvCluster cluster, long writes) throws Exception {
+  private Restart restartFollower(RaftKvCluster cluster, long writes, int run) throws Exception {
     cluster.findLeader();
-    int f = cluster.leaderFirst().get(1);
+    int f = cluster.leaderFirst().get(1 + run % 2);
     long commit = Long.parseLong(cluster.infoRaft(cluster.leaderFirst().get(0)).get("commit_index"));
     cluster.crash(f);
     Path log = cluster.dataDir(f).resolveSibling(cluster.id(f) + ".log");
@@ -283,7 +290,7 @@ public final class ScaleBench implements Runnable {
     return Arrays.stream(bytes).map(b -> b >> 20).toArray();
   }
 
-  private void write(ZonedDateTime now, long[] baseHeap, List<Step> steps, Restart restart,
+  private void write(ZonedDateTime now, long[] baseHeap, List<Step> steps, List<Restart> restartRuns,
       double wall) throws Exception {
     StringBuilder md = new StringBuilder("# raft-kv at scale\n\n");
     md.append("- date: ").append(now.format(DateTimeFormatter.ISO_INSTANT)).append('\n')
@@ -315,7 +322,7 @@ public final class ScaleBench implements Runnable {
           s.keys(), s.logEntries(), s.putOps(), Report.ms(s.putP99()), s.getOps(), Report.ms(s.getP99()),
           s.serverCores(), Arrays.toString(mb(s.heapBytes())), perKey, Arrays.toString(mb(s.diskBytes())), s.log()));
     }
-    if (restart != null) {
+    for (Restart restart : restartRuns) {
       md.append(String.format(Locale.ROOT, "%nRestart after %,d writes: follower %s killed (SIGKILL) and started "
               + "again: answering RESP %.2f s after the process started, applied all %,d committed entries after "
               + "%.2f s (JVM start included). Its log: %s%n",
