@@ -5,6 +5,7 @@ import static io.raftactors.raft.scenario.Scenarios.ELECTION;
 import static io.raftactors.raft.scenario.Scenarios.awaitConverged;
 import static io.raftactors.raft.scenario.Scenarios.bytes;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.raftactors.raft.CommittedCommand;
@@ -236,6 +237,64 @@ class SnapshotTest {
       }
     });
     commitMany(c, 10, "b"); // the others go on
+  }
+
+  /**
+   * The restore of the snapshot a node starts from runs while its journal is still being read; if
+   * it fails, the node stops rather than serve without that state, and starts once it can.
+   */
+  @Test
+  void aNodeWhoseSnapshotFailsToRestoreStopsAndStartsOnceItCan(TestClusters clusters) throws Exception {
+    java.util.concurrent.atomic.AtomicBoolean failRestores = new java.util.concurrent.atomic.AtomicBoolean();
+    java.util.function.Supplier<StateMachine> digest = StateMachines.digest();
+    RaftTestCluster c = start(clusters, JournalKind.FILE, AGGRESSIVE, () -> {
+      StateMachine inner = digest.get();
+      return new StateMachine() {
+        @Override
+        public byte[] apply(CommittedCommand command) {
+          return inner.apply(command);
+        }
+
+        @Override
+        public Object read(Object query) {
+          return inner.read(query);
+        }
+
+        @Override
+        public Snapshot snapshot() {
+          return inner.snapshot();
+        }
+
+        @Override
+        public void restore(InputStream in) throws IOException {
+          if (failRestores.get()) throw new IOException("restore refused by the test");
+          inner.restore(in);
+        }
+      };
+    });
+    c.awaitLeader(ELECTION);
+    commitMany(c, 400, "a");
+    awaitConverged(c, COMMIT);
+    String victim = "n2";
+    c.crash(victim);
+    assertFalse(snapshotFiles(victim).isEmpty(), "the node took a snapshot to start from");
+    failRestores.set(true);
+    c.restart(victim);
+    c.awaitCondition(victim + " to stop instead of starting without its snapshot", COMMIT, () -> {
+      try {
+        c.status(victim);
+        return false;
+      } catch (RuntimeException e) {
+        return true;
+      }
+    });
+    commitMany(c, 10, "b"); // the others go on
+    failRestores.set(false);
+    c.crash(victim); // it stopped itself; the testkit still counts it as running
+    c.restart(victim);
+    awaitConverged(c, COMMIT);
+    sameDigest(c);
+    c.checkInvariants();
   }
 
   /** Snapshots taken while proposals keep arriving do not stop commits or lose any. */
