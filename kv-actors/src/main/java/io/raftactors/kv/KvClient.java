@@ -44,6 +44,8 @@ public final class KvClient implements AutoCloseable {
   private final AtomicReference<CompletableFuture<Long>> session = new AtomicReference<>();
   private final AtomicLong nextSeq = new AtomicLong(1);
   private final ConcurrentSkipListSet<Long> unconfirmed = new ConcurrentSkipListSet<>();
+  /** Held while a write is numbered and added to {@link #unconfirmed}. */
+  private final Object numbering = new Object();
   private final AtomicLong lastWriteNanos = new AtomicLong(System.nanoTime());
   private final AtomicInteger watchCount = new AtomicInteger();
   private final Cancellable keepAlive;
@@ -273,7 +275,7 @@ public final class KvClient implements AutoCloseable {
         long seq;
         // Numbered and registered as one step: a write numbered later must not tell the replicas
         // that every number below its own was confirmed while this one is still on its way.
-        synchronized (unconfirmed) {
+        synchronized (numbering) {
           seq = nextSeq.getAndIncrement();
           unconfirmed.add(seq);
         }

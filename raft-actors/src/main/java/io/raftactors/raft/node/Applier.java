@@ -106,6 +106,13 @@ final class Applier extends AbstractBehavior<Applier.Command> {
   private boolean restoring;
   /** A restore that arrived while another ran; the newest such. */
   private SnapshotStore.Meta pendingRestore;
+  /**
+   * The snapshot body a restore is reading (on the snapshot dispatcher), so that stopping the
+   * applier ends it: a node that stops while it starts (its journal does not continue the
+   * snapshot, say) does not go on loading a large state it will never use.
+   */
+  private volatile java.io.InputStream restoreBody;
+  private volatile boolean stopped;
 
   /** @param initial the cluster's initial configuration (written into snapshots until a CONFIG entry applies) */
   static Behavior<Command> create(StateMachine stateMachine, ActorRef<RaftNode.Command> node,
@@ -145,7 +152,21 @@ final class Applier extends AbstractBehavior<Applier.Command> {
         })
         .onMessage(Restore.class, this::onRestore)
         .onMessage(RestoreDone.class, this::onRestoreDone)
+        .onSignal(akka.actor.typed.PostStop.class, s -> onStop())
         .build();
+  }
+
+  private Behavior<Command> onStop() {
+    stopped = true;
+    java.io.InputStream body = restoreBody;
+    if (body != null) {
+      try {
+        body.close(); // the restore fails at its next read; nobody waits for its result
+      } catch (java.io.IOException e) {
+        getContext().getLog().debug("closing the snapshot being restored: {}", e.toString());
+      }
+    }
+    return this;
   }
 
   private Behavior<Command> onWriterReply(WriterReply w) {
@@ -177,10 +198,14 @@ final class Applier extends AbstractBehavior<Applier.Command> {
     getContext().getLog().info("restoring snapshot {} ({} bytes)", meta.path().getFileName(), meta.bytes());
     java.util.concurrent.CompletableFuture.supplyAsync(() -> {
       try (java.io.InputStream in = snapshots.store().openBody(meta)) {
+        restoreBody = in;
+        if (stopped) throw new java.io.IOException("the applier stopped");
         stateMachine.restore(in);
         return snapshots.store().readConfiguration(meta);
       } catch (java.io.IOException e) {
         throw new java.io.UncheckedIOException(e);
+      } finally {
+        restoreBody = null;
       }
     }, snapshots.blockingIo()).whenComplete((config, e) -> self.tell(new RestoreDone(meta, config, e, start)));
   }

@@ -41,6 +41,8 @@ public final class Recovering extends AbstractBehavior<RaftNode.Command> {
   private SnapshotRecovery.Choice snapshot;
   /** Spawned as soon as a snapshot is chosen (it restores it), else when the node starts. */
   private ActorRef<Applier.Command> applier;
+  /** The index of the snapshot the applier restored while the node was recovering (0: none yet). */
+  private long restoredUpTo;
 
   /** The behavior of a new RaftNode actor. */
   public static Behavior<RaftNode.Command> create(NodeSetup setup) {
@@ -80,6 +82,7 @@ public final class Recovering extends AbstractBehavior<RaftNode.Command> {
     return newReceiveBuilder()
         .onMessage(Internal.JournalRecovered.class, this::onJournalRecovered)
         .onMessage(Internal.SnapshotChosen.class, this::onSnapshotChosen)
+        .onMessage(Internal.AppliedUpTo.class, this::onRestored)
         .onMessage(RaftNode.Command.class, this::stashOrShed)
         .onSignal(Terminated.class, this::onChildStopped)
         .build();
@@ -120,6 +123,15 @@ public final class Recovering extends AbstractBehavior<RaftNode.Command> {
       spawnApplier(snapshot.store()).tell(new Applier.Restore(snapshot.meta()));
     }
     return startWhenBothRecovered();
+  }
+
+  /**
+   * The applier restored the snapshot before the node started: kept aside (a full stash would
+   * drop it) and handed to the node when it starts.
+   */
+  private Behavior<RaftNode.Command> onRestored(Internal.AppliedUpTo restored) {
+    restoredUpTo = Math.max(restoredUpTo, restored.index());
+    return this;
   }
 
   private Behavior<RaftNode.Command> startWhenBothRecovered() {
@@ -201,6 +213,7 @@ public final class Recovering extends AbstractBehavior<RaftNode.Command> {
             setup.nodeId(), state.term(), state.votedFor(),
             snapshot == null ? "" : "snapshot at " + snapshot.index() + ", ",
             node.log.firstIndex(), node.log.lastIndex());
+    if (restoredUpTo > 0) ctx.getSelf().tell(new Internal.AppliedUpTo(restoredUpTo));
     return stash.unstashAll(node.roles.becomeFollower(state.term(), null));
   }
 

@@ -58,7 +58,7 @@ final class SnapshotRecovery {
         damaged.add(e.getMessage());
         continue;
       }
-      if (!damaged.isEmpty()) LOG.warn("falling back to snapshot {}, the newest that verifies", m.path());
+      if (!damaged.isEmpty()) LOG.warn("snapshot {} is the newest that verifies", m.path());
       return new Choice(store, m, SnapshotConfig.decode(store.readConfiguration(m)), List.copyOf(damaged));
     }
     if (!damaged.isEmpty()) LOG.warn("no valid snapshot in {}", dir);
