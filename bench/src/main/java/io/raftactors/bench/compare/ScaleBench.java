@@ -193,8 +193,8 @@ public final class ScaleBench implements Runnable {
   }
 
   /**
-   * Kills a follower (the two take turns, by {@code run}), starts it again and waits until it answers RESP and until it has applied
-   * everything the leader had committed when it was killed.
+   * Kills a follower (the two take turns, by {@code run}), starts it again and waits until it
+   * answers RESP and until it has applied everything the leader had committed when it was killed.
    */
   private Restart restartFollower(RaftKvCluster cluster, long writes, int run) throws Exception {
     cluster.findLeader();

@@ -136,13 +136,14 @@ public final class Recovering extends AbstractBehavior<RaftNode.Command> {
 
   private Behavior<RaftNode.Command> startWhenBothRecovered() {
     if (journalState == null || (setup.snapshotDir() != null && snapshot == null)) return this;
-    if (snapshot == null) return startNode(null, null, null);
-    try {
-      SnapshotRecovery.checkContinues(snapshot, setup.snapshotDir(), journalState.firstIndex());
-    } catch (SnapshotRecovery.UnrecoverableException e) {
-      fail(e);
+    if (snapshot != null) {
+      try {
+        SnapshotRecovery.checkContinues(snapshot, journalState.firstIndex());
+      } catch (SnapshotRecovery.UnrecoverableException e) {
+        fail(e);
+      }
     }
-    return startNode(snapshot.store(), snapshot.meta(), snapshot.config());
+    return startNode();
   }
 
   private void fail(Throwable failure) {
@@ -172,9 +173,11 @@ public final class Recovering extends AbstractBehavior<RaftNode.Command> {
    * snapshot's term; otherwise none, and the journal is reset to match, finishing an install that
    * a crash interrupted).
    */
-  private Behavior<RaftNode.Command> startNode(
-      SnapshotStore store, SnapshotStore.Meta snapshot, SnapshotConfig snapshotConfig) {
+  private Behavior<RaftNode.Command> startNode() {
     Journal.Recovered state = journalState;
+    SnapshotStore store = snapshot == null ? null : snapshot.store();
+    SnapshotStore.Meta meta = snapshot == null ? null : snapshot.meta();
+    SnapshotConfig snapshotConfig = snapshot == null ? null : snapshot.config();
     ActorContext<RaftNode.Command> ctx = getContext();
     JournalWriter writer =
         new JournalWriter(
@@ -186,20 +189,20 @@ public final class Recovering extends AbstractBehavior<RaftNode.Command> {
     node.votedFor = state.votedFor();
     List<LogEntry> entries = state.entries();
     writer.recovered(state.lastIndex());
-    if (snapshot == null) {
+    if (meta == null) {
       node.log.append(entries);
     } else {
-      long s = snapshot.index();
+      long s = meta.index();
       boolean continues = s + 1 >= state.firstIndex() && s <= state.lastIndex()
-          && (s < state.firstIndex() || entries.get((int) (s - state.firstIndex())).term() == snapshot.term());
-      node.log.resetTo(s, snapshot.term());
+          && (s < state.firstIndex() || entries.get((int) (s - state.firstIndex())).term() == meta.term());
+      node.log.resetTo(s, meta.term());
       if (continues) {
         node.log.append(entries.subList((int) (s + 1 - state.firstIndex()), entries.size()));
       } else {
         ctx.getLog().info("[{}] the journal does not continue snapshot {}; resetting it", setup.nodeId(), s);
         writer.resetTo(s);
       }
-      node.snapshotRestoring(snapshot);
+      node.snapshotRestoring(meta);
       if (snapshotConfig != null) node.configs.resetTo(snapshotConfig.index(), snapshotConfig.membership());
     }
     for (long i = node.log.firstIndex(); i <= node.log.lastIndex(); i++) {
@@ -211,7 +214,7 @@ public final class Recovering extends AbstractBehavior<RaftNode.Command> {
         .info(
             "[{}] recovered term {}, vote {}, {}log entries {}..{}",
             setup.nodeId(), state.term(), state.votedFor(),
-            snapshot == null ? "" : "snapshot at " + snapshot.index() + ", ",
+            meta == null ? "" : "snapshot at " + meta.index() + ", ",
             node.log.firstIndex(), node.log.lastIndex());
     if (restoredUpTo > 0) ctx.getSelf().tell(new Internal.AppliedUpTo(restoredUpTo));
     return stash.unstashAll(node.roles.becomeFollower(state.term(), null));

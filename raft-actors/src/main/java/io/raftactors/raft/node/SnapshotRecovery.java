@@ -34,13 +34,6 @@ final class SnapshotRecovery {
     }
   }
 
-  /** {@link #newestValid} and {@link #checkContinues} at once. */
-  static Choice choose(Path dir, long journalFirstIndex) throws IOException {
-    Choice choice = newestValid(dir);
-    checkContinues(choice, dir, journalFirstIndex);
-    return choice;
-  }
-
   /**
    * The newest snapshot in {@code dir} that verifies. It needs nothing from the journal, so a
    * restart reads and restores it while the journal recovers; {@link #checkContinues} then
@@ -70,7 +63,7 @@ final class SnapshotRecovery {
    * chosen snapshot ({@code snapshot index >= journal's first index - 1}; without a snapshot, the
    * whole log from index 1).
    */
-  static void checkContinues(Choice choice, Path dir, long journalFirstIndex) throws UnrecoverableException {
+  static void checkContinues(Choice choice, long journalFirstIndex) throws UnrecoverableException {
     SnapshotStore.Meta m = choice.meta();
     List<String> damaged = choice.damaged();
     if (m != null && m.index() < journalFirstIndex - 1) {
@@ -81,7 +74,7 @@ final class SnapshotRecovery {
     }
     if (m == null && journalFirstIndex > 1) {
       throw new UnrecoverableException("cannot start: the journal starts at index " + journalFirstIndex
-          + " but there is no valid snapshot in " + dir
+          + " but there is no valid snapshot in " + choice.store().directory()
           + (damaged.isEmpty() ? "" : " (damaged: " + damaged + ")")
           + ". Restore the data directory from a backup");
     }

@@ -187,7 +187,9 @@ public final class SnapshotStore {
 
   /** The body of a snapshot (verify it first): exactly the bytes the state machine wrote. */
   public InputStream openBody(Meta meta) throws IOException {
-    InputStream in = new BufferedInputStream(Files.newInputStream(meta.path()), 1 << 16);
+    // Unbuffered: the few reads of the header go to the file, and the body is buffered once, by
+    // BoundedInputStream.
+    InputStream in = Files.newInputStream(meta.path());
     try {
       long body = meta.bytes() - HEADER - TRAILER;
       if (checkHeader(meta, in.readNBytes(HEADER))) {

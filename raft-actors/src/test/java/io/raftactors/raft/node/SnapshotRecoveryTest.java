@@ -31,16 +31,16 @@ class SnapshotRecoveryTest {
   void theNewestValidSnapshotTheJournalContinuesIsChosen() throws IOException {
     save(100);
     SnapshotStore.Meta newest = save(200);
-    assertEquals(newest, SnapshotRecovery.choose(dir, 150).meta());
-    assertEquals(newest, SnapshotRecovery.choose(dir, 201).meta(), "the journal starts right after it");
-    assertEquals(newest, SnapshotRecovery.choose(dir, 1).meta());
+    assertEquals(newest, choose(dir, 150).meta());
+    assertEquals(newest, choose(dir, 201).meta(), "the journal starts right after it");
+    assertEquals(newest, choose(dir, 1).meta());
   }
 
   @Test
   void aDamagedNewestFallsBackWhenTheJournalCoversTheGap() throws IOException {
     SnapshotStore.Meta older = save(100);
     damage(save(200));
-    assertEquals(older, SnapshotRecovery.choose(dir, 101).meta());
+    assertEquals(older, choose(dir, 101).meta());
   }
 
   @Test
@@ -48,16 +48,23 @@ class SnapshotRecoveryTest {
     save(100);
     damage(save(200));
     IOException e = assertThrows(SnapshotRecovery.UnrecoverableException.class,
-        () -> SnapshotRecovery.choose(dir, 180));
+        () -> choose(dir, 180));
     assertTrue(e.getMessage().contains("journal starts at index 180"), e.getMessage());
     assertTrue(e.getMessage().contains("damaged"), e.getMessage());
   }
 
   @Test
   void aCompactedJournalWithoutAnySnapshotRefusesToStart() throws IOException {
-    assertThrows(SnapshotRecovery.UnrecoverableException.class, () -> SnapshotRecovery.choose(dir, 50));
-    assertNull(SnapshotRecovery.choose(dir, 1).meta(), "a whole journal needs no snapshot");
+    assertThrows(SnapshotRecovery.UnrecoverableException.class, () -> choose(dir, 50));
+    assertNull(choose(dir, 1).meta(), "a whole journal needs no snapshot");
     damage(save(10));
-    assertNull(SnapshotRecovery.choose(dir, 1).meta(), "a damaged one is skipped when the journal is whole");
+    assertNull(choose(dir, 1).meta(), "a damaged one is skipped when the journal is whole");
+  }
+
+  /** What a restart does: the newest valid snapshot, checked against the journal's first index. */
+  private static SnapshotRecovery.Choice choose(Path dir, long journalFirstIndex) throws IOException {
+    SnapshotRecovery.Choice choice = SnapshotRecovery.newestValid(dir);
+    SnapshotRecovery.checkContinues(choice, journalFirstIndex);
+    return choice;
   }
 }

@@ -228,14 +228,7 @@ class SnapshotTest {
     assertTrue(c.journal(victim).firstIndex() > 1, "the journal dropped its prefix");
     for (Path p : snapshotFiles(victim)) damage(p);
     c.restart(victim);
-    c.awaitCondition(victim + " to stop instead of starting without its state", COMMIT, () -> {
-      try {
-        c.status(victim);
-        return false;
-      } catch (RuntimeException e) {
-        return true;
-      }
-    });
+    awaitStopped(c, victim, "instead of starting without its state");
     commitMany(c, 10, "b"); // the others go on
   }
 
@@ -253,6 +246,11 @@ class SnapshotTest {
         @Override
         public byte[] apply(CommittedCommand command) {
           return inner.apply(command);
+        }
+
+        @Override
+        public void batchApplied() {
+          inner.batchApplied();
         }
 
         @Override
@@ -280,14 +278,7 @@ class SnapshotTest {
     assertFalse(snapshotFiles(victim).isEmpty(), "the node took a snapshot to start from");
     failRestores.set(true);
     c.restart(victim);
-    c.awaitCondition(victim + " to stop instead of starting without its snapshot", COMMIT, () -> {
-      try {
-        c.status(victim);
-        return false;
-      } catch (RuntimeException e) {
-        return true;
-      }
-    });
+    awaitStopped(c, victim, "instead of starting without its snapshot");
     commitMany(c, 10, "b"); // the others go on
     failRestores.set(false);
     c.crash(victim); // it stopped itself; the testkit still counts it as running
@@ -369,6 +360,18 @@ class SnapshotTest {
 
   private static String aFollower(RaftTestCluster c, String leader) {
     return c.nodeIds().stream().filter(id -> !id.equals(leader)).findFirst().orElseThrow();
+  }
+
+  /** Waits until node {@code id} has stopped by itself (it answers no status query). */
+  private static void awaitStopped(RaftTestCluster c, String id, String why) {
+    c.awaitCondition(id + " to stop " + why, COMMIT, () -> {
+      try {
+        c.status(id);
+        return false;
+      } catch (RuntimeException e) {
+        return true;
+      }
+    });
   }
 
   private static void commitMany(RaftTestCluster c, int n, String prefix) {
