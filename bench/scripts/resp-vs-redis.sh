@@ -41,7 +41,7 @@ members="n1@127.0.0.1:${raft[0]},n2@127.0.0.1:${raft[1]},n3@127.0.0.1:${raft[2]}
 node_pids=()
 for i in 1 2 3; do
   java ${JAVA_OPTS:-} -Dconfig.file="$root/conf/node$i.conf" -Draft.members="$members" \
-    -Dakka.remote.artery.canonical.port="${raft[$((i-1))]}" -Dkv.resp.port="${resp[$((i-1))]}" \
+    -Dakka.remote.artery.canonical.port="${raft[$((i-1))]}" -Dkv.resp.port="${resp[$((i-1))]}" -Dkv.http.port=0 \
     -Draft.data-dir="$work/n$i" -jar "$jar" >"$work/n$i.log" 2>&1 &
   pids+=($!) node_pids+=($!)
 done

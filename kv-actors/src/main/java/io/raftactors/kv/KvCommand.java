@@ -13,7 +13,10 @@ import io.raftactors.raft.ReadConsistency;
  */
 public sealed interface KvCommand extends RaftSerializable
     permits KvCommand.Write, KvCommand.Query, KvCommand.Watch, KvCommand.WatchAck, KvCommand.CancelWatch,
-        KvCommand.Admin {
+        KvCommand.Admin, KvCommand.GetMetrics {
+
+  /** Asks the replica for its metrics (its node's counters, gauges and histogram totals). */
+  record GetMetrics(ActorRef<MetricsReport> replyTo) implements KvCommand {}
 
   /** A write; {@code command} is a {@link KvCodec.Command} (a write and its session stamp, if any). */
   record Write(byte[] command, ActorRef<KvResponse> replyTo) implements KvCommand {}
@@ -75,7 +78,8 @@ public sealed interface KvCommand extends RaftSerializable
     return new Write(KvCodec.encode(new KvCodec.Command(stamp, write)), replyTo);
   }
 
-  static Query query(KvQuery query, ReadConsistency consistency, ActorRef<KvResponse> replyTo) {
+  /** A read of {@code query} at {@code consistency}. */
+  public static Query query(KvQuery query, ReadConsistency consistency, ActorRef<KvResponse> replyTo) {
     return new Query(KvCodec.encode(query), consistency, replyTo);
   }
 }

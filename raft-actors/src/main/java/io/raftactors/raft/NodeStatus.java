@@ -15,6 +15,9 @@ import java.util.List;
  * @param addresses where members are reached, where known
  * @param configIndex the log index of the configuration in force (0: the initial one); it is
  *     committed once {@code commitIndex} reaches it
+ * @param matchIndexes on the leader, the highest index known to be in each other member's log
+ *     (followers and learners; its replication lag is {@code lastLogIndex} minus that); empty on
+ *     the other members
  */
 public record NodeStatus(
     String nodeId,
@@ -29,7 +32,8 @@ public record NodeStatus(
     long snapshotIndex,
     List<String> learners,
     java.util.Map<String, String> addresses,
-    long configIndex)
+    long configIndex,
+    java.util.Map<String, Long> matchIndexes)
     implements RaftSerializable {
 
   /** Whether this node votes in the configuration it knows. */

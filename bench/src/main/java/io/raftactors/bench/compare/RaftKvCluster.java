@@ -52,7 +52,7 @@ final class RaftKvCluster implements AutoCloseable {
       cmd.addAll(List.of("-Dconfig.file=" + confDir.resolve("node" + (i + 1) + ".conf").toAbsolutePath(),
           "-Draft.members=" + members,
           "-Dakka.remote.artery.canonical.port=" + raftPorts[i],
-          "-Dkv.resp.port=" + respPorts[i],
+          "-Dkv.resp.port=" + respPorts[i], "-Dkv.http.port=0",
           "-Draft.data-dir=" + servers.dir().resolve(ids[i]).toAbsolutePath(),
           "-jar", jar.toAbsolutePath().toString()));
       commands.set(i, cmd);

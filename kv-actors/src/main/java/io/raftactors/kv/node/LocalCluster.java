@@ -1,15 +1,19 @@
 package io.raftactors.kv.node;
 
-import akka.actor.typed.ActorRefResolver;
+import akka.actor.typed.ActorRef;
 import akka.actor.typed.ActorSystem;
 import akka.actor.typed.SpawnProtocol;
 import akka.actor.typed.javadsl.AskPattern;
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
+import io.raftactors.kv.KvClient;
+import io.raftactors.kv.KvCommand;
+import io.raftactors.kv.http.DemoControl;
+import io.raftactors.kv.http.HttpConsole;
+import io.raftactors.kv.http.HttpSettings;
 import io.raftactors.kv.resp.RespSettings;
 import io.raftactors.raft.GetStatus;
 import io.raftactors.raft.NodeStatus;
-import io.raftactors.raft.PathPeers;
 import io.raftactors.raft.RaftNode;
 import io.raftactors.raft.Role;
 import java.nio.file.Path;
@@ -19,77 +23,126 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Several nodes in one actor system, each with its own data directory and RESP listener: what
- * {@code raft-kv local} runs, and what the RESP tests run against.
+ * Several nodes in one actor system, each with its own data directory, RESP listener and HTTP
+ * console: what {@code raft-kv local} runs, and what the RESP tests run against. Its members can
+ * be crashed, restarted and cut off the network ({@link DemoControl}): the dashboard's demo
+ * buttons. A member's console outlives its crash, and shows it down.
  */
-public final class LocalCluster implements AutoCloseable {
+public final class LocalCluster implements AutoCloseable, DemoControl {
   private final ActorSystem<SpawnProtocol.Command> system;
-  private final Map<String, String> raftPaths;
-  private final List<RunningNode> nodes;
+  private final Path dataDir;
+  private final List<String> members;
+  private final LocalPeers peers = new LocalPeers();
+  /** Member id to its running incarnation; absent while crashed. */
+  private final Map<String, Incarnation> running = new LinkedHashMap<>();
+  private final Map<String, RespSettings> resp = new LinkedHashMap<>();
+  private final List<HttpConsole> consoles = new ArrayList<>();
+  private final DemoLoad load;
+  private volatile KvClient loadClient;
 
-  private LocalCluster(ActorSystem<SpawnProtocol.Command> system, Map<String, String> raftPaths,
-      List<RunningNode> nodes) {
+  private record Incarnation(ActorRef<SpawnProtocol.Command> host, RunningNode node) {}
+
+  private LocalCluster(ActorSystem<SpawnProtocol.Command> system, Path dataDir, List<String> members) {
     this.system = system;
-    this.raftPaths = raftPaths;
-    this.nodes = nodes;
+    this.dataDir = dataDir;
+    this.members = members;
+    this.load = new DemoLoad(this::loadClient);
   }
 
   /**
-   * Starts nodes n1..n{@code size}; node i's RESP listener on {@code basePort + i - 1} (all on
-   * free ports when {@code basePort} is 0), its data in {@code dataDir/n<i>}. {@code overrides}
-   * take precedence over the node configuration (e.g. {@code kv.resp.password}).
+   * Starts nodes n1..n{@code size}; node i's RESP listener on {@code basePort + i - 1} and its HTTP
+   * console on {@code basePort + 1000 + i - 1} (all on free ports when {@code basePort} is 0), its
+   * data in {@code dataDir/n<i>}. {@code overrides} take precedence over the node configuration
+   * (e.g. {@code kv.resp.password}, {@code kv.http.enabled}).
    */
   public static LocalCluster start(int size, Path dataDir, int basePort, Config overrides) throws Exception {
     ActorSystem<SpawnProtocol.Command> system = ActorSystem.create(SpawnProtocol.create(), NodeConfig.SYSTEM,
         overrides.withFallback(ConfigFactory.parseString("akka.actor.provider = local"))
             .withFallback(NodeConfig.loadConfig()));
+    List<String> members = new ArrayList<>();
+    for (int i = 1; i <= size; i++) members.add("n" + i);
+    LocalCluster cluster = new LocalCluster(system, dataDir, members);
     try {
-      List<String> members = new ArrayList<>();
-      Map<String, String> paths = new LinkedHashMap<>();
-      for (int i = 1; i <= size; i++) {
-        members.add("n" + i);
-        paths.put("n" + i, "akka://" + NodeConfig.SYSTEM + "/user/kv-n" + i + "/raft");
-      }
-      PathPeers peers = new PathPeers(system, paths);
       RespSettings defaults = RespSettings.fromRoot(system.settings().config());
-      List<RunningNode> nodes = new ArrayList<>();
+      HttpSettings http = HttpSettings.fromRoot(system.settings().config());
       for (int i = 0; i < size; i++) {
         String id = members.get(i);
-        RespSettings resp = new RespSettings(defaults.host(), basePort == 0 ? 0 : basePort + i,
+        cluster.resp.put(id, new RespSettings(defaults.host(), basePort == 0 ? 0 : basePort + i,
             defaults.password(), defaults.maxBulkLength(), defaults.maxMultibulkLength(),
-            defaults.maxConnections(), defaults.idleTimeout(), defaults.pipelineDepth(), defaults.requestTimeout());
-        nodes.add(RunningNode.start(system, "kv-" + id, id, members, peers, dataDir.resolve(id), resp));
+            defaults.maxConnections(), defaults.idleTimeout(), defaults.pipelineDepth(), defaults.requestTimeout()));
+        cluster.startMember(id);
       }
-      return new LocalCluster(system, paths, nodes);
+      if (http.enabled()) {
+        for (int i = 0; i < size; i++) {
+          String id = members.get(i);
+          cluster.consoles.add(HttpConsole.start(system, id, cluster::replicaOf, members,
+              http.withPort(basePort == 0 ? 0 : basePort + 1000 + i), cluster));
+        }
+      }
+      return cluster;
     } catch (Exception | Error e) {
       system.terminate();
       throw e;
     }
   }
 
+  private void startMember(String id) throws Exception {
+    ActorRef<SpawnProtocol.Command> host =
+        RunningNode.spawn(system, system, NodeHost.create(), id);
+    RunningNode node = RunningNode.start(system, host, "kv", id, members, Map.of(), peers.of(id),
+        dataDir.resolve(id), resp.get(id));
+    peers.register(id, node.raft(system));
+    synchronized (running) {
+      running.put(id, new Incarnation(host, node));
+    }
+    loadClient = null; // the next write builds a client of the members now up
+  }
+
   public ActorSystem<SpawnProtocol.Command> system() {
     return system;
   }
 
+  /** The members running now, in id order. */
   public List<RunningNode> nodes() {
-    return nodes;
+    synchronized (running) {
+      return running.values().stream().map(Incarnation::node).toList();
+    }
+  }
+
+  /** The HTTP consoles, one per member (none with {@code kv.http.enabled = off}). */
+  public List<HttpConsole> consoles() {
+    return List.copyOf(consoles);
   }
 
   /** RESP port of node {@code id}. */
   public int respPort(String id) {
-    return nodes.stream().filter(n -> n.nodeId().equals(id)).findFirst().orElseThrow().respAddress().getPort();
+    return nodes().stream().filter(n -> n.nodeId().equals(id)).findFirst().orElseThrow().respAddress().getPort();
+  }
+
+  private Optional<ActorRef<KvCommand>> replica(String id) {
+    synchronized (running) {
+      Incarnation i = running.get(id);
+      return i == null ? Optional.empty() : Optional.of(i.node().replica());
+    }
+  }
+
+  /** The replica of member {@code id}, for the console: its last incarnation, even when crashed. */
+  private ActorRef<KvCommand> replicaOf(String id) {
+    return replica(id).orElse(null);
   }
 
   /** The status of every node that answers within a second. */
   public List<NodeStatus> statuses() throws InterruptedException {
-    ActorRefResolver resolver = ActorRefResolver.get(system);
     List<NodeStatus> statuses = new ArrayList<>();
-    for (String path : raftPaths.values()) {
+    for (RunningNode n : nodes()) {
+      ActorRef<RaftNode.Command> raft = n.raft(system);
       try {
-        statuses.add(AskPattern.<RaftNode.Command, NodeStatus>ask(resolver.resolveActorRef(path), GetStatus::new,
+        statuses.add(AskPattern.<RaftNode.Command, NodeStatus>ask(raft, GetStatus::new,
             Duration.ofSeconds(1), system.scheduler()).toCompletableFuture().get(2, TimeUnit.SECONDS));
       } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
         // not answering: left out
@@ -108,14 +161,91 @@ public final class LocalCluster implements AutoCloseable {
     return Optional.empty();
   }
 
-  /** Waits until every node stopped (the system terminated, e.g. on Ctrl-C). */
+  /** Waits until the system terminated (e.g. on Ctrl-C). */
   public void awaitStopped() {
-    for (RunningNode n : nodes) n.stopped().toCompletableFuture().join();
     system.getWhenTerminated().toCompletableFuture().join();
+  }
+
+  // ---- the demo's buttons ------------------------------------------------------------------
+
+  @Override
+  public CompletionStage<String> crash(String id) {
+    Incarnation i;
+    synchronized (running) {
+      if (!members.contains(id)) return failed("no member " + id);
+      i = running.remove(id);
+    }
+    if (i == null) return failed(id + " is already down");
+    loadClient = null;
+    return i.node().unbind().exceptionally(e -> null).thenCompose(x -> {
+      i.host().tell(NodeHost.Stop.INSTANCE);
+      return i.node().stopped();
+    }).thenApply(x -> id + " crashed");
+  }
+
+  @Override
+  public CompletionStage<String> restart(String id) {
+    synchronized (running) {
+      if (!members.contains(id)) return failed("no member " + id);
+      if (running.containsKey(id)) return failed(id + " is running");
+    }
+    return CompletableFuture.supplyAsync(() -> {
+      try {
+        startMember(id);
+        return id + " restarted";
+      } catch (Exception e) {
+        throw new java.util.concurrent.CompletionException(e);
+      }
+    });
+  }
+
+  @Override
+  public CompletionStage<String> isolate(String id) {
+    if (!members.contains(id)) return failed("no member " + id);
+    peers.isolate(id);
+    return CompletableFuture.completedFuture(id + " isolated");
+  }
+
+  @Override
+  public CompletionStage<String> heal() {
+    peers.heal();
+    return CompletableFuture.completedFuture("network healed");
+  }
+
+  @Override
+  public CompletionStage<String> load(boolean on) {
+    if (on) load.start();
+    else load.stop();
+    return CompletableFuture.completedFuture(on ? "load on" : "load off");
+  }
+
+  @Override
+  public Map<String, Object> state() {
+    List<String> crashed = new ArrayList<>(members);
+    synchronized (running) {
+      crashed.removeAll(running.keySet());
+    }
+    return Map.of("crashed", crashed, "isolated", List.copyOf(new java.util.TreeSet<>(peers.isolated())),
+        "load", load.running(), "loadWrites", load.done(), "loadFailures", load.failed());
+  }
+
+  private KvClient loadClient() {
+    KvClient c = loadClient;
+    if (c == null) {
+      List<ActorRef<KvCommand>> replicas = nodes().stream().map(RunningNode::replica).toList();
+      c = KvClient.create(system, replicas);
+      loadClient = c;
+    }
+    return c;
+  }
+
+  private static CompletionStage<String> failed(String why) {
+    return CompletableFuture.failedFuture(new IllegalArgumentException(why));
   }
 
   @Override
   public void close() {
+    load.stop();
     system.terminate();
     system.getWhenTerminated().toCompletableFuture().join();
   }

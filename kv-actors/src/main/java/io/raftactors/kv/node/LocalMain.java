@@ -19,13 +19,17 @@ public final class LocalMain {
   public static int embedded(Path dataDir, int basePort) throws Exception {
     LocalCluster cluster = LocalCluster.start(3, dataDir, basePort, ConfigFactory.empty());
     for (RunningNode node : cluster.nodes()) {
+      String console = cluster.consoles().stream().filter(c -> c.nodeId().equals(node.nodeId()))
+          .map(c -> ", dashboard " + c.url()).findFirst().orElse("");
       System.out.println(node.nodeId() + ": RESP " + node.respAddress().getHostString() + ":"
-          + node.respAddress().getPort() + ", data " + dataDir.resolve(node.nodeId()));
+          + node.respAddress().getPort() + console + ", data " + dataDir.resolve(node.nodeId()));
     }
     System.out.println(cluster.awaitLeader(Duration.ofSeconds(15))
         .map(s -> "leader: " + s.nodeId() + " (term " + s.term() + ")").orElse("no leader yet"));
     System.out.println("try: redis-cli -p " + basePort + " SET greeting hello;  redis-cli -p " + (basePort + 1)
         + " GET greeting;  redis-cli -p " + basePort + " INFO raft   (Ctrl-C stops the cluster)");
+    cluster.consoles().stream().findFirst().ifPresent(c -> System.out.println("open " + c.url()
+        + " to watch the cluster; its Crash, Restart, Isolate and load buttons break it on purpose"));
     cluster.awaitStopped();
     return 0;
   }

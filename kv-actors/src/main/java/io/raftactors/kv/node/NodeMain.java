@@ -1,6 +1,9 @@
 package io.raftactors.kv.node;
 
+import akka.actor.typed.ActorRefResolver;
 import akka.actor.typed.ActorSystem;
+import io.raftactors.kv.http.HttpConsole;
+import io.raftactors.kv.http.HttpSettings;
 import akka.actor.typed.SpawnProtocol;
 import com.typesafe.config.Config;
 import io.raftactors.raft.PathPeers;
@@ -40,17 +43,31 @@ public final class NodeMain {
     shutDownOnSigterm(system, node.nodeId());
     try {
       PathPeers peers = new PathPeers(system, node.raftPaths(), NodeConfig::raftPath);
-      RunningNode running = RunningNode.start(system, "kv", node.nodeId(), node.memberIds(), node.members(),
+      RunningNode running = RunningNode.start(system, system, "kv", node.nodeId(), node.memberIds(), node.members(),
           peers, node.dataDir(), node.resp());
-      RunningNode.spawn(system, MemberWatch.create(node.nodeId(), node.members(), peers, Duration.ofSeconds(5),
+      RunningNode.spawn(system, system, MemberWatch.create(node.nodeId(), node.members(), peers, Duration.ofSeconds(5),
           Duration.ofSeconds(2)), "member-watch");
+      HttpSettings http = HttpSettings.fromRoot(node.config());
+      String console = "off";
+      if (http.enabled()) {
+        ActorRefResolver resolver = ActorRefResolver.get(system);
+        HttpConsole started = HttpConsole.start(system, node.nodeId(), id -> {
+          if (id.equals(node.nodeId())) return running.replica();
+          try {
+            return resolver.resolveActorRef(peers.ref(id).path().parent().toString());
+          } catch (IllegalArgumentException e) {
+            return null; // a member this node has no address for
+          }
+        }, node.memberIds(), http, null);
+        console = started.url();
+      }
       String artery = node.selfAddress() + " ("
           + node.config().getString("akka.remote.artery.transport") + ")";
-      LOG.info("node {} up: raft at {}, RESP at {}, data in {}, members {}", node.nodeId(), artery,
-          running.respAddress(), node.dataDir().toAbsolutePath(), node.members());
+      LOG.info("node {} up: raft at {}, RESP at {}, console {}, data in {}, members {}", node.nodeId(), artery,
+          running.respAddress(), console, node.dataDir().toAbsolutePath(), node.members());
       System.out.println("raft-kv node " + node.nodeId() + ": raft " + artery + ", RESP "
           + running.respAddress().getHostString() + ":" + running.respAddress().getPort()
-          + ", data " + node.dataDir());
+          + ", console " + console + ", data " + node.dataDir());
       if (node.joining()) {
         String hint = "node " + node.nodeId() + " is not in raft.members " + node.members().keySet()
             + ": unless its data directory says otherwise, it waits to be added; on any member run"

@@ -47,26 +47,19 @@ public final class RunningNode {
   }
 
   /**
-   * Starts replica {@code nodeId} as {@code /user/<name>} with the given peers, data directory and
-   * RESP settings; returns once its listener is bound.
+   * Starts replica {@code nodeId} as a child {@code name} of {@code parent} (the system itself, or a
+   * {@link NodeHost}) with the given peers, data directory and RESP settings; {@code addresses}
+   * says where the initial members are ({@code host:port}), so that the configuration carries them
+   * to members added later. Returns once the RESP listener is bound.
    */
-  public static RunningNode start(ActorSystem<SpawnProtocol.Command> system, String name, String nodeId,
-      List<String> members, Peers peers, Path dataDir, RespSettings resp) throws Exception {
-    return start(system, name, nodeId, members, java.util.Map.of(), peers, dataDir, resp);
-  }
-
-  /**
-   * As above; {@code addresses} says where the initial members are ({@code host:port}), so that
-   * the configuration carries them to members added later.
-   */
-  public static RunningNode start(ActorSystem<SpawnProtocol.Command> system, String name, String nodeId,
-      List<String> members, java.util.Map<String, String> addresses, Peers peers, Path dataDir,
+  static RunningNode start(ActorSystem<?> system, ActorRef<SpawnProtocol.Command> parent, String name,
+      String nodeId, List<String> members, java.util.Map<String, String> addresses, Peers peers, Path dataDir,
       RespSettings resp) throws Exception {
     Behavior<KvCommand> node = KvNode.builder(nodeId).members(members).addresses(addresses).peers(peers)
         .dataDir(dataDir).config(system.settings().config()).build();
-    ActorRef<KvCommand> replica = spawn(system, node, name);
+    ActorRef<KvCommand> replica = spawn(system, parent, node, name);
     CompletableFuture<Void> stopped = new CompletableFuture<>();
-    spawn(system, Behaviors.setup(ctx -> {
+    spawn(system, parent, Behaviors.setup(ctx -> {
       ctx.watch(replica);
       return Behaviors.receive(Object.class).onSignal(Terminated.class, t -> {
         stopped.complete(null);
@@ -106,15 +99,25 @@ public final class RunningNode {
     return binding.localAddress();
   }
 
+  /** Closes the RESP listener and its connections (the replica is stopped by its parent). */
+  CompletionStage<Void> unbind() {
+    return binding.unbind().thenApply(x -> null);
+  }
+
+  /** The ref of this replica's Raft node. */
+  ActorRef<RaftNode.Command> raft(ActorSystem<?> system) {
+    return ActorRefResolver.get(system).resolveActorRef(replica.path().child("raft").toString());
+  }
+
   /** Completes when the replica stopped (its journal failed, or the system shuts down). */
   public CompletionStage<Void> stopped() {
     return stopped;
   }
 
   @SuppressWarnings("unchecked")
-  static <T> ActorRef<T> spawn(ActorSystem<SpawnProtocol.Command> system, Behavior<T> behavior, String name)
-      throws Exception {
-    return AskPattern.<SpawnProtocol.Command, ActorRef<T>>ask(system,
+  static <T> ActorRef<T> spawn(ActorSystem<?> system, ActorRef<SpawnProtocol.Command> parent, Behavior<T> behavior,
+      String name) throws Exception {
+    return AskPattern.<SpawnProtocol.Command, ActorRef<T>>ask(parent,
         r -> new SpawnProtocol.Spawn<>(behavior, name, Props.empty(), r), Duration.ofSeconds(10),
         system.scheduler()).toCompletableFuture().get(15, TimeUnit.SECONDS);
   }

@@ -116,6 +116,11 @@ public final class KvService extends AbstractBehavior<Object> {
           raft.get().tell(a.command());
           return this;
         })
+        .onMessage(KvCommand.GetMetrics.class, m -> {
+          m.replyTo().tell(io.raftactors.kv.MetricsReport.of(nodeId,
+              io.raftactors.raft.metrics.RaftMetrics.get(getContext().getSystem()).node(nodeId)));
+          return this;
+        })
         .onMessage(KvCommand.class, c -> {
           hub.tell(WatchHub.of(c));
           return this;

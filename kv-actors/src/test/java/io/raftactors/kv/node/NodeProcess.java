@@ -39,7 +39,7 @@ final class NodeProcess {
         "-Dconfig.file=" + conf.toAbsolutePath(),
         "-Draft.members=" + members,
         "-Dakka.remote.artery.canonical.port=" + raftPort,
-        "-Dkv.resp.port=" + respPort,
+        "-Dkv.resp.port=" + respPort, "-Dkv.http.port=0",
         "-Draft.data-dir=" + dataDir.toAbsolutePath()));
     command.addAll(extraOptions);
     command.addAll(List.of("-jar", jar().toString()));

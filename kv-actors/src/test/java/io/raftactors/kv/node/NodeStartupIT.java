@@ -88,7 +88,7 @@ class NodeStartupIT {
 
     Exit wrong = runJar(Duration.ofSeconds(60), "-Dconfig.file=" + Path.of("..", "conf", "node2.conf").toAbsolutePath(),
         "-Draft.members=n2@127.0.0.1:" + raft, "-Dakka.remote.artery.canonical.port=" + raft,
-        "-Dkv.resp.port=" + resp, "-Draft.data-dir=" + data.toAbsolutePath());
+        "-Dkv.resp.port=" + resp, "-Dkv.http.port=0", "-Draft.data-dir=" + data.toAbsolutePath());
     assertEquals(1, wrong.code(), wrong.output());
     assertTrue(wrong.output().contains("belongs to node 'n1'"), wrong.output());
   }

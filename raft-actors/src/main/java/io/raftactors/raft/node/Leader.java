@@ -91,6 +91,11 @@ final class Leader extends RoleBehavior {
   }
 
   @Override
+  Map<String, Long> matchIndexes() {
+    return Map.copyOf(matchIndex);
+  }
+
+  @Override
   Role role() {
     return Role.LEADER;
   }

@@ -388,7 +388,8 @@ final class NodeContext {
         .tell(new EventStream.Publish<>(new RaftEvent.RoleChanged(selfId, r, currentTerm, leaderId)));
   }
 
-  NodeStatus status() {
+  /** @param matchIndexes the leader's view of its followers (empty on other roles) */
+  NodeStatus status(java.util.Map<String, Long> matchIndexes) {
     return new NodeStatus(
         selfId,
         role.role(),
@@ -402,6 +403,7 @@ final class NodeContext {
         latestSnapshot == null ? 0 : latestSnapshot.index(),
         membership().learners(),
         membership().addresses(),
-        configs.currentIndex());
+        configs.currentIndex(),
+        matchIndexes);
   }
 }

@@ -55,6 +55,11 @@ abstract class RoleBehavior extends AbstractBehavior<RaftNode.Command> {
     return this;
   }
 
+  /** Each other member's match index as this role knows it: only a leader knows them. */
+  java.util.Map<String, Long> matchIndexes() {
+    return java.util.Map.of();
+  }
+
   /** The configuration in force changed (see {@link NodeContext#membership()}). */
   void onMembershipChanged() {}
 
@@ -165,7 +170,7 @@ abstract class RoleBehavior extends AbstractBehavior<RaftNode.Command> {
   }
 
   private Behavior<RaftNode.Command> onGetStatus(GetStatus query) {
-    query.replyTo().tell(ctx.status());
+    query.replyTo().tell(ctx.status(matchIndexes()));
     return this;
   }
 

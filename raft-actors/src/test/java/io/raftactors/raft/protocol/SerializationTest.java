@@ -94,7 +94,7 @@ class SerializationTest {
         new ProposeResult.Rejected(RejectReason.NO_LEADER, "no leader", null),
         new ProposeResult.Unknown("timeout"),
         new NodeStatus("n1", Role.LEADER, 3, "n1", 10, 9, 11, List.of("n1", "n2", "n3"), 5, 4,
-            List.of("n4"), java.util.Map.of("n4", "127.0.0.1:2554"), 7),
+            List.of("n4"), java.util.Map.of("n4", "127.0.0.1:2554"), 7, java.util.Map.of("n2", 11L, "n3", 9L, "n4", 2L)),
         new io.raftactors.raft.TransferResult.Transferred(4, "n2"),
         new io.raftactors.raft.TransferResult.NotTransferred(RejectReason.BUSY, "moving", "n1"),
         new GetStatus(statuses.ref()));
