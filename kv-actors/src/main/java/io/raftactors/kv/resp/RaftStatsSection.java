@@ -1,17 +1,19 @@
 package io.raftactors.kv.resp;
 
 import io.raftactors.raft.metrics.Counter;
+import io.raftactors.raft.metrics.CounterFamily;
 import io.raftactors.raft.metrics.Gauge;
 import io.raftactors.raft.metrics.Histogram;
 import io.raftactors.raft.metrics.Metric;
 import io.raftactors.raft.metrics.MetricRegistry;
-import java.math.BigDecimal;
 
 /**
  * {@code INFO raftstats}: the node's metrics, one per line, under their Prometheus names. Counters
  * and gauges as {@code name:value}; a histogram as
  * {@code name:count=N,sum=S,le_B1=C1,...,le_inf=N}, with cumulative counts per upper bound as in
- * the Prometheus format, bounds and sum in the exported unit (seconds for {@code _seconds}).
+ * the Prometheus format, bounds and sum in the exported unit (seconds for {@code _seconds}); a
+ * labeled counter as {@code name:V1=N1,V2=N2} by label value (e.g. {@code
+ * raft_messages_sent_total:n2=10,n3=12}), empty before its first count.
  */
 final class RaftStatsSection {
   private RaftStatsSection() {}
@@ -22,6 +24,8 @@ final class RaftStatsSection {
       sb.append(m.name()).append(':');
       if (m instanceof Counter c) {
         sb.append(c.get());
+      } else if (m instanceof CounterFamily f) {
+        family(sb, f);
       } else if (m instanceof Gauge g) {
         sb.append(g.get());
       } else if (m instanceof Histogram h) {
@@ -32,19 +36,21 @@ final class RaftStatsSection {
     return sb.append("\r\n").toString();
   }
 
+  private static void family(StringBuilder sb, CounterFamily f) {
+    String sep = "";
+    for (var e : f.values().entrySet()) {
+      sb.append(sep).append(e.getKey()).append('=').append(e.getValue());
+      sep = ",";
+    }
+  }
+
   private static void histogram(StringBuilder sb, Histogram.Snapshot s) {
-    sb.append("count=").append(s.count()).append(",sum=").append(number(s.sum(), s.scale()));
+    sb.append("count=").append(s.count()).append(",sum=").append(Histogram.exported(s.sum(), s.scale()));
     long cumulative = 0;
     for (int i = 0; i < s.bounds().length; i++) {
       cumulative += s.counts()[i];
-      sb.append(",le_").append(number(s.bounds()[i], s.scale())).append('=').append(cumulative);
+      sb.append(",le_").append(Histogram.exported(s.bounds()[i], s.scale())).append('=').append(cumulative);
     }
     sb.append(",le_inf=").append(cumulative + s.counts()[s.bounds().length]);
-  }
-
-  /** {@code value * scale} in plain decimal, without trailing zeros. */
-  static String number(long value, double scale) {
-    if (scale == 1) return Long.toString(value);
-    return new BigDecimal(value).multiply(BigDecimal.valueOf(scale)).stripTrailingZeros().toPlainString();
   }
 }

@@ -60,6 +60,16 @@ public final class Histogram extends Metric {
     return Arrays.equals(this.bounds, bounds) && this.scale == scale;
   }
 
+  /**
+   * {@code value * scale} in plain decimal without trailing zeros (exact: {@code 25000} ns at scale
+   * {@code 1e-9} is {@code 0.000025}), as exporters print bounds and sums.
+   */
+  public static String exported(long value, double scale) {
+    if (scale == 1) return Long.toString(value);
+    return new java.math.BigDecimal(value).multiply(java.math.BigDecimal.valueOf(scale)).stripTrailingZeros()
+        .toPlainString();
+  }
+
   /** Factor from the base unit to the exported one. */
   public double scale() {
     return scale;

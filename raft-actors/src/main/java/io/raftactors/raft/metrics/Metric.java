@@ -1,7 +1,7 @@
 package io.raftactors.raft.metrics;
 
 /** A named measurement of a node, with the help text exporters print next to it. */
-public abstract sealed class Metric permits Counter, Gauge, Histogram {
+public abstract sealed class Metric permits Counter, CounterFamily, Gauge, Histogram {
   private final String name;
   private final String help;
 

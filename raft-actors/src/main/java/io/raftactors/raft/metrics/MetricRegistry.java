@@ -21,6 +21,19 @@ public final class MetricRegistry {
     return get(name, help, Counter.class, Counter::new);
   }
 
+  /**
+   * Counters of one name by the value of label {@code labelName} (see {@link CounterFamily});
+   * registering the name again with another label fails.
+   */
+  public CounterFamily counterFamily(String name, String help, String labelName) {
+    checkLabelName(labelName);
+    CounterFamily f = get(name, help, CounterFamily.class, (n, x) -> new CounterFamily(n, x, labelName));
+    if (!f.labelName().equals(labelName)) {
+      throw new IllegalArgumentException(name + " is already registered with label " + f.labelName());
+    }
+    return f;
+  }
+
   public Gauge gauge(String name, String help) {
     return get(name, help, Gauge.class, Gauge::new);
   }
@@ -58,6 +71,35 @@ public final class MetricRegistry {
       throw new IllegalArgumentException(name + " is already a " + m.getClass().getSimpleName());
     }
     return type.cast(m);
+  }
+
+  /** This registry with constant labels every exported sample of it carries ({@code node="n1"}). */
+  public Labeled labeled(String labelName, String value) {
+    return new Labeled(this, Map.of(labelName, value));
+  }
+
+  /**
+   * A registry and the constant labels an exporter adds to each of its samples: several nodes in
+   * one process export their registries together, told apart by a {@code node} label.
+   *
+   * @param labels label name to value, in the order they are printed
+   */
+  public record Labeled(MetricRegistry registry, Map<String, String> labels) {
+    public Labeled {
+      java.util.Objects.requireNonNull(registry, "registry");
+      labels = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(labels));
+      labels.forEach((k, v) -> {
+        checkLabelName(k);
+        java.util.Objects.requireNonNull(v, k);
+      });
+    }
+  }
+
+  /** Prometheus label names: {@code [a-zA-Z_][a-zA-Z0-9_]*}, {@code __} prefix reserved, {@code le} is the histograms'. */
+  static void checkLabelName(String name) {
+    if (!name.matches("[a-zA-Z_][a-zA-Z0-9_]*") || name.startsWith("__") || name.equals("le")) {
+      throw new IllegalArgumentException("bad label name: " + name);
+    }
   }
 
   /** Read-only view by name (for tests and exporters that look one up). */

@@ -59,67 +59,89 @@ public final class RaftMessageSerializer extends SerializerWithStringManifest {
 
   @Override
   public byte[] toBinary(Object o) {
+    if (!(o instanceof RaftMessage message)) {
+      throw new IllegalArgumentException("not a Raft RPC: " + o.getClass().getName());
+    }
+    byte[] from = id(message.from());
+    ByteBuffer b = ByteBuffer.allocate(size(message, from.length))
+        .put(VERSION).putLong(message.term()).putShort((short) from.length).put(from);
     if (o instanceof RequestVote m) {
-      byte[] from = id(m.from());
-      return ByteBuffer.allocate(1 + 8 + 2 + from.length + 8 + 8 + 1)
-          .put(VERSION).putLong(m.term()).putShort((short) from.length).put(from)
-          .putLong(m.lastLogIndex()).putLong(m.lastLogTerm())
-          .put((byte) ((m.preVote() ? 1 : 0) | (m.transfer() ? 2 : 0)))
-          .array();
-    }
-    if (o instanceof VoteResponse m) {
-      byte[] from = id(m.from());
-      return ByteBuffer.allocate(1 + 8 + 2 + from.length + 1 + 1)
-          .put(VERSION).putLong(m.term()).putShort((short) from.length).put(from).put(bool(m.granted())).put(bool(m.preVote()))
-          .array();
-    }
-    if (o instanceof AppendEntries m) return appendEntries(m);
-    if (o instanceof AppendResponse m) {
-      byte[] from = id(m.from());
-      return ByteBuffer.allocate(1 + 8 + 2 + from.length + 1 + 8 * 6)
-          .put(VERSION).putLong(m.term()).putShort((short) from.length).put(from).put(bool(m.success()))
+      b.putLong(m.lastLogIndex()).putLong(m.lastLogTerm())
+          .put((byte) ((m.preVote() ? 1 : 0) | (m.transfer() ? 2 : 0)));
+    } else if (o instanceof VoteResponse m) {
+      b.put(bool(m.granted())).put(bool(m.preVote()));
+    } else if (o instanceof AppendEntries m) {
+      appendEntries(b, m);
+    } else if (o instanceof AppendResponse m) {
+      b.put(bool(m.success()))
           .putLong(m.matchIndex()).putLong(m.rejectedIndex()).putLong(m.hintIndex())
-          .putLong(m.hintTerm()).putLong(m.lastLogIndex()).putLong(m.readRound())
-          .array();
-    }
-    if (o instanceof InstallSnapshot m) {
-      byte[] from = id(m.from());
-      return ByteBuffer.allocate(1 + 8 + 2 + from.length + 8 * 4 + 4 + m.data().length)
-          .put(VERSION).putLong(m.term()).putShort((short) from.length).put(from)
-          .putLong(m.snapshotIndex()).putLong(m.snapshotTerm()).putLong(m.offset())
-          .putLong(m.totalBytes()).putInt(m.data().length).put(m.data())
-          .array();
-    }
-    if (o instanceof InstallSnapshotResponse m) {
-      byte[] from = id(m.from());
-      return ByteBuffer.allocate(1 + 8 + 2 + from.length + 8 * 3 + 1)
-          .put(VERSION).putLong(m.term()).putShort((short) from.length).put(from)
-          .putLong(m.snapshotIndex()).putLong(m.snapshotTerm()).putLong(m.nextOffset())
-          .put((byte) m.status().ordinal())
-          .array();
-    }
-    if (o instanceof TimeoutNow m) {
-      byte[] from = id(m.from());
-      return ByteBuffer.allocate(1 + 8 + 2 + from.length)
-          .put(VERSION).putLong(m.term()).putShort((short) from.length).put(from)
-          .array();
-    }
-    throw new IllegalArgumentException("not a Raft RPC: " + o.getClass().getName());
+          .putLong(m.hintTerm()).putLong(m.lastLogIndex()).putLong(m.readRound());
+    } else if (o instanceof InstallSnapshot m) {
+      b.putLong(m.snapshotIndex()).putLong(m.snapshotTerm()).putLong(m.offset())
+          .putLong(m.totalBytes()).putInt(m.data().length).put(m.data());
+    } else if (o instanceof InstallSnapshotResponse m) {
+      b.putLong(m.snapshotIndex()).putLong(m.snapshotTerm()).putLong(m.nextOffset())
+          .put((byte) m.status().ordinal());
+    } // TimeoutNow: the common head only
+    return b.array();
   }
 
-  private static byte[] appendEntries(AppendEntries m) {
-    byte[] from = id(m.from());
-    int size = 1 + 8 + 2 + from.length + 8 * 4 + 4;
-    for (LogEntry e : m.entries()) size += 29 + e.data().length;
-    ByteBuffer b = ByteBuffer.allocate(size);
-    b.put(VERSION).putLong(m.term()).putShort((short) from.length).put(from)
-        .putLong(m.prevLogIndex()).putLong(m.prevLogTerm()).putLong(m.leaderCommit())
+  /**
+   * The length of {@link #toBinary toBinary(m)}, computed without serializing (no allocation), for
+   * metrics of the bytes sent and received. The same arithmetic sizes toBinary's buffer. An id
+   * longer than {@link #MAX_ID_BYTES} is not checked here (toBinary refuses it).
+   */
+  public static int encodedSize(RaftMessage m) {
+    return size(m, utf8Length(m.from()));
+  }
+
+  /** The serialized size of {@code m} whose sender id is {@code fromLength} bytes of UTF-8. */
+  private static int size(RaftMessage m, int fromLength) {
+    int head = 1 + 8 + 2 + fromLength; // version, term, from
+    if (m instanceof RequestVote) return head + 8 + 8 + 1;
+    if (m instanceof VoteResponse) return head + 1 + 1;
+    if (m instanceof AppendEntries ae) {
+      int size = head + 8 * 4 + 4;
+      for (LogEntry e : ae.entries()) size += ENTRY_HEAD + e.data().length;
+      return size;
+    }
+    if (m instanceof AppendResponse) return head + 1 + 8 * 6;
+    if (m instanceof InstallSnapshot is) return head + 8 * 4 + 4 + is.data().length;
+    if (m instanceof InstallSnapshotResponse) return head + 8 * 3 + 1;
+    return head; // TimeoutNow
+  }
+
+  /** What {@code s.getBytes(UTF_8).length} is (an unpaired surrogate becomes one '?'). */
+  static int utf8Length(String s) {
+    int n = 0;
+    for (int i = 0; i < s.length(); i++) {
+      char c = s.charAt(i);
+      if (c < 0x80) {
+        n += 1;
+      } else if (c < 0x800) {
+        n += 2;
+      } else if (Character.isHighSurrogate(c) && i + 1 < s.length() && Character.isLowSurrogate(s.charAt(i + 1))) {
+        n += 4;
+        i++;
+      } else if (Character.isSurrogate(c)) {
+        n += 1;
+      } else {
+        n += 3;
+      }
+    }
+    return n;
+  }
+
+  /** Per entry: index, term, timestamp, kind, length (then the data). */
+  private static final int ENTRY_HEAD = 8 + 8 + 8 + 1 + 4;
+
+  private static void appendEntries(ByteBuffer b, AppendEntries m) {
+    b.putLong(m.prevLogIndex()).putLong(m.prevLogTerm()).putLong(m.leaderCommit())
         .putLong(m.readRound()).putInt(m.entries().size());
     for (LogEntry e : m.entries()) {
       b.putLong(e.index()).putLong(e.term()).putLong(e.timestamp())
           .put((byte) e.kind().ordinal()).putInt(e.data().length).put(e.data());
     }
-    return b.array();
   }
 
   @Override
@@ -180,7 +202,7 @@ public final class RaftMessageSerializer extends SerializerWithStringManifest {
     long commit = b.getLong();
     long round = b.getLong();
     int count = b.getInt();
-    if (count < 0 || count > b.remaining() / 29) {
+    if (count < 0 || count > b.remaining() / ENTRY_HEAD) {
       throw new IllegalArgumentException("entry count " + count + " does not fit the message");
     }
     EntryKind[] kinds = EntryKind.values();
