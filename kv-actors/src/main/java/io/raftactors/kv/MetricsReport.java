@@ -2,6 +2,7 @@ package io.raftactors.kv;
 
 import io.raftactors.raft.RaftSerializable;
 import io.raftactors.raft.metrics.Counter;
+import io.raftactors.raft.metrics.CounterFamily;
 import io.raftactors.raft.metrics.Gauge;
 import io.raftactors.raft.metrics.Histogram;
 import io.raftactors.raft.metrics.Metric;
@@ -34,6 +35,8 @@ public record MetricsReport(String nodeId, Map<String, Double> samples) implemen
         samples.put(m.name(), (double) c.get());
       } else if (m instanceof Gauge g) {
         samples.put(m.name(), (double) g.get());
+      } else if (m instanceof CounterFamily f) {
+        f.values().forEach((label, n) -> samples.put(m.name() + "{" + f.labelName() + "=\"" + label + "\"}", (double) n));
       } else if (m instanceof Histogram h) {
         Histogram.Snapshot s = h.snapshot();
         samples.put(m.name() + "_count", (double) s.count());

@@ -77,12 +77,13 @@ final class ConsoleRoutes extends AllDirectives {
         path(PathMatchers.segment("api").slash("cluster"), () -> get(() -> {
           String json = view.latest();
           return json == null
-              ? complete(StatusCodes.SERVICE_UNAVAILABLE, HttpEntities.create(JSON, "{\"status\":\"gathering\"}"))
-              : complete(HttpEntities.create(JSON, json));
+              ? complete(StatusCodes.SERVICE_UNAVAILABLE, json("{\"status\":\"gathering\"}"))
+              : complete(json(json));
         })),
         path("metrics", () -> get(() -> complete(HttpEntities.create(
             ContentTypes.parse(PrometheusText.CONTENT_TYPE),
-            PrometheusText.render(List.of(RaftMetrics.get(system).node(nodeId).labeled("node", nodeId))))))),
+            PrometheusText.render(List.of(RaftMetrics.get(system).node(nodeId).labeled("node", nodeId)))
+                .getBytes(java.nio.charset.StandardCharsets.UTF_8))))),
         path("health", () -> get(() -> onSuccess(health(), r -> complete(r)))),
         pathPrefix("demo", this::demoRoutes));
     if (settings.password().isEmpty()) return paths;
@@ -93,11 +94,16 @@ final class ConsoleRoutes extends AllDirectives {
     return credentials.filter(c -> c.verify(settings.password())).map(ProvidedCredentials::identifier);
   }
 
-  private Source<ServerSentEvent, ?> events() {
+  private Source<ServerSentEvent, akka.NotUsed> events() {
     return Source.tick(Duration.ZERO, settings.updateInterval(), "tick")
         .map(t -> Optional.ofNullable(view.latest()))
         .filter(Optional::isPresent)
-        .map(json -> ServerSentEvent.create(json.get()));
+        .map(json -> ServerSentEvent.create(json.get()))
+        .mapMaterializedValue(tick -> akka.NotUsed.getInstance());
+  }
+
+  private static akka.http.javadsl.model.ResponseEntity json(String body) {
+    return HttpEntities.create(JSON, body.getBytes(java.nio.charset.StandardCharsets.UTF_8));
   }
 
   private CompletionStage<HttpResponse> health() {
@@ -109,14 +115,14 @@ final class ConsoleRoutes extends AllDirectives {
           if (e != null) return unhealthy("the node does not answer");
           if (!s.isVoter() && !s.isLearner()) return unhealthy("not a member (yet)");
           if (s.leaderId() == null) return unhealthy("no known leader");
-          return HttpResponse.create().withStatus(StatusCodes.OK).withEntity(HttpEntities.create(JSON,
+          return HttpResponse.create().withStatus(StatusCodes.OK).withEntity(json(
               "{\"status\":\"ok\",\"node\":\"" + nodeId + "\",\"role\":\"" + s.role() + "\",\"leader\":\""
                   + s.leaderId() + "\",\"term\":" + s.term() + "}"));
         });
   }
 
   private HttpResponse unhealthy(String why) {
-    return HttpResponse.create().withStatus(StatusCodes.SERVICE_UNAVAILABLE).withEntity(HttpEntities.create(JSON,
+    return HttpResponse.create().withStatus(StatusCodes.SERVICE_UNAVAILABLE).withEntity(json(
         "{\"status\":\"unavailable\",\"node\":\"" + nodeId + "\",\"reason\":\"" + why + "\"}"));
   }
 

@@ -177,10 +177,9 @@ public final class LocalCluster implements AutoCloseable, DemoControl {
     }
     if (i == null) return failed(id + " is already down");
     loadClient = null;
-    return i.node().unbind().exceptionally(e -> null).thenCompose(x -> {
-      i.host().tell(NodeHost.Stop.INSTANCE);
-      return i.node().stopped();
-    }).thenApply(x -> id + " crashed");
+    return i.node().unbind().exceptionally(e -> null)
+        .thenCompose(x -> NodeHost.stop(system, i.host()))
+        .thenApply(x -> id + " crashed");
   }
 
   @Override

@@ -1,0 +1,51 @@
+package io.raftactors.kv.http;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.Base64;
+
+/** A plain HTTP client of a node's console, for tests. */
+final class ConsoleClient {
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+  private final String base;
+  private final String authorization;
+
+  ConsoleClient(String baseUrl, String password) {
+    this.base = baseUrl.endsWith("/") ? baseUrl : baseUrl + "/";
+    this.authorization = password == null ? null
+        : "Basic " + Base64.getEncoder().encodeToString(("any:" + password).getBytes(StandardCharsets.UTF_8));
+  }
+
+  HttpResponse<String> get(String path) throws Exception {
+    return send(HttpRequest.newBuilder(URI.create(base + path)).GET());
+  }
+
+  HttpResponse<String> post(String path, boolean demoHeader) throws Exception {
+    HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(base + path)).POST(HttpRequest.BodyPublishers.noBody());
+    if (demoHeader) b.header("X-Raft-Demo", "1");
+    return send(b);
+  }
+
+  /** The cluster view, once the console has gathered one. */
+  JsonNode cluster() throws Exception {
+    long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+    while (true) {
+      HttpResponse<String> r = get("api/cluster");
+      if (r.statusCode() == 200) return JSON.readTree(r.body());
+      if (System.nanoTime() > deadline) throw new AssertionError("no cluster view: " + r.statusCode() + " " + r.body());
+      Thread.sleep(100);
+    }
+  }
+
+  private HttpResponse<String> send(HttpRequest.Builder b) throws Exception {
+    if (authorization != null) b.header("Authorization", authorization);
+    return http.send(b.timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString());
+  }
+}

@@ -1,0 +1,161 @@
+package io.raftactors.kv.http;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.typesafe.config.ConfigFactory;
+import io.raftactors.kv.node.LocalCluster;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The HTTP console of a 3-node local cluster, through plain HTTP: the cluster view, /health,
+ * /metrics, the demo's crash / restart / isolate / heal, and the password.
+ */
+class ConsoleTest {
+  @TempDir
+  Path dir;
+
+  private static LocalCluster start(Path dir, String overrides) throws Exception {
+    LocalCluster cluster = LocalCluster.start(3, dir, 0,
+        ConfigFactory.parseString("kv.http.update-interval = 100ms\n" + overrides));
+    if (cluster.awaitLeader(Duration.ofSeconds(20)).isEmpty()) throw new AssertionError("no leader in 20 s");
+    return cluster;
+  }
+
+  @Test
+  void theViewShowsEveryMemberAndOneLeader_andTheDemoFailsItOver() throws Exception {
+    try (LocalCluster cluster = start(dir, "")) {
+      assertEquals(3, cluster.consoles().size());
+      ConsoleClient n1 = new ConsoleClient(cluster.consoles().get(0).url(), null);
+      String leader = awaitLeader(n1, null);
+      JsonNode view = n1.cluster();
+      assertEquals("n1", view.get("self").asText());
+      assertEquals(3, view.get("members").size());
+      List<String> leaders = new ArrayList<>();
+      for (JsonNode m : view.get("members")) {
+        assertTrue(m.get("up").asBoolean(), m.toString());
+        if ("LEADER".equals(m.get("role").asText())) {
+          leaders.add(m.get("id").asText());
+          assertEquals(2, m.get("lag").size(), "the leader's view of both followers: " + m);
+        }
+      }
+      assertEquals(List.of(leader), leaders);
+      assertTrue(view.get("history").size() >= 1, view.toString());
+      assertTrue(view.has("demo"), "raft-kv local has the demo's buttons");
+
+      // Without the demo header (a form on another site), nothing happens.
+      assertEquals(400, n1.post("demo/crash/" + leader, false).statusCode());
+      HttpResponse<String> crashed = n1.post("demo/crash/" + leader, true);
+      assertEquals(200, crashed.statusCode(), crashed.body());
+      String next = awaitLeader(n1, leader);
+      assertNotEquals(leader, next);
+      JsonNode after = n1.cluster();
+      for (JsonNode m : after.get("members")) {
+        if (m.get("id").asText().equals(leader)) assertEquals(false, m.get("up").asBoolean(), m.toString());
+      }
+      assertEquals(400, n1.post("demo/crash/" + leader, true).statusCode(), "already down");
+
+      HttpResponse<String> restarted = n1.post("demo/restart/" + leader, true);
+      assertEquals(200, restarted.statusCode(), restarted.body());
+      awaitAllUp(n1);
+
+      // An isolated leader is deposed; healing brings it back as a follower.
+      HttpResponse<String> isolated = n1.post("demo/isolate/" + next, true);
+      assertEquals(200, isolated.statusCode(), isolated.body());
+      String third = awaitLeader(n1, next);
+      assertNotEquals(next, third);
+      assertEquals(200, n1.post("demo/heal", true).statusCode());
+      awaitAllUp(n1);
+    }
+  }
+
+  @Test
+  void healthAndMetrics() throws Exception {
+    try (LocalCluster cluster = start(dir, "")) {
+      for (HttpConsole console : cluster.consoles()) {
+        ConsoleClient c = new ConsoleClient(console.url(), null);
+        HttpResponse<String> health = awaitStatus(c, "health", 200);
+        assertTrue(health.body().contains("\"status\":\"ok\""), health.body());
+        HttpResponse<String> metrics = c.get("metrics");
+        assertEquals(200, metrics.statusCode());
+        assertEquals("text/plain; version=0.0.4; charset=UTF-8",
+            metrics.headers().firstValue("Content-Type").orElse(""));
+        assertTrue(metrics.body().contains("raft_journal_fsync_seconds_bucket{node=\"" + console.nodeId() + "\""),
+            metrics.body());
+        PrometheusParser.assertParses(metrics.body());
+      }
+      // A crashed node's console stays up in the demo and says the node is down.
+      String leader = cluster.awaitLeader(Duration.ofSeconds(5)).orElseThrow().nodeId();
+      ConsoleClient c = new ConsoleClient(consoleOf(cluster, leader).url(), null);
+      assertEquals(200, c.post("demo/crash/" + leader, true).statusCode());
+      HttpResponse<String> down = c.get("health");
+      assertEquals(503, down.statusCode());
+      assertTrue(down.body().contains("down"), down.body());
+    }
+  }
+
+  @Test
+  void aPasswordGuardsEveryPath() throws Exception {
+    try (LocalCluster cluster = start(dir, "kv.resp.password = \"s3cret\"")) {
+      String url = cluster.consoles().get(0).url();
+      for (String path : List.of("", "events", "api/cluster", "metrics", "health")) {
+        HttpResponse<String> r = new ConsoleClient(url, null).get(path);
+        assertEquals(401, r.statusCode(), path);
+        assertTrue(r.headers().firstValue("WWW-Authenticate").orElse("").startsWith("Basic"), path);
+        assertEquals(401, new ConsoleClient(url, "wrong").get(path).statusCode(), path);
+      }
+      assertEquals(401, new ConsoleClient(url, null).post("demo/heal", true).statusCode());
+      ConsoleClient ok = new ConsoleClient(url, "s3cret");
+      assertEquals(200, awaitStatus(ok, "health", 200).statusCode());
+      assertEquals(200, ok.get("").statusCode());
+      assertEquals(3, ok.cluster().get("members").size());
+    }
+  }
+
+  private static HttpConsole consoleOf(LocalCluster cluster, String id) {
+    return cluster.consoles().stream().filter(c -> c.nodeId().equals(id)).findFirst().orElseThrow();
+  }
+
+  private static HttpResponse<String> awaitStatus(ConsoleClient c, String path, int status) throws Exception {
+    long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+    HttpResponse<String> r;
+    while ((r = c.get(path)).statusCode() != status) {
+      if (System.nanoTime() > deadline) throw new AssertionError(path + ": " + r.statusCode() + " " + r.body());
+      Thread.sleep(100);
+    }
+    return r;
+  }
+
+  /** The leader the view shows, once it shows one other than {@code not}. */
+  private static String awaitLeader(ConsoleClient c, String not) throws Exception {
+    long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+    while (true) {
+      JsonNode view = c.cluster();
+      String leader = view.get("leader").isNull() ? null : view.get("leader").asText();
+      if (leader != null && !leader.equals(not)) return leader;
+      if (System.nanoTime() > deadline) throw new AssertionError("no new leader: " + view);
+      Thread.sleep(100);
+    }
+  }
+
+  private static void awaitAllUp(ConsoleClient c) throws Exception {
+    long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+    while (true) {
+      JsonNode view = c.cluster();
+      int up = 0;
+      for (JsonNode m : view.get("members")) if (m.get("up").asBoolean()) up++;
+      if (up == 3 && !view.get("leader").isNull()) return;
+      if (System.nanoTime() > deadline) throw new AssertionError("not all up: " + view);
+      Thread.sleep(100);
+    }
+  }
+}
