@@ -99,16 +99,19 @@
   }
 
   function renderHistory(view) {
-    var now = view.at, from = now - WINDOW_MS;
+    var h = view.history;
+    var now = view.at;
+    // From the first change seen (at most five minutes back), so that a young cluster fills the bar.
+    var from = Math.max(now - WINDOW_MS, h.length ? h[0].at : now);
+    var span = Math.max(now - from, 10000);
     var line = $("timeline");
     line.textContent = "";
-    var h = view.history;
     for (var i = 0; i < h.length; i++) {
       var start = Math.max(h[i].at, from), end = i + 1 < h.length ? h[i + 1].at : now;
       if (end <= from) continue;
       var seg = document.createElement("div");
-      seg.style.left = (100 * (start - from) / WINDOW_MS) + "%";
-      seg.style.width = Math.max(0.2, 100 * (end - start) / WINDOW_MS) + "%";
+      seg.style.left = (100 * (start - from) / span) + "%";
+      seg.style.width = Math.max(0.2, 100 * (end - start) / span) + "%";
       seg.style.background = color(h[i].leader);
       seg.title = "term " + h[i].term + ": " + (h[i].leader || "no leader");
       seg.textContent = h[i].leader ? h[i].leader + " (t" + h[i].term + ")" : "";
