@@ -103,6 +103,7 @@ final class Applier extends AbstractBehavior<Applier.Command> {
   private boolean continueScheduled;
   /** Snapshots taken and restored; null when the node keeps none. */
   private final SnapshotTaker snapshots;
+  private final SnapshotMetrics snapshotMetrics;
   private boolean restoring;
   /** A restore that arrived while another ran; the newest such. */
   private SnapshotStore.Meta pendingRestore;
@@ -116,24 +117,27 @@ final class Applier extends AbstractBehavior<Applier.Command> {
 
   /** @param initial the cluster's initial configuration (written into snapshots until a CONFIG entry applies) */
   static Behavior<Command> create(StateMachine stateMachine, ActorRef<RaftNode.Command> node,
-      RaftSettings settings, SnapshotStore store, io.raftactors.raft.Membership initial) {
+      RaftSettings settings, SnapshotStore store, io.raftactors.raft.Membership initial,
+      io.raftactors.raft.metrics.MetricRegistry metrics) {
     return Behaviors.setup(ctx -> Behaviors.withTimers(timers -> {
       timers.startTimerWithFixedDelay(ExpireReads.INSTANCE, settings.readTimeout().dividedBy(4));
-      return new Applier(ctx, stateMachine, node, settings, store, initial);
+      return new Applier(ctx, stateMachine, node, settings, store, initial, metrics);
     }));
   }
 
   private Applier(ActorContext<Command> ctx, StateMachine stateMachine, ActorRef<RaftNode.Command> node,
-      RaftSettings settings, SnapshotStore store, io.raftactors.raft.Membership initial) {
+      RaftSettings settings, SnapshotStore store, io.raftactors.raft.Membership initial,
+      io.raftactors.raft.metrics.MetricRegistry metrics) {
     super(ctx);
     ctx.setLoggerName(Applier.class);
     this.stateMachine = stateMachine;
     this.node = node;
     this.maxBatch = settings.applierMaxBatch();
     this.readTimeout = settings.readTimeout();
+    this.snapshotMetrics = new SnapshotMetrics(metrics);
     this.snapshots = store == null ? null : new SnapshotTaker(ctx, stateMachine, store, settings,
         ctx.messageAdapter(SnapshotWriter.Reply.class, WriterReply::new),
-        SnapshotConfig.encode(0, initial.encode()));
+        SnapshotConfig.encode(0, initial.encode()), snapshotMetrics);
   }
 
   @Override
@@ -217,8 +221,9 @@ final class Applier extends AbstractBehavior<Applier.Command> {
           "restoring snapshot " + done.meta().path() + " failed", done.failure());
     }
     long index = done.meta().index();
-    getContext().getLog().info("restored snapshot at index {} in {} ms", index,
-        (System.nanoTime() - done.startNanos()) / 1_000_000);
+    long nanos = System.nanoTime() - done.startNanos();
+    snapshotMetrics.restored(nanos);
+    getContext().getLog().info("restored snapshot at index {} in {} ms", index, nanos / 1_000_000);
     lastApplied.advanceTo(index);
     lastAppliedTerm = done.meta().term();
     snapshots.restored(done.configuration(), done.meta().bytes());

@@ -216,6 +216,7 @@ final class Leader extends RoleBehavior {
     batch.clear();
     batchBytes = 0;
     ctx.appendToLog(entries);
+    ctx.metrics.proposed(entries.size());
     broadcastLog();
     return this;
   }

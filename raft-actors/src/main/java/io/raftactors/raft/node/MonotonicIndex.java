@@ -6,10 +6,17 @@ package io.raftactors.raft.node;
  */
 final class MonotonicIndex {
   private final String name;
+  /** Called after each move (keeps a metric current); null: none. */
+  private final Runnable onMove;
   private long value;
 
   MonotonicIndex(String name) {
+    this(name, null);
+  }
+
+  MonotonicIndex(String name, Runnable onMove) {
     this.name = name;
+    this.onMove = onMove;
   }
 
   long get() {
@@ -23,6 +30,7 @@ final class MonotonicIndex {
     }
     boolean moved = next > value;
     value = next;
+    if (moved && onMove != null) onMove.run();
     return moved;
   }
 

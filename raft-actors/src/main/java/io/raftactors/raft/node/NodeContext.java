@@ -75,9 +75,11 @@ final class NodeContext {
   /** The leader of currentTerm as far as this node knows, or null. */
   String leaderId;
   /** Highest index known committed; only grows. */
-  final MonotonicIndex commitIndex = new MonotonicIndex("commitIndex");
+  final MonotonicIndex commitIndex;
   /** Highest index the applier reported applied; only grows. */
-  final MonotonicIndex lastApplied = new MonotonicIndex("lastApplied");
+  final MonotonicIndex lastApplied;
+  /** The node's metrics (its gauges follow the two indexes above). */
+  final NodeMetrics metrics;
   /** When this node last heard from the leader of its term (clock.nanoTime()). */
   long lastLeaderContactNanos;
   /** The role currently in charge; set by {@link Roles} only. */
@@ -99,6 +101,9 @@ final class NodeContext {
     this.timers = timers;
     this.settings = setup.settings();
     this.selfId = setup.nodeId();
+    this.metrics = new NodeMetrics(io.raftactors.raft.metrics.RaftMetrics.get(actor.getSystem()).node(selfId));
+    this.commitIndex = new MonotonicIndex("commitIndex", () -> metrics.refresh(this));
+    this.lastApplied = new MonotonicIndex("lastApplied", () -> metrics.refresh(this));
     this.configs = new Configurations(setup.initial());
     this.peers = setup.peers();
     useMembership(setup.initial());
@@ -148,6 +153,7 @@ final class NodeContext {
     log.append(entries);
     journal.append(entries);
     if (configs.appended(entries)) membershipChanged();
+    metrics.refresh(this);
   }
 
   void truncateLogFrom(long index) {
@@ -159,6 +165,7 @@ final class NodeContext {
     log.truncateFrom(index);
     journal.truncateFrom(index);
     if (configs.truncatedFrom(index)) membershipChanged();
+    metrics.refresh(this);
   }
 
   // ---- membership -------------------------------------------------------------------------
@@ -205,6 +212,7 @@ final class NodeContext {
    */
   void snapshotFileSaved(SnapshotStore.Meta meta) {
     if (latestSnapshot == null || meta.index() > latestSnapshot.index()) latestSnapshot = meta;
+    metrics.refresh(this);
   }
 
   /**
@@ -220,6 +228,7 @@ final class NodeContext {
       journal.removePrefix(upTo);
       logger().debug("[{}] compacted the log up to {}", selfId, upTo);
     }
+    metrics.refresh(this);
   }
 
   /**
@@ -261,7 +270,9 @@ final class NodeContext {
   // ---- volatile state ---------------------------------------------------------------------
 
   void advanceCommit(long index) {
+    long before = commitIndex.get();
     if (commitIndex.advanceTo(index)) {
+      metrics.committed(index - before);
       applier.tell(new Applier.CommitTo(log.view(), index));
     }
   }
@@ -302,7 +313,9 @@ final class NodeContext {
   // ---- effects ----------------------------------------------------------------------------
 
   void send(String nodeId, RaftNode.Command message) {
-    if (!peers.trySend(nodeId, message) && unreachableLogged.add(nodeId)) {
+    if (peers.trySend(nodeId, message)) {
+      if (message instanceof RaftMessage m) metrics.messages.sent(nodeId, m);
+    } else if (unreachableLogged.add(nodeId)) {
       logger().warn("[{}] no way to reach {} (no address for it); messages to it are dropped", selfId, nodeId);
     }
   }
@@ -382,6 +395,7 @@ final class NodeContext {
   }
 
   void publishRole() {
+    metrics.refresh(this);
     Role r = role == null ? Role.RECOVERING : role.role();
     actor.getSystem()
         .eventStream()

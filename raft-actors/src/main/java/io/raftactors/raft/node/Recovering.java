@@ -160,7 +160,8 @@ public final class Recovering extends AbstractBehavior<RaftNode.Command> {
     applier =
         getContext().spawn(
             Applier.create(setup.stateMachine().get(), getContext().getSelf(), setup.settings(), store,
-                setup.initial()),
+                setup.initial(), io.raftactors.raft.metrics.RaftMetrics.get(getContext().getSystem())
+                    .node(setup.nodeId())),
             "applier",
             props);
     getContext().watch(applier);

@@ -153,6 +153,8 @@ final class Replicator extends AbstractBehavior<Replicator.Command> {
   private long entriesSent;
   /** The node's histogram of entries per AppendEntries (all followers, heartbeats aside). */
   private final io.raftactors.raft.metrics.Histogram entriesPerAppend;
+  /** The node's counters of messages sent to this follower. */
+  private final MessageCounters.To toFollower;
 
   static Behavior<Command> create(Setup setup) {
     return Behaviors.setup(
@@ -180,8 +182,10 @@ final class Replicator extends AbstractBehavior<Replicator.Command> {
     this.latestSnapshot = setup.snapshot();
     this.readerReplies = ctx.messageAdapter(SnapshotReader.Reply.class, ReaderReply::new);
     this.snapshotRetryNanos = setup.clock().nanoTime();
-    this.entriesPerAppend = io.raftactors.raft.metrics.RaftMetrics.get(ctx.getSystem()).node(setup.leaderId())
-        .histogram("raft_append_entries_batch_entries",
+    io.raftactors.raft.metrics.MetricRegistry metrics =
+        io.raftactors.raft.metrics.RaftMetrics.get(ctx.getSystem()).node(setup.leaderId());
+    this.toFollower = new MessageCounters(metrics).to(setup.followerId());
+    this.entriesPerAppend = metrics.histogram("raft_append_entries_batch_entries",
             "Log entries one AppendEntries carried to a follower (heartbeats aside).",
             io.raftactors.raft.metrics.Histogram.powersOfTwo(16), 1);
     maybeSend();
@@ -458,8 +462,9 @@ final class Replicator extends AbstractBehavior<Replicator.Command> {
     if (!readOutstanding || !c.meta().equals(sending) || c.offset() != readOffset) return this;
     readOutstanding = false;
     if (c.offset() == sentOffset) {
-      setup.peers().trySend(setup.followerId(), new InstallSnapshot(setup.term(), setup.leaderId(),
-          sending.index(), sending.term(), c.offset(), sending.bytes(), c.bytes()));
+      InstallSnapshot chunk = new InstallSnapshot(setup.term(), setup.leaderId(),
+          sending.index(), sending.term(), c.offset(), sending.bytes(), c.bytes());
+      if (setup.peers().trySend(setup.followerId(), chunk)) toFollower.sent(chunk);
       sentOffset += c.bytes().length;
     }
     pumpSnapshot();
@@ -532,7 +537,8 @@ final class Replicator extends AbstractBehavior<Replicator.Command> {
       entriesSent += message.entries().size();
       entriesPerAppend.observe(message.entries().size());
     }
-    setup.peers().trySend(setup.followerId(), message); // unreachable: lost, like a dropped packet
+    // unreachable: lost, like a dropped packet
+    if (setup.peers().trySend(setup.followerId(), message)) toFollower.sent(message);
     lastSendNanos = now();
     roundToSend = false;
   }

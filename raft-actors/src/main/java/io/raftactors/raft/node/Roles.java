@@ -41,6 +41,7 @@ final class Roles {
     leave();
     ctx.leaderId = null;
     if (ctx.quorum() == 1) return becomeCandidate();
+    ctx.metrics.preVoted();
     return enter(new PreCandidate(ctx));
   }
 
@@ -56,6 +57,7 @@ final class Roles {
   RoleBehavior becomeCandidate(boolean transfer) {
     if (!ctx.isVoter()) return becomeFollower(ctx.currentTerm, null); // only voters campaign
     leave();
+    ctx.metrics.campaigned();
     ctx.enterTerm(ctx.currentTerm + 1);
     long voteSeq = ctx.voteFor(ctx.selfId);
     return enter(new Candidate(ctx, voteSeq, transfer));

@@ -30,6 +30,7 @@ final class SnapshotTaker {
   private final ActorRef<SnapshotWriter.Reply> replyTo;
   private final Executor blockingIo;
   private final ByteArrayOutputStream part = new ByteArrayOutputStream();
+  private final SnapshotMetrics metrics;
 
   /** The cluster configuration as applied so far ({@link SnapshotConfig}), written into every snapshot. */
   private byte[] configuration;
@@ -52,8 +53,10 @@ final class SnapshotTaker {
   private boolean partInFlight;
 
   SnapshotTaker(ActorContext<Applier.Command> ctx, StateMachine stateMachine, SnapshotStore store,
-      RaftSettings settings, ActorRef<SnapshotWriter.Reply> replyTo, byte[] initialConfiguration) {
+      RaftSettings settings, ActorRef<SnapshotWriter.Reply> replyTo, byte[] initialConfiguration,
+      SnapshotMetrics metrics) {
     this.ctx = ctx;
+    this.metrics = metrics;
     this.configuration = initialConfiguration;
     this.stateMachine = stateMachine;
     this.store = store;
@@ -184,8 +187,10 @@ final class SnapshotTaker {
     }
     SnapshotStore.Meta meta = ((SnapshotWriter.Saved) reply).meta();
     lastSnapshotBytes = meta.bytes();
-    ctx.getLog().info("snapshot at index {} taken in {} ms ({} bytes)", meta.index(),
-        (System.nanoTime() - startedNanos) / 1_000_000, meta.bytes());
+    long nanos = System.nanoTime() - startedNanos;
+    metrics.taken(nanos, meta.bytes());
+    ctx.getLog().info("snapshot at index {} taken in {} ms ({} bytes)", meta.index(), nanos / 1_000_000,
+        meta.bytes());
     current.close();
     current = null;
     writer = null;

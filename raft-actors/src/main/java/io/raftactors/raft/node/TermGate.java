@@ -26,6 +26,7 @@ final class TermGate {
   private TermGate() {}
 
   static Behavior<RaftNode.Command> handle(NodeContext ctx, RoleBehavior role, RaftMessage m) {
+    ctx.metrics.messages.received(m); // every RaftMessage a role handles passes here once
     if (m.term() > ctx.currentTerm) {
       if (m instanceof RequestVote rv) {
         if (rv.preVote()) return role.onMessage(m);

@@ -88,7 +88,8 @@ class ApplierRestoreTest {
     TestProbe<RaftNode.Command> node = KIT.createTestProbe();
     ActorRef<Applier.Command> applier =
         KIT.spawn(Applier.create(machine, node.ref(), RaftSettings.load(), store,
-            io.raftactors.raft.Membership.ofVoters(java.util.List.of("n1"), java.util.Map.of())));
+            io.raftactors.raft.Membership.ofVoters(java.util.List.of("n1"), java.util.Map.of()),
+            new io.raftactors.raft.metrics.MetricRegistry()));
 
     applier.tell(new Applier.Restore(older));
     assertTrue(firstStarted.await(10, TimeUnit.SECONDS));
