@@ -74,7 +74,7 @@ final class ClusterView {
       return Behaviors.receive(Msg.class)
           .onMessageEquals(Tick.INSTANCE, () -> {
             if (System.currentTimeMillis() - lastWatched.get() > WATCH_MILLIS) return Behaviors.same();
-            latest.set(DashboardJson.render(self, members, history.changes(), demo));
+            latest.set(DashboardJson.render(self, members, history, demo));
             for (String id : known(members)) ask(ctx, id, replicas.apply(id), settings);
             return Behaviors.same();
           })

@@ -24,7 +24,7 @@ final class DashboardJson {
 
   private DashboardJson() {}
 
-  static String render(String self, Map<String, ClusterView.Member> members, List<LeaderHistory.Change> history,
+  static String render(String self, Map<String, ClusterView.Member> members, LeaderHistory history,
       DemoControl demo) {
     Map<String, Object> doc = new LinkedHashMap<>();
     doc.put("self", self);
@@ -42,9 +42,10 @@ final class DashboardJson {
     }
     doc.put("leader", leader);
     doc.put("term", term);
+    if (leader != null) history.observeCluster(term, leader, System.currentTimeMillis());
     doc.put("members", list);
     List<Object> changes = new ArrayList<>();
-    for (LeaderHistory.Change c : history) {
+    for (LeaderHistory.Change c : history.changes()) {
       Map<String, Object> h = new LinkedHashMap<>();
       h.put("term", c.term());
       h.put("leader", c.leaderId());
@@ -80,7 +81,7 @@ final class DashboardJson {
       out.put("lag", lag);
     }
     out.put("keys", m.keys);
-    out.put("sent", rates(m));
+    out.put("sent", m.up ? rates(m) : Map.of());
     return out;
   }
 

@@ -12,7 +12,8 @@ import java.util.Objects;
 
 /**
  * The terms and leaders one node has seen, with when it saw each change: the dashboard's timeline.
- * Fed by the node's {@link RaftEvent.RoleChanged} events; keeps the newest {@value #KEEP}.
+ * Fed by the node's {@link RaftEvent.RoleChanged} events, and by what the console hears from the
+ * other members ({@link #observeCluster}); keeps the newest {@value #KEEP}.
  */
 final class LeaderHistory {
   static final int KEEP = 200;
@@ -42,6 +43,19 @@ final class LeaderHistory {
     if (last != null && last.term() == term && Objects.equals(last.leaderId(), leaderId)) return;
     changes.addLast(new Change(term, leaderId, atMillis));
     while (changes.size() > KEEP) changes.removeFirst();
+  }
+
+  /**
+   * What the members said at {@code atMillis}: recorded when it is news to this history (a later
+   * term, or the leader of a term it saw begin without one), so that the console of a node that is
+   * down or cut off still shows the leaders that followed.
+   */
+  synchronized void observeCluster(long term, String leaderId, long atMillis) {
+    Change last = changes.peekLast();
+    if (leaderId == null) return;
+    if (last == null || term > last.term() || (term == last.term() && last.leaderId() == null)) {
+      observe(term, leaderId, atMillis);
+    }
   }
 
   synchronized List<Change> changes() {
