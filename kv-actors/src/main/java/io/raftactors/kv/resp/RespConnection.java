@@ -85,7 +85,9 @@ final class RespConnection extends ChannelInboundHandlerAdapter {
     if (open.incrementAndGet() > settings.maxConnections()) {
       ending = true;
       closed = true;
-      ctx.writeAndFlush(Unpooled.wrappedBuffer(Resp.error("ERR max number of clients reached").toArray()))
+      akka.util.ByteString refusal = Resp.error("ERR max number of clients reached");
+      new RespMetrics(backend.get().metrics()).replied(refusal);
+      ctx.writeAndFlush(Unpooled.wrappedBuffer(refusal.toArray()))
           .addListener(ChannelFutureListener.CLOSE);
       return;
     }
@@ -223,6 +225,7 @@ final class RespConnection extends ChannelInboundHandlerAdapter {
     boolean wrote = false;
     while (readyToWrite()) {
       RespSession.Reply reply = replies.poll().reply;
+      session.metrics.replied(reply.bytes()); // every reply to a command leaves here
       ByteBuf bytes = Unpooled.wrappedBuffer(reply.bytes().asByteBuffer()); // no copy of a one-part reply
       if (reply.close()) {
         closed = true;

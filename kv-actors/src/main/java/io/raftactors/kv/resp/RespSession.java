@@ -48,6 +48,7 @@ public final class RespSession {
 
   final RespBackend backend;
   final RespSettings settings;
+  final RespMetrics metrics;
   final long clientId = IDS.incrementAndGet();
   private final StringCommands strings;
   private final Transactions transactions;
@@ -71,6 +72,7 @@ public final class RespSession {
   public RespSession(RespBackend backend, RespSettings settings) {
     this.backend = backend;
     this.settings = settings;
+    this.metrics = new RespMetrics(backend.metrics());
     this.authenticated = settings.password().isEmpty();
     this.strings = new StringCommands(this);
     this.transactions = new Transactions(this, strings);
@@ -88,6 +90,7 @@ public final class RespSession {
   public CompletionStage<Reply> handle(List<byte[]> args) {
     String name = new String(args.get(0), StandardCharsets.ISO_8859_1).toUpperCase(Locale.ROOT);
     Kind kind = kindOf(name);
+    metrics.command(name, kind != null || name.equals("QUIT")); // every command, counted here only
     boolean batched = kind == Kind.WRITE && authenticated && !transactions.queueing();
     if (!batched) flush();
     if (!authenticated && !BEFORE_AUTH.contains(name)) {

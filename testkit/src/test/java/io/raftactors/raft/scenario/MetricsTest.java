@@ -13,6 +13,7 @@ import io.raftactors.raft.metrics.CounterFamily;
 import io.raftactors.raft.metrics.Gauge;
 import io.raftactors.raft.metrics.Histogram;
 import io.raftactors.raft.metrics.MetricRegistry;
+import io.raftactors.raft.metrics.PrometheusText;
 import io.raftactors.raft.metrics.RaftMetrics;
 import io.raftactors.testkit.RaftClusterExtension;
 import io.raftactors.testkit.RaftTestCluster;
@@ -59,6 +60,10 @@ class MetricsTest {
         assertTrue(family(c, leader, "raft_messages_received_total").labels(id).get() >= 20, "answers of " + id);
       }
     }
+    RaftMetrics all = RaftMetrics.get(c.system());
+    String text = PrometheusText.render(c.nodeIds().stream().map(id -> all.node(id).labeled("node", id)).toList());
+    assertEquals(1, text.split("# TYPE raft_term gauge\n", -1).length - 1, text);
+    assertTrue(text.contains("raft_is_leader{node=\"" + leader + "\"} 1\n"), text);
   }
 
   @Test
