@@ -23,9 +23,9 @@ public final class LeadershipHandoff {
   private LeadershipHandoff() {}
 
   /** Registers the handoff of {@code node} (a RaftNode in {@code system}) on shutdown. */
-  public static void onShutdown(ActorSystem<?> system, ActorRef<RaftNode.Command> node, String nodeId,
-      Duration timeout) {
-    CoordinatedShutdown.get(system).addTask(CoordinatedShutdown.PhaseBeforeServiceUnbind(),
+  public static akka.actor.Cancellable onShutdown(ActorSystem<?> system, ActorRef<RaftNode.Command> node,
+      String nodeId, Duration timeout) {
+    return CoordinatedShutdown.get(system).addCancellableTask(CoordinatedShutdown.PhaseBeforeServiceUnbind(),
         "raft-leadership-handoff-" + nodeId, () -> handOff(system, node, nodeId, timeout));
   }
 

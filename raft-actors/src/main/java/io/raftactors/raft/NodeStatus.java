@@ -36,6 +36,11 @@ public record NodeStatus(
     java.util.Map<String, Long> matchIndexes)
     implements RaftSerializable {
 
+  public NodeStatus {
+    // Absent in a status from a node of an older version (its serialized form lacks the field).
+    matchIndexes = matchIndexes == null ? java.util.Map.of() : java.util.Map.copyOf(matchIndexes);
+  }
+
   /** Whether this node votes in the configuration it knows. */
   public boolean isVoter() {
     return members.contains(nodeId);

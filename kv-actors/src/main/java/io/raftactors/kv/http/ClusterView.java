@@ -39,14 +39,18 @@ final class ClusterView {
     INSTANCE
   }
 
-  private record StatusAnswer(String id, NodeStatus status) implements Msg {}
+  /** Answers carry the round that asked: a late answer (a timeout) never overrides a newer one. */
+  private record StatusAnswer(String id, long round, NodeStatus status) implements Msg {}
 
-  private record KeysAnswer(String id, Long keys) implements Msg {}
+  private record KeysAnswer(String id, long round, Long keys) implements Msg {}
 
-  private record MetricsAnswer(String id, MetricsReport report) implements Msg {}
+  private record MetricsAnswer(String id, long round, MetricsReport report) implements Msg {}
 
   /** What is known of one member. */
   static final class Member {
+    /** The round of the newest status answer applied. */
+    long statusRound;
+    long keysRound;
     NodeStatus status;
     boolean up;
     Long keys;
@@ -57,7 +61,8 @@ final class ClusterView {
   }
 
   private final AtomicReference<String> latest = new AtomicReference<>();
-  private final AtomicLong lastWatched = new AtomicLong(System.currentTimeMillis());
+  /** When a dashboard last read the view (0: never): the members are asked only while it is recent. */
+  private final AtomicLong lastWatched = new AtomicLong();
 
   /** The newest view, as JSON; null before the first round. Counts as watching. */
   String latest() {
@@ -67,25 +72,44 @@ final class ClusterView {
 
   Behavior<Object> behavior(String self, List<String> initialMembers, Function<String, ActorRef<KvCommand>> replicas,
       HttpSettings settings, LeaderHistory history, DemoControl demo) {
-    return Behaviors.<Msg>setup(ctx -> Behaviors.withTimers(timers -> {
+    Behavior<Msg> view = Behaviors.<Msg>setup(ctx -> Behaviors.withTimers(timers -> {
       timers.startTimerWithFixedDelay(Tick.INSTANCE, settings.updateInterval());
       Map<String, Member> members = new LinkedHashMap<>();
       initialMembers.forEach(m -> members.put(m, new Member()));
+      long[] round = {0};
+      boolean[] idle = {true};
       return Behaviors.receive(Msg.class)
           .onMessageEquals(Tick.INSTANCE, () -> {
-            if (System.currentTimeMillis() - lastWatched.get() > WATCH_MILLIS) return Behaviors.same();
-            latest.set(DashboardJson.render(self, members, history, demo));
-            for (String id : known(members)) ask(ctx, id, replicas.apply(id), settings);
+            if (System.currentTimeMillis() - lastWatched.get() > WATCH_MILLIS) {
+              if (!idle[0]) { // what was gathered is getting old: start afresh when watched again
+                idle[0] = true;
+                latest.set(null);
+                members.replaceAll((id, m) -> new Member());
+              }
+              return Behaviors.same();
+            }
+            if (!idle[0]) {
+              latest.set(DashboardJson.render(self, current(members, initialMembers), members, history, demo));
+            }
+            idle[0] = false;
+            round[0]++;
+            for (String id : current(members, initialMembers)) ask(ctx, id, round[0], replicas.apply(id), settings);
             return Behaviors.same();
           })
           .onMessage(StatusAnswer.class, a -> {
             Member m = members.computeIfAbsent(a.id(), x -> new Member());
+            if (a.round() < m.statusRound) return Behaviors.same();
+            m.statusRound = a.round();
             m.up = a.status() != null;
             if (a.status() != null) m.status = a.status();
             return Behaviors.same();
           })
           .onMessage(KeysAnswer.class, a -> {
-            if (a.keys() != null) members.computeIfAbsent(a.id(), x -> new Member()).keys = a.keys();
+            Member m = members.computeIfAbsent(a.id(), x -> new Member());
+            if (a.keys() != null && a.round() >= m.keysRound) {
+              m.keysRound = a.round();
+              m.keys = a.keys();
+            }
             return Behaviors.same();
           })
           .onMessage(MetricsAnswer.class, a -> {
@@ -98,33 +122,40 @@ final class ClusterView {
             return Behaviors.same();
           })
           .build();
-    })).unsafeCast();
+    }));
+    // A bug in rendering must not freeze every open dashboard on its last view.
+    return Behaviors.supervise(view).onFailure(akka.actor.typed.SupervisorStrategy.restart()).unsafeCast();
   }
 
-  /** The members to ask: those configured, and any the members' own configurations name. */
-  private static Set<String> known(Map<String, Member> members) {
-    Set<String> ids = new LinkedHashSet<>(members.keySet());
+  /**
+   * The members of the newest configuration any member reported (voters, then learners), or the
+   * initial ones until a member answered: a removed member leaves the view, an added one joins it.
+   */
+  static List<String> current(Map<String, Member> members, List<String> initial) {
+    NodeStatus newest = null;
     for (Member m : members.values()) {
-      if (m.status == null) continue;
-      ids.addAll(m.status.members());
-      ids.addAll(m.status.learners());
+      if (m.status != null && (newest == null || m.status.configIndex() > newest.configIndex())) newest = m.status;
     }
+    if (newest == null) return initial;
+    Set<String> ids = new LinkedHashSet<>(newest.members());
+    ids.addAll(newest.learners());
     ids.forEach(id -> members.computeIfAbsent(id, x -> new Member()));
-    return ids;
+    return List.copyOf(ids);
   }
 
-  private static void ask(ActorContext<Msg> ctx, String id, ActorRef<KvCommand> replica, HttpSettings settings) {
+  private static void ask(ActorContext<Msg> ctx, String id, long round, ActorRef<KvCommand> replica,
+      HttpSettings settings) {
     if (replica == null) {
-      ctx.getSelf().tell(new StatusAnswer(id, null));
+      ctx.getSelf().tell(new StatusAnswer(id, round, null));
       return;
     }
     Asks.<KvCommand, NodeStatus, Msg>askAndPipe(ctx, replica, settings.memberTimeout(),
-        r -> KvCommand.Admin.of(new GetStatus(r)), (s, e) -> new StatusAnswer(id, e == null ? s : null));
+        r -> KvCommand.Admin.of(new GetStatus(r)), (s, e) -> new StatusAnswer(id, round, e == null ? s : null));
     Asks.<KvCommand, KvResponse, Msg>askAndPipe(ctx, replica, settings.memberTimeout(),
         r -> KvCommand.query(new KvQuery.Count(), ReadConsistency.STALE, r),
-        (r, e) -> new KeysAnswer(id, e == null && r instanceof KvResponse.Done d
+        (r, e) -> new KeysAnswer(id, round, e == null && r instanceof KvResponse.Done d
             && d.decoded() instanceof KvResult.CountResult c ? c.keys() : null));
     Asks.<KvCommand, MetricsReport, Msg>askAndPipe(ctx, replica, settings.memberTimeout(),
-        KvCommand.GetMetrics::new, (r, e) -> new MetricsAnswer(id, e == null ? r : null));
+        KvCommand.GetMetrics::new, (r, e) -> new MetricsAnswer(id, round, e == null ? r : null));
   }
 }

@@ -44,10 +44,23 @@ import java.util.function.Supplier;
  * </ul>
  *
  * With a password ({@code kv.resp.password}) every path asks for it by HTTP Basic authentication.
+ * Every response forbids framing and scripts or styles from elsewhere; on a loopback address a
+ * request must name a loopback host (a page on another site that rebinds its DNS name to 127.0.0.1
+ * gets 421).
  */
 final class ConsoleRoutes extends AllDirectives {
   private static final ContentType JSON = ContentTypes.APPLICATION_JSON;
   private static final String DEMO_HEADER = "X-Raft-Demo";
+  private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(ConsoleRoutes.class);
+  private static final com.fasterxml.jackson.databind.ObjectMapper MAPPER =
+      new com.fasterxml.jackson.databind.ObjectMapper();
+  private static final List<akka.http.javadsl.model.HttpHeader> SECURITY_HEADERS = List.of(
+      akka.http.javadsl.model.HttpHeader.parse("X-Frame-Options", "DENY"),
+      akka.http.javadsl.model.HttpHeader.parse("X-Content-Type-Options", "nosniff"),
+      akka.http.javadsl.model.HttpHeader.parse("Content-Security-Policy",
+          "default-src 'self'; style-src 'self' 'unsafe-inline'; frame-ancestors 'none'"),
+      akka.http.javadsl.model.HttpHeader.parse("Cache-Control", "no-store"));
+  private static final java.util.Set<String> LOOPBACK_NAMES = java.util.Set.of("localhost", "127.0.0.1", "[::1]", "::1");
 
   private final ActorSystem<?> system;
   private final String nodeId;
@@ -86,8 +99,21 @@ final class ConsoleRoutes extends AllDirectives {
                 .getBytes(java.nio.charset.StandardCharsets.UTF_8))))),
         path("health", () -> get(() -> onSuccess(health(), r -> complete(r)))),
         pathPrefix("demo", this::demoRoutes));
-    if (settings.password().isEmpty()) return paths;
-    return authenticateBasic("raft-kv", this::authenticate, user -> paths);
+    Route guarded = settings.password().isEmpty() ? paths
+        : authenticateBasic("raft-kv", this::authenticate, user -> paths);
+    return respondWithHeaders(SECURITY_HEADERS, () -> extractHost(host -> loopbackOnly() && !LOOPBACK_NAMES
+        .contains(host.toLowerCase(java.util.Locale.ROOT))
+            ? complete(StatusCodes.MISDIRECTED_REQUEST, "this console answers only to a loopback host name")
+            : guarded));
+  }
+
+  /** Whether the console listens on a loopback address only (then only loopback host names reach it). */
+  private boolean loopbackOnly() {
+    try {
+      return java.net.InetAddress.getByName(settings.host()).isLoopbackAddress();
+    } catch (java.net.UnknownHostException e) {
+      return false;
+    }
   }
 
   private Optional<String> authenticate(Optional<ProvidedCredentials> credentials) {
@@ -106,6 +132,14 @@ final class ConsoleRoutes extends AllDirectives {
     return HttpEntities.create(JSON, body.getBytes(java.nio.charset.StandardCharsets.UTF_8));
   }
 
+  private static akka.http.javadsl.model.ResponseEntity json(java.util.Map<String, Object> body) {
+    try {
+      return HttpEntities.create(JSON, MAPPER.writeValueAsBytes(body));
+    } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
   private CompletionStage<HttpResponse> health() {
     ActorRef<KvCommand> self = replica.get();
     if (self == null) return CompletableFuture.completedFuture(unhealthy("the node is down"));
@@ -115,15 +149,19 @@ final class ConsoleRoutes extends AllDirectives {
           if (e != null) return unhealthy("the node does not answer");
           if (!s.isVoter() && !s.isLearner()) return unhealthy("not a member (yet)");
           if (s.leaderId() == null) return unhealthy("no known leader");
-          return HttpResponse.create().withStatus(StatusCodes.OK).withEntity(json(
-              "{\"status\":\"ok\",\"node\":\"" + nodeId + "\",\"role\":\"" + s.role() + "\",\"leader\":\""
-                  + s.leaderId() + "\",\"term\":" + s.term() + "}"));
+          java.util.Map<String, Object> body = new java.util.LinkedHashMap<>();
+          body.put("status", "ok");
+          body.put("node", nodeId);
+          body.put("role", s.role().name());
+          body.put("leader", s.leaderId());
+          body.put("term", s.term());
+          return HttpResponse.create().withStatus(StatusCodes.OK).withEntity(json(body));
         });
   }
 
   private HttpResponse unhealthy(String why) {
-    return HttpResponse.create().withStatus(StatusCodes.SERVICE_UNAVAILABLE).withEntity(json(
-        "{\"status\":\"unavailable\",\"node\":\"" + nodeId + "\",\"reason\":\"" + why + "\"}"));
+    return HttpResponse.create().withStatus(StatusCodes.SERVICE_UNAVAILABLE)
+        .withEntity(json(java.util.Map.of("status", "unavailable", "node", nodeId, "reason", why)));
   }
 
   private Route demoRoutes() {
@@ -139,14 +177,15 @@ final class ConsoleRoutes extends AllDirectives {
         path(PathMatchers.segment("load").slash("off"), () -> act(demo.load(false))))));
   }
 
+  /** 200 with what was done; 409 when the member's state does not allow it; 500 (details in the log) otherwise. */
   private Route act(CompletionStage<String> action) {
-    return onComplete(action, result -> result.isSuccess()
-        ? complete(StatusCodes.OK, result.get())
-        : complete(StatusCodes.BAD_REQUEST, String.valueOf(rootCause(result.failed().get()).getMessage())));
-  }
-
-  private static Throwable rootCause(Throwable t) {
-    while (t.getCause() != null && t.getCause() != t) t = t.getCause();
-    return t;
+    return onComplete(action, result -> {
+      if (result.isSuccess()) return complete(StatusCodes.OK, result.get());
+      Throwable e = result.failed().get();
+      while (e instanceof java.util.concurrent.CompletionException && e.getCause() != null) e = e.getCause();
+      if (e instanceof IllegalArgumentException) return complete(StatusCodes.CONFLICT, String.valueOf(e.getMessage()));
+      LOG.warn("node {}: demo action failed", nodeId, e);
+      return complete(StatusCodes.INTERNAL_SERVER_ERROR, "failed; see the node's log");
+    });
   }
 }

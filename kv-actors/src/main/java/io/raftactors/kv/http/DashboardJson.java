@@ -24,19 +24,20 @@ final class DashboardJson {
 
   private DashboardJson() {}
 
-  static String render(String self, Map<String, ClusterView.Member> members, LeaderHistory history,
-      DemoControl demo) {
+  /** @param shown the members to show, in order; {@code members} has an entry for each */
+  static String render(String self, List<String> shown, Map<String, ClusterView.Member> members,
+      LeaderHistory history, DemoControl demo) {
     Map<String, Object> doc = new LinkedHashMap<>();
     doc.put("self", self);
     doc.put("at", System.currentTimeMillis());
     String leader = null;
     long term = 0;
     List<Object> list = new ArrayList<>();
-    for (Map.Entry<String, ClusterView.Member> e : members.entrySet()) {
-      ClusterView.Member m = e.getValue();
-      list.add(member(e.getKey(), m));
+    for (String id : shown) {
+      ClusterView.Member m = members.get(id);
+      list.add(member(id, m));
       if (m.up && m.status != null && m.status.role() == Role.LEADER && m.status.term() >= term) {
-        leader = e.getKey();
+        leader = id;
         term = m.status.term();
       }
     }

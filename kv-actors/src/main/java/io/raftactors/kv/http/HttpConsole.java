@@ -46,8 +46,14 @@ public final class HttpConsole {
     system.systemActorOf(view.behavior(nodeId, members, replicas, settings, history, demo),
         "console-view-" + nodeId, Props.empty());
     ConsoleRoutes routes = new ConsoleRoutes(system, nodeId, () -> replicas.apply(nodeId), view, settings, demo);
-    ServerBinding binding = Http.get(system).newServerAt(settings.host(), settings.port())
-        .bind(routes.route()).toCompletableFuture().get(30, TimeUnit.SECONDS);
+    ServerBinding binding;
+    try {
+      binding = Http.get(system).newServerAt(settings.host(), settings.port())
+          .bind(routes.route()).toCompletableFuture().get(30, TimeUnit.SECONDS);
+    } catch (java.util.concurrent.ExecutionException e) {
+      throw new IllegalStateException("the HTTP console cannot listen on " + settings.host() + ":" + settings.port()
+          + " (kv.http.host / kv.http.port; kv.http.enabled = off turns it off): " + e.getCause().getMessage(), e);
+    }
     binding.addToCoordinatedShutdown(Duration.ofSeconds(3), system);
     LOG.info("node {}: HTTP console at http://{}:{}/", nodeId, binding.localAddress().getHostString(),
         binding.localAddress().getPort());

@@ -38,12 +38,22 @@ public final class LocalCluster implements AutoCloseable, DemoControl {
   private final Path dataDir;
   private final List<String> members;
   private final LocalPeers peers = new LocalPeers();
-  /** Member id to its running incarnation; absent while crashed. */
+  /** Member id to its running incarnation; absent while down. Guarded by itself, with {@link #changing}. */
   private final Map<String, Incarnation> running = new LinkedHashMap<>();
+  /** Members being crashed or restarted: no other button acts on them meanwhile. */
+  private final java.util.Set<String> changing = new java.util.HashSet<>();
   private final Map<String, RespSettings> resp = new LinkedHashMap<>();
   private final List<HttpConsole> consoles = new ArrayList<>();
   private final DemoLoad load;
-  private volatile KvClient loadClient;
+  /** Restarts block (they wait for a journal and a listener): on a thread of their own, never on Akka's. */
+  private final java.util.concurrent.ExecutorService restarts = java.util.concurrent.Executors.newSingleThreadExecutor(
+      r -> {
+        Thread t = new Thread(r, "raft-kv-local-restarts");
+        t.setDaemon(true);
+        return t;
+      });
+  /** The load generator's client, of the members up when it was made; replaced (and closed) after a change. */
+  private KvClient loadClient;
 
   private record Incarnation(ActorRef<SpawnProtocol.Command> host, RunningNode node) {}
 
@@ -92,15 +102,20 @@ public final class LocalCluster implements AutoCloseable, DemoControl {
   }
 
   private void startMember(String id) throws Exception {
-    ActorRef<SpawnProtocol.Command> host =
-        RunningNode.spawn(system, system, NodeHost.create(), id);
-    RunningNode node = RunningNode.start(system, host, "kv", id, members, Map.of(), peers.of(id),
-        dataDir.resolve(id), resp.get(id));
-    peers.register(id, node.raft(system));
+    ActorRef<SpawnProtocol.Command> host = RunningNode.spawn(system, system, NodeHost.create(), id);
+    RunningNode node;
+    try {
+      node = RunningNode.start(system, host, "kv", id, members, Map.of(), peers.of(id), dataDir.resolve(id),
+          resp.get(id));
+    } catch (Exception | Error e) {
+      NodeHost.stop(system, host).toCompletableFuture().get(30, TimeUnit.SECONDS);
+      throw e;
+    }
+    peers.register(id, node.raft());
     synchronized (running) {
       running.put(id, new Incarnation(host, node));
     }
-    loadClient = null; // the next write builds a client of the members now up
+    replaceLoadClient();
   }
 
   public ActorSystem<SpawnProtocol.Command> system() {
@@ -140,7 +155,7 @@ public final class LocalCluster implements AutoCloseable, DemoControl {
   public List<NodeStatus> statuses() throws InterruptedException {
     List<NodeStatus> statuses = new ArrayList<>();
     for (RunningNode n : nodes()) {
-      ActorRef<RaftNode.Command> raft = n.raft(system);
+      ActorRef<RaftNode.Command> raft = n.raft();
       try {
         statuses.add(AskPattern.<RaftNode.Command, NodeStatus>ask(raft, GetStatus::new,
             Duration.ofSeconds(1), system.scheduler()).toCompletableFuture().get(2, TimeUnit.SECONDS));
@@ -173,12 +188,15 @@ public final class LocalCluster implements AutoCloseable, DemoControl {
     Incarnation i;
     synchronized (running) {
       if (!members.contains(id)) return failed("no member " + id);
+      if (changing.contains(id)) return failed(id + " is crashing or restarting");
       i = running.remove(id);
+      if (i == null) return failed(id + " is already down");
+      changing.add(id);
     }
-    if (i == null) return failed(id + " is already down");
-    loadClient = null;
-    return i.node().unbind().exceptionally(e -> null)
+    replaceLoadClient();
+    return i.node().crashed()
         .thenCompose(x -> NodeHost.stop(system, i.host()))
+        .whenComplete((x, e) -> done(id))
         .thenApply(x -> id + " crashed");
   }
 
@@ -186,16 +204,28 @@ public final class LocalCluster implements AutoCloseable, DemoControl {
   public CompletionStage<String> restart(String id) {
     synchronized (running) {
       if (!members.contains(id)) return failed("no member " + id);
+      if (changing.contains(id)) return failed(id + " is crashing or restarting");
       if (running.containsKey(id)) return failed(id + " is running");
+      changing.add(id);
     }
-    return CompletableFuture.supplyAsync(() -> {
+    CompletableFuture<String> result = new CompletableFuture<>();
+    restarts.execute(() -> {
       try {
         startMember(id);
-        return id + " restarted";
-      } catch (Exception e) {
-        throw new java.util.concurrent.CompletionException(e);
+        result.complete(id + " restarted");
+      } catch (Exception | Error e) {
+        result.completeExceptionally(new IllegalStateException(id + " did not start: " + e.getMessage(), e));
+      } finally {
+        done(id);
       }
     });
+    return result;
+  }
+
+  private void done(String id) {
+    synchronized (running) {
+      changing.remove(id);
+    }
   }
 
   @Override
@@ -221,21 +251,30 @@ public final class LocalCluster implements AutoCloseable, DemoControl {
   @Override
   public Map<String, Object> state() {
     List<String> crashed = new ArrayList<>(members);
+    List<String> busy;
     synchronized (running) {
       crashed.removeAll(running.keySet());
+      crashed.removeAll(changing);
+      busy = List.copyOf(new java.util.TreeSet<>(changing));
     }
-    return Map.of("crashed", crashed, "isolated", List.copyOf(new java.util.TreeSet<>(peers.isolated())),
+    return Map.of("crashed", crashed, "changing", busy,
+        "isolated", List.copyOf(new java.util.TreeSet<>(peers.isolated())),
         "load", load.running(), "loadWrites", load.done(), "loadFailures", load.failed());
   }
 
-  private KvClient loadClient() {
-    KvClient c = loadClient;
-    if (c == null) {
+  /** The load generator's client; null while no member is up. */
+  private synchronized KvClient loadClient() {
+    if (loadClient == null) {
       List<ActorRef<KvCommand>> replicas = nodes().stream().map(RunningNode::replica).toList();
-      c = KvClient.create(system, replicas);
-      loadClient = c;
+      if (!replicas.isEmpty()) loadClient = KvClient.create(system, replicas);
     }
-    return c;
+    return loadClient;
+  }
+
+  /** The members up changed: the next write makes a client of those up now; the old one is closed. */
+  private synchronized void replaceLoadClient() {
+    if (loadClient != null) loadClient.close();
+    loadClient = null;
   }
 
   private static CompletionStage<String> failed(String why) {
@@ -245,6 +284,8 @@ public final class LocalCluster implements AutoCloseable, DemoControl {
   @Override
   public void close() {
     load.stop();
+    replaceLoadClient();
+    restarts.shutdownNow();
     system.terminate();
     system.getWhenTerminated().toCompletableFuture().join();
   }

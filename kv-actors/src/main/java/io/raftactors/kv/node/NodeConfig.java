@@ -26,7 +26,7 @@ import java.util.regex.Pattern;
  *       string. A node not listed joins an existing cluster: it starts as a non-member and waits
  *       for {@code RAFT.ADDLEARNER id host:port} (its Artery address);
  *   <li>{@code raft.data-dir}; {@code akka.remote.artery.canonical.hostname} / {@code .port};
- *       {@code kv.resp.host} / {@code .port}.
+ *       {@code kv.resp.host} / {@code .port}; {@code kv.http.host} / {@code .port} (the HTTP console).
  * </ul>
  */
 public record NodeConfig(String nodeId, Map<String, String> members, Path dataDir, RespSettings resp, Config config) {

@@ -1,5 +1,6 @@
 package io.raftactors.kv.node;
 
+import akka.actor.Cancellable;
 import akka.actor.CoordinatedShutdown;
 import akka.actor.typed.ActorRef;
 import akka.actor.typed.ActorRefResolver;
@@ -35,15 +36,22 @@ import java.util.concurrent.TimeUnit;
 public final class RunningNode {
   private final String nodeId;
   private final ActorRef<KvCommand> replica;
+  private final ActorRef<RaftNode.Command> raft;
   private final RespServer.Binding binding;
   private final CompletableFuture<Void> stopped;
+  private final KvClient lockClient;
+  private final List<Cancellable> shutdownTasks;
 
-  private RunningNode(String nodeId, ActorRef<KvCommand> replica, RespServer.Binding binding,
-      CompletableFuture<Void> stopped) {
+  private RunningNode(String nodeId, ActorRef<KvCommand> replica, ActorRef<RaftNode.Command> raft,
+      RespServer.Binding binding,
+      CompletableFuture<Void> stopped, KvClient lockClient, List<Cancellable> shutdownTasks) {
     this.nodeId = nodeId;
     this.replica = replica;
+    this.raft = raft;
     this.binding = binding;
     this.stopped = stopped;
+    this.lockClient = lockClient;
+    this.shutdownTasks = shutdownTasks;
   }
 
   /**
@@ -68,22 +76,51 @@ public final class RunningNode {
     }), name + "-watch");
     // The watcher stops with the system, perhaps before it heard of the replica's end.
     system.getWhenTerminated().thenRun(() -> stopped.complete(null));
-    String raftPath = replica.path().child("raft").toString();
-    ActorRefResolver resolver = ActorRefResolver.get(system);
+    ActorRef<RaftNode.Command> raft = awaitChild(system, replica.path().child("raft").toString(), Duration.ofSeconds(15));
     KvClient lockClient = KvClient.create(system, List.of(replica));
     TtlLocks locks = new TtlLocks(lockClient, LockSettings.fromRoot(system.settings().config()).recheckInterval());
     RespServer.Binding binding = RespServer.start(system, resp, () -> RespBackend.of(
-            resolver.<RaftNode.Command>resolveActorRef(raftPath), system.scheduler(), resp.requestTimeout(), locks,
+            raft, system.scheduler(), resp.requestTimeout(), locks,
             ScriptLimits.fromRoot(system.settings().config()),
             io.raftactors.raft.metrics.RaftMetrics.get(system).node(nodeId)))
         .toCompletableFuture().get(30, TimeUnit.SECONDS);
-    CoordinatedShutdown.get(system).addTask(CoordinatedShutdown.PhaseServiceUnbind(), "unbind-resp-" + nodeId,
+    Cancellable unbindOnShutdown = CoordinatedShutdown.get(system).addCancellableTask(
+        CoordinatedShutdown.PhaseServiceUnbind(), "unbind-resp-" + nodeId,
         () -> binding.unbind().thenApply(x -> akka.Done.getInstance()));
     // A leader that shuts down gracefully hands leadership over first (dissertation 3.10).
     io.raftactors.raft.RaftSettings raftSettings = io.raftactors.raft.RaftSettings.fromRoot(system.settings().config());
-    io.raftactors.raft.LeadershipHandoff.onShutdown(system, resolver.resolveActorRef(raftPath), nodeId,
-        raftSettings.electionTimeoutMax().multipliedBy(2));
-    return new RunningNode(nodeId, replica, binding, stopped);
+    Cancellable handoffOnShutdown = io.raftactors.raft.LeadershipHandoff.onShutdown(system,
+        raft, nodeId, raftSettings.electionTimeoutMax().multipliedBy(2));
+    return new RunningNode(nodeId, replica, raft, binding, stopped, lockClient,
+        List.of(unbindOnShutdown, handoffOnShutdown));
+  }
+
+  /**
+   * The ref of the actor at {@code path} in this system, once it exists: the replica spawns its Raft
+   * node when it starts, a moment after it was spawned, and a path resolved before that would name
+   * no actor for good (uid 0).
+   */
+  private static <T> ActorRef<T> awaitChild(ActorSystem<?> system, String path, Duration timeout)
+      throws InterruptedException {
+    ActorRefResolver resolver = ActorRefResolver.get(system);
+    long deadline = System.nanoTime() + timeout.toNanos();
+    while (true) {
+      ActorRef<T> ref = resolver.resolveActorRef(path);
+      if (ref.path().uid() != 0) return ref;
+      if (System.nanoTime() > deadline) throw new IllegalStateException(path + " did not start within " + timeout);
+      Thread.sleep(5);
+    }
+  }
+
+  /**
+   * This replica is about to be stopped abruptly (the demo's crash): its shutdown tasks are
+   * withdrawn (no handoff, nothing to unbind later), its lock client closed, its RESP listener
+   * and connections closed.
+   */
+  CompletionStage<Void> crashed() {
+    shutdownTasks.forEach(Cancellable::cancel);
+    lockClient.close();
+    return binding.unbind().exceptionally(e -> null).thenApply(x -> null);
   }
 
   public String nodeId() {
@@ -99,14 +136,9 @@ public final class RunningNode {
     return binding.localAddress();
   }
 
-  /** Closes the RESP listener and its connections (the replica is stopped by its parent). */
-  CompletionStage<Void> unbind() {
-    return binding.unbind().thenApply(x -> null);
-  }
-
   /** The ref of this replica's Raft node. */
-  ActorRef<RaftNode.Command> raft(ActorSystem<?> system) {
-    return ActorRefResolver.get(system).resolveActorRef(replica.path().child("raft").toString());
+  ActorRef<RaftNode.Command> raft() {
+    return raft;
   }
 
   /** Completes when the replica stopped (its journal failed, or the system shuts down). */

@@ -11,19 +11,19 @@ import java.time.Duration;
 import java.util.Base64;
 
 /** A plain HTTP client of a node's console, for tests. */
-final class ConsoleClient {
+public final class ConsoleClient {
   private static final ObjectMapper JSON = new ObjectMapper();
   private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
   private final String base;
   private final String authorization;
 
-  ConsoleClient(String baseUrl, String password) {
+  public ConsoleClient(String baseUrl, String password) {
     this.base = baseUrl.endsWith("/") ? baseUrl : baseUrl + "/";
     this.authorization = password == null ? null
         : "Basic " + Base64.getEncoder().encodeToString(("any:" + password).getBytes(StandardCharsets.UTF_8));
   }
 
-  HttpResponse<String> get(String path) throws Exception {
+  public HttpResponse<String> get(String path) throws Exception {
     return send(HttpRequest.newBuilder(URI.create(base + path)).GET());
   }
 
@@ -34,7 +34,7 @@ final class ConsoleClient {
   }
 
   /** The cluster view, once the console has gathered one. */
-  JsonNode cluster() throws Exception {
+  public JsonNode cluster() throws Exception {
     long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
     while (true) {
       HttpResponse<String> r = get("api/cluster");

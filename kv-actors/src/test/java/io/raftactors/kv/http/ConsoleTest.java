@@ -62,7 +62,7 @@ class ConsoleTest {
       for (JsonNode m : after.get("members")) {
         if (m.get("id").asText().equals(leader)) assertEquals(false, m.get("up").asBoolean(), m.toString());
       }
-      assertEquals(400, n1.post("demo/crash/" + leader, true).statusCode(), "already down");
+      assertEquals(409, n1.post("demo/crash/" + leader, true).statusCode(), "already down");
 
       HttpResponse<String> restarted = n1.post("demo/restart/" + leader, true);
       assertEquals(200, restarted.statusCode(), restarted.body());
@@ -75,6 +75,55 @@ class ConsoleTest {
       assertNotEquals(next, third);
       assertEquals(200, n1.post("demo/heal", true).statusCode());
       awaitAllUp(n1);
+      long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+      while (true) { // the deposed leader hears the new one again: a follower of the current term
+        JsonNode v = n1.cluster();
+        JsonNode old = null;
+        for (JsonNode m : v.get("members")) if (m.get("id").asText().equals(next)) old = m;
+        if (v.get("demo").get("isolated").size() == 0 && "FOLLOWER".equals(old.get("role").asText())
+            && old.get("term").asLong() == v.get("term").asLong() && old.get("leader").asText().equals(v.get("leader")
+            .asText())) {
+          break;
+        }
+        if (System.nanoTime() > deadline) throw new AssertionError("not healed: " + v);
+        Thread.sleep(100);
+      }
+    }
+  }
+
+  @Test
+  void oneRestartAtATime_andOnlyLoopbackHostNames() throws Exception {
+    try (LocalCluster cluster = start(dir, "")) {
+      ConsoleClient c = new ConsoleClient(cluster.consoles().get(0).url(), null);
+      String leader = awaitLeader(c, null);
+      String follower = cluster.nodes().stream().map(n -> n.nodeId()).filter(id -> !id.equals(leader))
+          .findFirst().orElseThrow();
+      assertEquals(200, c.post("demo/crash/" + follower, true).statusCode());
+      // Two restarts at once (a double click): one starts the member, the other is refused.
+      java.util.concurrent.ExecutorService two = java.util.concurrent.Executors.newFixedThreadPool(2);
+      try {
+        var a = two.submit(() -> c.post("demo/restart/" + follower, true).statusCode());
+        var b = two.submit(() -> c.post("demo/restart/" + follower, true).statusCode());
+        List<Integer> codes = new ArrayList<>(List.of(a.get(), b.get()));
+        java.util.Collections.sort(codes);
+        assertEquals(List.of(200, 409), codes);
+      } finally {
+        two.shutdownNow();
+      }
+      awaitAllUp(c);
+      assertEquals(3, cluster.nodes().size());
+
+      HttpResponse<String> page = c.get("");
+      assertEquals("DENY", page.headers().firstValue("X-Frame-Options").orElse(""));
+      assertTrue(page.headers().firstValue("Content-Security-Policy").orElse("").contains("default-src 'self'"));
+      // A page whose DNS name was rebound to 127.0.0.1 names its own host: refused.
+      java.net.Socket s = new java.net.Socket("127.0.0.1", cluster.consoles().get(0).address().getPort());
+      try (s) {
+        s.getOutputStream().write(("GET /api/cluster HTTP/1.1\r\nHost: evil.example\r\nConnection: close\r\n\r\n")
+            .getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+        String response = new String(s.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.US_ASCII);
+        assertTrue(response.startsWith("HTTP/1.1 421"), response);
+      }
     }
   }
 

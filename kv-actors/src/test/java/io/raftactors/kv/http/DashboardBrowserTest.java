@@ -16,6 +16,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.openqa.selenium.By;
 import org.openqa.selenium.OutputType;
+import org.openqa.selenium.StaleElementReferenceException;
 import org.openqa.selenium.TakesScreenshot;
 import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.WebElement;
@@ -56,7 +57,9 @@ class DashboardBrowserTest {
       WebDriver browser = new ChromeDriver(service, options);
       try {
         browser.get(cluster.consoles().get(0).url());
-        WebDriverWait wait = new WebDriverWait(browser, Duration.ofSeconds(30), Duration.ofMillis(100));
+        // The page rebuilds its tables at every update: an element found may be gone a moment later.
+        var wait = new WebDriverWait(browser, Duration.ofSeconds(30), Duration.ofMillis(100))
+            .ignoring(StaleElementReferenceException.class);
         String leader = wait.until(b -> {
           List<WebElement> rows = b.findElements(By.cssSelector("#members tbody tr"));
           List<WebElement> leaders = b.findElements(By.cssSelector("#members tbody tr[data-role='LEADER']"));
@@ -66,7 +69,10 @@ class DashboardBrowserTest {
         assertEquals(leader, browser.findElement(By.id("leader")).getText());
         screenshot(browser, "1-three-members.png");
 
-        browser.findElement(By.cssSelector("button[data-action='crash'][data-member='" + leader + "']")).click();
+        wait.until(b -> {
+          b.findElement(By.cssSelector("button[data-action='crash'][data-member='" + leader + "']")).click();
+          return true;
+        });
         String next = wait.until(b -> {
           List<WebElement> leaders = b.findElements(By.cssSelector("#members tbody tr[data-role='LEADER']"));
           List<WebElement> down = b.findElements(By.cssSelector("#members tbody tr[data-member='" + leader

@@ -14,12 +14,12 @@ import org.junit.jupiter.api.Assumptions;
  * python3-prometheus-client). CI sets {@code RAFT_REQUIRE_DASHBOARD_TOOLS=1}, so there a missing
  * parser fails the test; elsewhere the check is skipped.
  */
-final class PrometheusParser {
+public final class PrometheusParser {
   private static final Path PYTHON = Path.of("/usr/bin/python3");
 
   private PrometheusParser() {}
 
-  static void assertParses(String text) throws Exception {
+  public static void assertParses(String text) throws Exception {
     boolean present = Files.isExecutable(PYTHON) && python("import prometheus_client.parser", "").exit == 0;
     if ("1".equals(System.getenv("RAFT_REQUIRE_DASHBOARD_TOOLS"))) {
       assertTrue(present, "/usr/bin/python3 with prometheus_client must be installed (python3-prometheus-client)");

@@ -3,6 +3,10 @@ package io.raftactors.kv.node;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import io.raftactors.kv.http.ConsoleClient;
+import io.raftactors.kv.http.PrometheusParser;
+import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -69,6 +73,7 @@ class MultiProcessClusterIT {
     killed.awaitServing(Duration.ofSeconds(60));
     NodeProcess.awaitCaughtUp(killed, nodes, Duration.ofSeconds(30));
     System.out.println(killed.id + " restarted and caught up: " + killed.infoRaft());
+    checkConsole(killed);
 
     // Pause the current leader with SIGSTOP, then resume it: it must rejoin as a follower.
     NodeProcess paused = node(NodeProcess.awaitLeader(nodes, null, Duration.ofSeconds(10)));
@@ -97,6 +102,35 @@ class MultiProcessClusterIT {
     for (NodeProcess n : nodes) n.awaitServing(Duration.ofSeconds(60));
     NodeProcess.awaitLeader(nodes, null, Duration.ofSeconds(30));
     writes.checkNothingLost(nodes);
+  }
+
+  /**
+   * The console of {@code n} shows all three members, asked over Artery: up, one leader with its
+   * view of both followers' lag, their key counts and traffic; its /metrics parses, /health is 200.
+   */
+  private void checkConsole(NodeProcess n) throws Exception {
+    ConsoleClient console = new ConsoleClient("http://127.0.0.1:" + n.httpPort + "/", null);
+    long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+    while (true) {
+      JsonNode view = console.cluster();
+      List<JsonNode> members = new ArrayList<>();
+      view.get("members").forEach(members::add);
+      boolean allUp = members.size() == 3 && members.stream().allMatch(m -> m.get("up").asBoolean()
+          && m.get("keys").asLong() >= 3);
+      JsonNode leader = members.stream().filter(m -> "LEADER".equals(m.path("role").asText())).findFirst()
+          .orElse(null);
+      if (allUp && leader != null && leader.get("lag").size() == 2 && leader.get("sent").size() == 2) {
+        System.out.println("console of " + n.id + ": " + view);
+        break;
+      }
+      if (System.nanoTime() > deadline) throw new AssertionError("console of " + n.id + ": " + view);
+      Thread.sleep(200);
+    }
+    HttpResponse<String> health = console.get("health");
+    assertEquals(200, health.statusCode(), health.body());
+    HttpResponse<String> metrics = console.get("metrics");
+    assertEquals(200, metrics.statusCode());
+    PrometheusParser.assertParses(metrics.body());
   }
 
   private NodeProcess node(String id) {

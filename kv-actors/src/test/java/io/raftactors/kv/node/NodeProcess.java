@@ -21,6 +21,8 @@ final class NodeProcess {
   final String id;
   final int raftPort;
   final int respPort;
+  /** Its HTTP console's port. */
+  final int httpPort;
   private final List<String> command;
   private final Path logDir;
   private final Map<String, String> environment = new HashMap<>();
@@ -29,17 +31,18 @@ final class NodeProcess {
   private Process process;
 
   NodeProcess(String id, Path conf, String members, int raftPort, int respPort, Path dataDir, Path logDir,
-      List<String> extraOptions) {
+      List<String> extraOptions) throws IOException {
     this.id = id;
     this.raftPort = raftPort;
     this.respPort = respPort;
+    this.httpPort = freePort();
     this.logDir = logDir;
     String java = ProcessHandle.current().info().command().orElse("java");
     command = new ArrayList<>(List.of(java, "-Xms64m", "-Xmx384m",
         "-Dconfig.file=" + conf.toAbsolutePath(),
         "-Draft.members=" + members,
         "-Dakka.remote.artery.canonical.port=" + raftPort,
-        "-Dkv.resp.port=" + respPort, "-Dkv.http.port=0",
+        "-Dkv.resp.port=" + respPort, "-Dkv.http.port=" + httpPort,
         "-Draft.data-dir=" + dataDir.toAbsolutePath()));
     command.addAll(extraOptions);
     command.addAll(List.of("-jar", jar().toString()));

@@ -26,14 +26,16 @@ final class MessageCounters {
         "Serialized bytes of the Raft RPCs received from a member.", "peer");
   }
 
+  /** Counters by peer, looked up once: {@link #sent} and {@link #received} run on the node's actor only. */
+  private final java.util.Map<String, To> sentTo = new java.util.HashMap<>();
+  private final java.util.Map<String, To> receivedFrom = new java.util.HashMap<>();
+
   void sent(String peer, RaftMessage m) {
-    sent.labels(peer).increment();
-    sentBytes.labels(peer).add(RaftMessageSerializer.encodedSize(m));
+    sentTo.computeIfAbsent(peer, this::to).count(m);
   }
 
   void received(RaftMessage m) {
-    received.labels(m.from()).increment();
-    receivedBytes.labels(m.from()).add(RaftMessageSerializer.encodedSize(m));
+    receivedFrom.computeIfAbsent(m.from(), p -> new To(received.labels(p), receivedBytes.labels(p))).count(m);
   }
 
   /** The sent counters of one peer, for a sender that only ever sends to it (a replicator). */
@@ -41,8 +43,10 @@ final class MessageCounters {
     return new To(sent.labels(peer), sentBytes.labels(peer));
   }
 
+  /** The counters of one peer and direction. */
   record To(Counter messages, Counter bytes) {
-    void sent(RaftMessage m) {
+    /** Counts {@code m}, sent or received. */
+    void count(RaftMessage m) {
       messages.increment();
       bytes.add(RaftMessageSerializer.encodedSize(m));
     }

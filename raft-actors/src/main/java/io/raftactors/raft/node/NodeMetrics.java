@@ -61,6 +61,11 @@ final class NodeMetrics {
     preVotes.increment();
   }
 
+  /** The node stopped (a crash in the same process, or shutdown): it leads no more. */
+  void stopped() {
+    isLeader.set(0);
+  }
+
   /** Sets the gauges from the node's state; counts a change of known leader. */
   void refresh(NodeContext ctx) {
     if (ctx.leaderId != null && !ctx.leaderId.equals(knownLeader)) {

@@ -464,7 +464,7 @@ final class Replicator extends AbstractBehavior<Replicator.Command> {
     if (c.offset() == sentOffset) {
       InstallSnapshot chunk = new InstallSnapshot(setup.term(), setup.leaderId(),
           sending.index(), sending.term(), c.offset(), sending.bytes(), c.bytes());
-      if (setup.peers().trySend(setup.followerId(), chunk)) toFollower.sent(chunk);
+      if (setup.peers().trySend(setup.followerId(), chunk)) toFollower.count(chunk);
       sentOffset += c.bytes().length;
     }
     pumpSnapshot();
@@ -538,7 +538,7 @@ final class Replicator extends AbstractBehavior<Replicator.Command> {
       entriesPerAppend.observe(message.entries().size());
     }
     // unreachable: lost, like a dropped packet
-    if (setup.peers().trySend(setup.followerId(), message)) toFollower.sent(message);
+    if (setup.peers().trySend(setup.followerId(), message)) toFollower.count(message);
     lastSendNanos = now();
     roundToSend = false;
   }

@@ -126,6 +126,10 @@ abstract class RoleBehavior extends AbstractBehavior<RaftNode.Command> {
         .onMessage(GetStatus.class, this::onGetStatus)
         .onMessage(RaftNode.GetLog.class, this::onGetLog)
         .onMessage(Internal.class, this::ignoreStale)
+        .onSignal(akka.actor.typed.PostStop.class, s -> {
+          ctx.metrics.stopped();
+          return this;
+        })
         .onSignal(ChildFailed.class, this::onChildFailed)
         .onSignal(Terminated.class, this::onChildTerminated)
         .build();
