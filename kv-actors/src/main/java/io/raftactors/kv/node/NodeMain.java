@@ -47,6 +47,15 @@ public final class NodeMain {
           peers, node.dataDir(), node.resp());
       RunningNode.spawn(system, system, MemberWatch.create(node.nodeId(), node.members(), peers, Duration.ofSeconds(5),
           Duration.ofSeconds(2)), "member-watch");
+      // Said as soon as RESP answers (RAFT.* works from then on), before the console starts.
+      if (node.joining()) {
+        String hint = "node " + node.nodeId() + " is not in raft.members " + node.members().keySet()
+            + ": unless its data directory says otherwise, it waits to be added; on any member run"
+            + " RAFT.ADDLEARNER " + node.nodeId() + " " + node.selfAddress() + ", then RAFT.PROMOTE "
+            + node.nodeId() + " once it has caught up";
+        LOG.info(hint);
+        System.out.println("raft-kv: " + hint);
+      }
       HttpSettings http = HttpSettings.fromRoot(node.config());
       String console = "off";
       if (http.enabled()) {
@@ -68,14 +77,6 @@ public final class NodeMain {
       System.out.println("raft-kv node " + node.nodeId() + ": raft " + artery + ", RESP "
           + running.respAddress().getHostString() + ":" + running.respAddress().getPort()
           + ", console " + console + ", data " + node.dataDir());
-      if (node.joining()) {
-        String hint = "node " + node.nodeId() + " is not in raft.members " + node.members().keySet()
-            + ": unless its data directory says otherwise, it waits to be added; on any member run"
-            + " RAFT.ADDLEARNER " + node.nodeId() + " " + node.selfAddress() + ", then RAFT.PROMOTE "
-            + node.nodeId() + " once it has caught up";
-        LOG.info(hint);
-        System.out.println("raft-kv: " + hint);
-      }
       running.stopped().toCompletableFuture().join();
     } catch (Exception e) {
       LOG.error("node {} failed to start", node.nodeId(), e);

@@ -33,13 +33,19 @@ public final class ConsoleClient {
     return send(b);
   }
 
-  /** The cluster view, once the console has gathered one. */
+  /** The cluster view, once the console listens and has gathered one (within 20 s). */
   public JsonNode cluster() throws Exception {
-    long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+    long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
     while (true) {
-      HttpResponse<String> r = get("api/cluster");
-      if (r.statusCode() == 200) return JSON.readTree(r.body());
-      if (System.nanoTime() > deadline) throw new AssertionError("no cluster view: " + r.statusCode() + " " + r.body());
+      String why;
+      try {
+        HttpResponse<String> r = get("api/cluster");
+        if (r.statusCode() == 200) return JSON.readTree(r.body());
+        why = r.statusCode() + " " + r.body();
+      } catch (java.net.ConnectException e) { // a node JVM starts its console just after RESP
+        why = e.toString();
+      }
+      if (System.nanoTime() > deadline) throw new AssertionError("no cluster view from " + base + ": " + why);
       Thread.sleep(100);
     }
   }
