@@ -51,6 +51,7 @@ final class ClusterView {
     /** The round of the newest status answer applied. */
     long statusRound;
     long keysRound;
+    long metricsRound;
     NodeStatus status;
     boolean up;
     Long keys;
@@ -72,11 +73,13 @@ final class ClusterView {
 
   Behavior<Object> behavior(String self, List<String> initialMembers, Function<String, ActorRef<KvCommand>> replicas,
       HttpSettings settings, LeaderHistory history, DemoControl demo) {
+    // Outside setup: a restart (below) begins setup again, and the answers still on their way
+    // carry rounds counted here; a counter starting over would take them for the newest.
+    long[] round = {0};
     Behavior<Msg> view = Behaviors.<Msg>setup(ctx -> Behaviors.withTimers(timers -> {
       timers.startTimerWithFixedDelay(Tick.INSTANCE, settings.updateInterval());
       Map<String, Member> members = new LinkedHashMap<>();
       initialMembers.forEach(m -> members.put(m, new Member()));
-      long[] round = {0};
       boolean[] idle = {true};
       return Behaviors.receive(Msg.class)
           .onMessageEquals(Tick.INSTANCE, () -> {
@@ -113,8 +116,9 @@ final class ClusterView {
             return Behaviors.same();
           })
           .onMessage(MetricsAnswer.class, a -> {
-            if (a.report() == null) return Behaviors.same();
             Member m = members.computeIfAbsent(a.id(), x -> new Member());
+            if (a.report() == null || a.round() < m.metricsRound) return Behaviors.same();
+            m.metricsRound = a.round();
             m.previousMetrics = m.metrics;
             m.previousAtNanos = m.metricsAtNanos;
             m.metrics = a.report();
@@ -124,21 +128,34 @@ final class ClusterView {
           .build();
     }));
     // A bug in rendering must not freeze every open dashboard on its last view.
-    return Behaviors.supervise(view).onFailure(akka.actor.typed.SupervisorStrategy.restart()).unsafeCast();
+    return Behaviors.supervise(view).onFailure(akka.actor.typed.SupervisorStrategy.restartWithBackoff(
+        java.time.Duration.ofSeconds(1), java.time.Duration.ofSeconds(30), 0.2)).unsafeCast();
   }
 
   /**
-   * The members of the newest configuration any member reported (voters, then learners), or the
-   * initial ones until a member answered: a removed member leaves the view, an added one joins it.
+   * The members of the configuration in force, as the best placed member reports it: an up
+   * leader, else the up member with the newest configuration, else any member's newest (a down
+   * member's last word may be an uncommitted change); with no report yet, every member known so
+   * far. A removed member leaves the view, an added one joins it.
    */
   static List<String> current(Map<String, Member> members, List<String> initial) {
-    NodeStatus newest = null;
+    NodeStatus best = null;
+    int bestRank = -1;
     for (Member m : members.values()) {
-      if (m.status != null && (newest == null || m.status.configIndex() > newest.configIndex())) newest = m.status;
+      if (m.status == null) continue;
+      int rank = !m.up ? 0 : m.status.role() == io.raftactors.raft.Role.LEADER ? 2 : 1;
+      if (rank > bestRank || (rank == bestRank && m.status.configIndex() > best.configIndex())) {
+        best = m.status;
+        bestRank = rank;
+      }
     }
-    if (newest == null) return initial;
-    Set<String> ids = new LinkedHashSet<>(newest.members());
-    ids.addAll(newest.learners());
+    if (best == null) {
+      Set<String> known = new LinkedHashSet<>(initial);
+      known.addAll(members.keySet());
+      return List.copyOf(known);
+    }
+    Set<String> ids = new LinkedHashSet<>(best.members());
+    ids.addAll(best.learners());
     ids.forEach(id -> members.computeIfAbsent(id, x -> new Member()));
     return List.copyOf(ids);
   }

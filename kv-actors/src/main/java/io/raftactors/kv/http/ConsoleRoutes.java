@@ -68,6 +68,8 @@ final class ConsoleRoutes extends AllDirectives {
   private final ClusterView view;
   private final HttpSettings settings;
   private final DemoControl demo;
+  /** Looked up once: a host name's resolution must not block a request. */
+  private final boolean loopbackOnly;
 
   ConsoleRoutes(ActorSystem<?> system, String nodeId, Supplier<ActorRef<KvCommand>> replica, ClusterView view,
       HttpSettings settings, DemoControl demo) {
@@ -77,6 +79,7 @@ final class ConsoleRoutes extends AllDirectives {
     this.view = view;
     this.settings = settings;
     this.demo = demo;
+    this.loopbackOnly = loopbackOnly(settings);
   }
 
   Route route() {
@@ -101,14 +104,14 @@ final class ConsoleRoutes extends AllDirectives {
         pathPrefix("demo", this::demoRoutes));
     Route guarded = settings.password().isEmpty() ? paths
         : authenticateBasic("raft-kv", this::authenticate, user -> paths);
-    return respondWithHeaders(SECURITY_HEADERS, () -> extractHost(host -> loopbackOnly() && !LOOPBACK_NAMES
+    return respondWithHeaders(SECURITY_HEADERS, () -> extractHost(host -> loopbackOnly && !LOOPBACK_NAMES
         .contains(host.toLowerCase(java.util.Locale.ROOT))
             ? complete(StatusCodes.MISDIRECTED_REQUEST, "this console answers only to a loopback host name")
             : guarded));
   }
 
   /** Whether the console listens on a loopback address only (then only loopback host names reach it). */
-  private boolean loopbackOnly() {
+  private static boolean loopbackOnly(HttpSettings settings) {
     try {
       return java.net.InetAddress.getByName(settings.host()).isLoopbackAddress();
     } catch (java.net.UnknownHostException e) {

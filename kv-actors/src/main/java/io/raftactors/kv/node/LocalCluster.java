@@ -194,8 +194,11 @@ public final class LocalCluster implements AutoCloseable, DemoControl {
       changing.add(id);
     }
     replaceLoadClient();
-    return i.node().crashed()
+    return CompletableFuture.completedFuture(null)
+        .thenCompose(x -> i.node().crashed())
         .thenCompose(x -> NodeHost.stop(system, i.host()))
+        .toCompletableFuture()
+        .orTimeout(30, TimeUnit.SECONDS)
         .whenComplete((x, e) -> done(id))
         .thenApply(x -> id + " crashed");
   }
@@ -212,11 +215,11 @@ public final class LocalCluster implements AutoCloseable, DemoControl {
     restarts.execute(() -> {
       try {
         startMember(id);
+        done(id); // before the answer, so that a click right after it is not refused
         result.complete(id + " restarted");
       } catch (Exception | Error e) {
-        result.completeExceptionally(new IllegalStateException(id + " did not start: " + e.getMessage(), e));
-      } finally {
         done(id);
+        result.completeExceptionally(new IllegalStateException(id + " did not start: " + e.getMessage(), e));
       }
     });
     return result;

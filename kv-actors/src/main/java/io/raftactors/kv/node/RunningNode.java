@@ -76,14 +76,22 @@ public final class RunningNode {
     }), name + "-watch");
     // The watcher stops with the system, perhaps before it heard of the replica's end.
     system.getWhenTerminated().thenRun(() -> stopped.complete(null));
-    ActorRef<RaftNode.Command> raft = awaitChild(system, replica.path().child("raft").toString(), Duration.ofSeconds(15));
+    ActorRef<RaftNode.Command> raft = awaitChild(system, replica.path().child("raft").toString(), stopped,
+        Duration.ofSeconds(15));
     KvClient lockClient = KvClient.create(system, List.of(replica));
     TtlLocks locks = new TtlLocks(lockClient, LockSettings.fromRoot(system.settings().config()).recheckInterval());
-    RespServer.Binding binding = RespServer.start(system, resp, () -> RespBackend.of(
+    CompletableFuture<RespServer.Binding> binding0 = RespServer.start(system, resp, () -> RespBackend.of(
             raft, system.scheduler(), resp.requestTimeout(), locks,
             ScriptLimits.fromRoot(system.settings().config()),
-            io.raftactors.raft.metrics.RaftMetrics.get(system).node(nodeId)))
-        .toCompletableFuture().get(30, TimeUnit.SECONDS);
+            io.raftactors.raft.metrics.RaftMetrics.get(system).node(nodeId))).toCompletableFuture();
+    RespServer.Binding binding;
+    try {
+      binding = binding0.get(30, TimeUnit.SECONDS);
+    } catch (Exception e) {
+      lockClient.close();
+      binding0.thenAccept(RespServer.Binding::close); // a bind that succeeds after all must not keep the port
+      throw e;
+    }
     Cancellable unbindOnShutdown = CoordinatedShutdown.get(system).addCancellableTask(
         CoordinatedShutdown.PhaseServiceUnbind(), "unbind-resp-" + nodeId,
         () -> binding.unbind().thenApply(x -> akka.Done.getInstance()));
@@ -100,13 +108,14 @@ public final class RunningNode {
    * node when it starts, a moment after it was spawned, and a path resolved before that would name
    * no actor for good (uid 0).
    */
-  private static <T> ActorRef<T> awaitChild(ActorSystem<?> system, String path, Duration timeout)
-      throws InterruptedException {
+  private static <T> ActorRef<T> awaitChild(ActorSystem<?> system, String path, CompletableFuture<Void> stopped,
+      Duration timeout) throws InterruptedException {
     ActorRefResolver resolver = ActorRefResolver.get(system);
     long deadline = System.nanoTime() + timeout.toNanos();
     while (true) {
       ActorRef<T> ref = resolver.resolveActorRef(path);
       if (ref.path().uid() != 0) return ref;
+      if (stopped.isDone()) throw new IllegalStateException("the replica stopped as it started (see the log above)");
       if (System.nanoTime() > deadline) throw new IllegalStateException(path + " did not start within " + timeout);
       Thread.sleep(5);
     }
@@ -114,13 +123,13 @@ public final class RunningNode {
 
   /**
    * This replica is about to be stopped abruptly (the demo's crash): its shutdown tasks are
-   * withdrawn (no handoff, nothing to unbind later), its lock client closed, its RESP listener
-   * and connections closed.
+   * withdrawn (no handoff, nothing to unbind later), its lock client closed, its RESP listener,
+   * connections and thread closed (clients see the connection drop and go elsewhere).
    */
   CompletionStage<Void> crashed() {
     shutdownTasks.forEach(Cancellable::cancel);
     lockClient.close();
-    return binding.unbind().exceptionally(e -> null).thenApply(x -> null);
+    return binding.close().exceptionally(e -> null);
   }
 
   public String nodeId() {

@@ -35,6 +35,12 @@ public final class RespServer {
 
     /** Stops accepting connections; open ones go on until the actor system terminates. */
     CompletionStage<Void> unbind();
+
+    /**
+     * Stops accepting connections, closes the open ones and ends the listener's thread (a node
+     * that stops while its actor system goes on, as in the {@code raft-kv local} demo's crash).
+     */
+    CompletionStage<Void> close();
   }
 
   /** Binds the listener; completes once it listens. Its thread stops when {@code system} terminates. */
@@ -78,6 +84,14 @@ public final class RespServer {
         public CompletionStage<Void> unbind() {
           CompletableFuture<Void> closed = new CompletableFuture<>();
           server.close().addListener(c -> closed.complete(null));
+          return closed;
+        }
+
+        @Override
+        public CompletionStage<Void> close() {
+          CompletableFuture<Void> closed = new CompletableFuture<>();
+          // Shutting the event loop down closes every channel registered with it, the server's too.
+          group.shutdownGracefully(0, 1, TimeUnit.SECONDS).addListener(c -> closed.complete(null));
           return closed;
         }
       });

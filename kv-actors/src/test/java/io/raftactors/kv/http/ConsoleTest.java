@@ -145,7 +145,18 @@ class ConsoleTest {
       // A crashed node's console stays up in the demo and says the node is down.
       String leader = cluster.awaitLeader(Duration.ofSeconds(5)).orElseThrow().nodeId();
       ConsoleClient c = new ConsoleClient(consoleOf(cluster, leader).url(), null);
+      java.net.Socket resp = new java.net.Socket("127.0.0.1", cluster.respPort(leader));
       assertEquals(200, c.post("demo/crash/" + leader, true).statusCode());
+      try (resp) { // its clients see the connection end, and go elsewhere
+        resp.setSoTimeout(5000);
+        int read;
+        try {
+          read = resp.getInputStream().read();
+        } catch (java.net.SocketException reset) {
+          read = -1;
+        }
+        assertEquals(-1, read, "the crashed node's RESP connection is closed");
+      }
       HttpResponse<String> down = c.get("health");
       assertEquals(503, down.statusCode());
       assertTrue(down.body().contains("down"), down.body());
