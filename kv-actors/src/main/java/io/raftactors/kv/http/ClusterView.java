@@ -91,12 +91,15 @@ final class ClusterView {
               }
               return Behaviors.same();
             }
+            List<String> current = current(members, initialMembers);
             if (!idle[0]) {
-              latest.set(DashboardJson.render(self, current(members, initialMembers), members, history, demo));
+              Leader leader = leader(current, members);
+              if (leader.id() != null) history.observeCluster(leader.term(), leader.id(), System.currentTimeMillis());
+              latest.set(DashboardJson.render(self, current, members, leader, history, demo));
             }
             idle[0] = false;
             round[0]++;
-            for (String id : current(members, initialMembers)) ask(ctx, id, round[0], replicas.apply(id), settings);
+            for (String id : current) ask(ctx, id, round[0], replicas.apply(id), settings);
             return Behaviors.same();
           })
           .onMessage(StatusAnswer.class, a -> {
@@ -130,6 +133,23 @@ final class ClusterView {
     // A bug in rendering must not freeze every open dashboard on its last view.
     return Behaviors.supervise(view).onFailure(akka.actor.typed.SupervisorStrategy.restartWithBackoff(
         java.time.Duration.ofSeconds(1), java.time.Duration.ofSeconds(30), 0.2)).unsafeCast();
+  }
+
+  /** The leader the up members agree on: the one of the highest term (id null: none). */
+  record Leader(String id, long term) {}
+
+  static Leader leader(List<String> shown, Map<String, Member> members) {
+    String id = null;
+    long term = 0;
+    for (String m : shown) {
+      Member member = members.get(m);
+      NodeStatus s = member.status;
+      if (member.up && s != null && s.role() == io.raftactors.raft.Role.LEADER && s.term() >= term) {
+        id = m;
+        term = s.term();
+      }
+    }
+    return new Leader(id, term);
   }
 
   /**

@@ -4,7 +4,6 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.raftactors.kv.MetricsReport;
 import io.raftactors.raft.NodeStatus;
-import io.raftactors.raft.Role;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -13,7 +12,7 @@ import java.util.TreeMap;
 
 /**
  * The dashboard's document: one JSON object with the time, this node's id, the leader and term the
- * up members agree on (the highest term with a leader), every member (role, term, indexes, key
+ * up members agree on ({@link ClusterView#leader}), every member (role, term, indexes, key
  * count, the leader's view of its lag, messages and bytes per second it sends to each peer), this
  * node's leader history, and the demo's state when there is a demo.
  */
@@ -26,24 +25,14 @@ final class DashboardJson {
 
   /** @param shown the members to show, in order; {@code members} has an entry for each */
   static String render(String self, List<String> shown, Map<String, ClusterView.Member> members,
-      LeaderHistory history, DemoControl demo) {
+      ClusterView.Leader leader, LeaderHistory history, DemoControl demo) {
     Map<String, Object> doc = new LinkedHashMap<>();
     doc.put("self", self);
     doc.put("at", System.currentTimeMillis());
-    String leader = null;
-    long term = 0;
     List<Object> list = new ArrayList<>();
-    for (String id : shown) {
-      ClusterView.Member m = members.get(id);
-      list.add(member(id, m));
-      if (m.up && m.status != null && m.status.role() == Role.LEADER && m.status.term() >= term) {
-        leader = id;
-        term = m.status.term();
-      }
-    }
-    doc.put("leader", leader);
-    doc.put("term", term);
-    if (leader != null) history.observeCluster(term, leader, System.currentTimeMillis());
+    for (String id : shown) list.add(member(id, members.get(id)));
+    doc.put("leader", leader.id());
+    doc.put("term", leader.term());
     doc.put("members", list);
     List<Object> changes = new ArrayList<>();
     for (LeaderHistory.Change c : history.changes()) {

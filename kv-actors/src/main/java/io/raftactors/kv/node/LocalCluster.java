@@ -139,16 +139,12 @@ public final class LocalCluster implements AutoCloseable, DemoControl {
     return nodes().stream().filter(n -> n.nodeId().equals(id)).findFirst().orElseThrow().respAddress().getPort();
   }
 
-  private Optional<ActorRef<KvCommand>> replica(String id) {
+  /** The replica of member {@code id}, for the console; null while it is down. */
+  private ActorRef<KvCommand> replicaOf(String id) {
     synchronized (running) {
       Incarnation i = running.get(id);
-      return i == null ? Optional.empty() : Optional.of(i.node().replica());
+      return i == null ? null : i.node().replica();
     }
-  }
-
-  /** The replica of member {@code id}, for the console: its last incarnation, even when crashed. */
-  private ActorRef<KvCommand> replicaOf(String id) {
-    return replica(id).orElse(null);
   }
 
   /** The status of every node that answers within a second. */

@@ -21,15 +21,8 @@ final class NodeHost {
   /** Stops {@code host}; completes once it and all it spawned have stopped. */
   static java.util.concurrent.CompletionStage<Void> stop(akka.actor.typed.ActorSystem<?> system,
       ActorRef<SpawnProtocol.Command> host) {
-    java.util.concurrent.CompletableFuture<Void> stopped = new java.util.concurrent.CompletableFuture<>();
-    system.systemActorOf(Behaviors.setup(ctx -> {
-      ctx.watch(host);
-      host.tell(Stop.INSTANCE);
-      return Behaviors.receive(Object.class).onSignal(akka.actor.typed.Terminated.class, t -> {
-        stopped.complete(null);
-        return Behaviors.stopped();
-      }).build();
-    }), "stop-" + host.path().name() + "-" + java.util.UUID.randomUUID(), akka.actor.typed.Props.empty());
+    java.util.concurrent.CompletionStage<Void> stopped = Termination.of(system, host);
+    host.tell(Stop.INSTANCE);
     return stopped;
   }
 

@@ -8,9 +8,7 @@ import akka.actor.typed.ActorSystem;
 import akka.actor.typed.Behavior;
 import akka.actor.typed.Props;
 import akka.actor.typed.SpawnProtocol;
-import akka.actor.typed.Terminated;
 import akka.actor.typed.javadsl.AskPattern;
-import akka.actor.typed.javadsl.Behaviors;
 import io.raftactors.kv.KvCommand;
 import io.raftactors.kv.KvNode;
 import io.raftactors.kv.KvClient;
@@ -66,16 +64,7 @@ public final class RunningNode {
     Behavior<KvCommand> node = KvNode.builder(nodeId).members(members).addresses(addresses).peers(peers)
         .dataDir(dataDir).config(system.settings().config()).build();
     ActorRef<KvCommand> replica = spawn(system, parent, node, name);
-    CompletableFuture<Void> stopped = new CompletableFuture<>();
-    spawn(system, parent, Behaviors.setup(ctx -> {
-      ctx.watch(replica);
-      return Behaviors.receive(Object.class).onSignal(Terminated.class, t -> {
-        stopped.complete(null);
-        return Behaviors.stopped();
-      }).build();
-    }), name + "-watch");
-    // The watcher stops with the system, perhaps before it heard of the replica's end.
-    system.getWhenTerminated().thenRun(() -> stopped.complete(null));
+    CompletableFuture<Void> stopped = Termination.of(system, replica);
     ActorRef<RaftNode.Command> raft = awaitChild(system, replica.path().child("raft").toString(), stopped,
         Duration.ofSeconds(15));
     KvClient lockClient = KvClient.create(system, List.of(replica));

@@ -9,6 +9,9 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Base64;
+import java.util.concurrent.Callable;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Predicate;
 
 /** A plain HTTP client of a node's console, for tests. */
 public final class ConsoleClient {
@@ -35,17 +38,48 @@ public final class ConsoleClient {
 
   /** The cluster view, once the console listens and has gathered one (within 20 s). */
   public JsonNode cluster() throws Exception {
-    long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
-    while (true) {
-      String why;
+    return awaitView("a cluster view", view -> true);
+  }
+
+  /** The cluster view, once {@code condition} holds for it (within 20 s). */
+  public JsonNode awaitView(String what, Predicate<JsonNode> condition) throws Exception {
+    AtomicReference<Object> last = new AtomicReference<>();
+    return until(what + " from " + base, Duration.ofSeconds(20), last, () -> {
+      HttpResponse<String> r;
       try {
-        HttpResponse<String> r = get("api/cluster");
-        if (r.statusCode() == 200) return JSON.readTree(r.body());
-        why = r.statusCode() + " " + r.body();
+        r = get("api/cluster");
       } catch (java.net.ConnectException e) { // a node JVM starts its console just after RESP
-        why = e.toString();
+        last.set(e);
+        return null;
       }
-      if (System.nanoTime() > deadline) throw new AssertionError("no cluster view from " + base + ": " + why);
+      if (r.statusCode() != 200) {
+        last.set(r.statusCode() + " " + r.body());
+        return null;
+      }
+      JsonNode view = JSON.readTree(r.body());
+      last.set(view);
+      return condition.test(view) ? view : null;
+    });
+  }
+
+  /** The answer to {@code GET path}, once it has {@code status} (within 10 s). */
+  HttpResponse<String> awaitStatus(String path, int status) throws Exception {
+    AtomicReference<Object> last = new AtomicReference<>();
+    return until(path + " answering " + status, Duration.ofSeconds(10), last, () -> {
+      HttpResponse<String> r = get(path);
+      last.set(r.statusCode() + " " + r.body());
+      return r.statusCode() == status ? r : null;
+    });
+  }
+
+  /** Polls {@code probe} until it gives non-null; fails after {@code timeout}, naming what it saw last. */
+  private static <T> T until(String what, Duration timeout, AtomicReference<Object> last, Callable<T> probe)
+      throws Exception {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    while (true) {
+      T value = probe.call();
+      if (value != null) return value;
+      if (System.nanoTime() > deadline) throw new AssertionError("timed out waiting for " + what + "; last: " + last.get());
       Thread.sleep(100);
     }
   }

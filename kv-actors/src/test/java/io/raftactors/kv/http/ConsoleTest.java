@@ -75,19 +75,14 @@ class ConsoleTest {
       assertNotEquals(next, third);
       assertEquals(200, n1.post("demo/heal", true).statusCode());
       awaitAllUp(n1);
-      long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
-      while (true) { // the deposed leader hears the new one again: a follower of the current term
-        JsonNode v = n1.cluster();
+      // The deposed leader hears the new one again: a follower of the current term.
+      n1.awaitView("the network healed", v -> {
         JsonNode old = null;
         for (JsonNode m : v.get("members")) if (m.get("id").asText().equals(next)) old = m;
-        if (v.get("demo").get("isolated").size() == 0 && "FOLLOWER".equals(old.get("role").asText())
-            && old.get("term").asLong() == v.get("term").asLong() && old.get("leader").asText().equals(v.get("leader")
-            .asText())) {
-          break;
-        }
-        if (System.nanoTime() > deadline) throw new AssertionError("not healed: " + v);
-        Thread.sleep(100);
-      }
+        return v.get("demo").get("isolated").size() == 0 && "FOLLOWER".equals(old.get("role").asText())
+            && old.get("term").asLong() == v.get("term").asLong()
+            && old.get("leader").asText().equals(v.get("leader").asText());
+      });
     }
   }
 
@@ -132,7 +127,7 @@ class ConsoleTest {
     try (LocalCluster cluster = start(dir, "")) {
       for (HttpConsole console : cluster.consoles()) {
         ConsoleClient c = new ConsoleClient(console.url(), null);
-        HttpResponse<String> health = awaitStatus(c, "health", 200);
+        HttpResponse<String> health = c.awaitStatus("health", 200);
         assertTrue(health.body().contains("\"status\":\"ok\""), health.body());
         HttpResponse<String> metrics = c.get("metrics");
         assertEquals(200, metrics.statusCode());
@@ -175,7 +170,7 @@ class ConsoleTest {
       }
       assertEquals(401, new ConsoleClient(url, null).post("demo/heal", true).statusCode());
       ConsoleClient ok = new ConsoleClient(url, "s3cret");
-      assertEquals(200, awaitStatus(ok, "health", 200).statusCode());
+      assertEquals(200, ok.awaitStatus("health", 200).statusCode());
       assertEquals(200, ok.get("").statusCode());
       assertEquals(3, ok.cluster().get("members").size());
     }
@@ -185,37 +180,17 @@ class ConsoleTest {
     return cluster.consoles().stream().filter(c -> c.nodeId().equals(id)).findFirst().orElseThrow();
   }
 
-  private static HttpResponse<String> awaitStatus(ConsoleClient c, String path, int status) throws Exception {
-    long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
-    HttpResponse<String> r;
-    while ((r = c.get(path)).statusCode() != status) {
-      if (System.nanoTime() > deadline) throw new AssertionError(path + ": " + r.statusCode() + " " + r.body());
-      Thread.sleep(100);
-    }
-    return r;
-  }
-
   /** The leader the view shows, once it shows one other than {@code not}. */
   private static String awaitLeader(ConsoleClient c, String not) throws Exception {
-    long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
-    while (true) {
-      JsonNode view = c.cluster();
-      String leader = view.get("leader").isNull() ? null : view.get("leader").asText();
-      if (leader != null && !leader.equals(not)) return leader;
-      if (System.nanoTime() > deadline) throw new AssertionError("no new leader: " + view);
-      Thread.sleep(100);
-    }
+    return c.awaitView("a leader other than " + not, view -> !view.get("leader").isNull()
+        && !view.get("leader").asText().equals(not)).get("leader").asText();
   }
 
   private static void awaitAllUp(ConsoleClient c) throws Exception {
-    long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
-    while (true) {
-      JsonNode view = c.cluster();
+    c.awaitView("all members up with a leader", view -> {
       int up = 0;
       for (JsonNode m : view.get("members")) if (m.get("up").asBoolean()) up++;
-      if (up == 3 && !view.get("leader").isNull()) return;
-      if (System.nanoTime() > deadline) throw new AssertionError("not all up: " + view);
-      Thread.sleep(100);
-    }
+      return up == 3 && !view.get("leader").isNull();
+    });
   }
 }

@@ -110,22 +110,16 @@ class MultiProcessClusterIT {
    */
   private void checkConsole(NodeProcess n) throws Exception {
     ConsoleClient console = new ConsoleClient("http://127.0.0.1:" + n.httpPort + "/", null);
-    long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
-    while (true) {
-      JsonNode view = console.cluster();
+    JsonNode view = console.awaitView("the console of " + n.id + " showing the whole cluster", v -> {
       List<JsonNode> members = new ArrayList<>();
-      view.get("members").forEach(members::add);
+      v.get("members").forEach(members::add);
       boolean allUp = members.size() == 3 && members.stream().allMatch(m -> m.get("up").asBoolean()
           && m.get("keys").asLong() >= 3);
       JsonNode leader = members.stream().filter(m -> "LEADER".equals(m.path("role").asText())).findFirst()
           .orElse(null);
-      if (allUp && leader != null && leader.get("lag").size() == 2 && leader.get("sent").size() == 2) {
-        System.out.println("console of " + n.id + ": " + view);
-        break;
-      }
-      if (System.nanoTime() > deadline) throw new AssertionError("console of " + n.id + ": " + view);
-      Thread.sleep(200);
-    }
+      return allUp && leader != null && leader.get("lag").size() == 2 && leader.get("sent").size() == 2;
+    });
+    System.out.println("console of " + n.id + ": " + view);
     HttpResponse<String> health = console.get("health");
     assertEquals(200, health.statusCode(), health.body());
     HttpResponse<String> metrics = console.get("metrics");
