@@ -6,6 +6,7 @@ import io.etcd.jetcd.api.StatusRequest;
 import io.etcd.jetcd.api.StatusResponse;
 import io.grpc.ManagedChannel;
 import io.grpc.netty.NettyChannelBuilder;
+import io.raftactors.testkit.LoopbackPorts;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -44,8 +45,8 @@ final class EtcdTarget implements Target {
     int[] peerPorts = new int[3];
     StringBuilder cluster = new StringBuilder();
     for (int i = 0; i < 3; i++) {
-      clientPorts[i] = Servers.freePort();
-      peerPorts[i] = Servers.freePort();
+      clientPorts[i] = LoopbackPorts.free();
+      peerPorts[i] = LoopbackPorts.free();
       cluster.append(i == 0 ? "" : ",").append("m").append(i).append("=http://127.0.0.1:").append(peerPorts[i]);
     }
     for (int i = 0; i < 3; i++) {

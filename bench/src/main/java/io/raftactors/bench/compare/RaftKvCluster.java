@@ -1,5 +1,6 @@
 package io.raftactors.bench.compare;
 
+import io.raftactors.testkit.LoopbackPorts;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
@@ -40,8 +41,8 @@ final class RaftKvCluster implements AutoCloseable {
 
   void start() throws Exception {
     for (int i = 0; i < 3; i++) {
-      raftPorts[i] = Servers.freePort();
-      respPorts[i] = Servers.freePort();
+      raftPorts[i] = LoopbackPorts.free();
+      respPorts[i] = LoopbackPorts.free();
     }
     String members = "n1@127.0.0.1:" + raftPorts[0] + ",n2@127.0.0.1:" + raftPorts[1] + ",n3@127.0.0.1:" + raftPorts[2];
     String java = ProcessHandle.current().info().command().orElse("java");

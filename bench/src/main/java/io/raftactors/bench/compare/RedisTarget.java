@@ -1,5 +1,6 @@
 package io.raftactors.bench.compare;
 
+import io.raftactors.testkit.LoopbackPorts;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.util.List;
@@ -25,7 +26,7 @@ final class RedisTarget implements Target {
 
   @Override
   public void start() throws Exception {
-    int port = Servers.freePort();
+    int port = LoopbackPorts.free();
     pid = servers.start("redis", List.of("redis-server", "--bind", "127.0.0.1", "--port", Integer.toString(port),
         "--dir", servers.dir().toString(), "--appendonly", "yes", "--appendfsync", "always", "--save", "",
         "--daemonize", "no")).pid();

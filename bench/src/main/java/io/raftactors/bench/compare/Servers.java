@@ -1,7 +1,6 @@
 package io.raftactors.bench.compare;
 
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -123,11 +122,6 @@ final class Servers implements AutoCloseable {
     close(false);
   }
 
-  static int freePort() throws IOException {
-    try (ServerSocket s = new ServerSocket(0)) {
-      return s.getLocalPort();
-    }
-  }
 
   static void deleteTree(Path p) throws IOException {
     if (!Files.exists(p)) return;

@@ -3,6 +3,7 @@ package io.raftactors.kv.node;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.raftactors.testkit.LoopbackPorts;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -38,9 +39,9 @@ class MembershipProcessIT {
     nodes.addAll(NodeProcess.threeNodes(dir, logs));
     String members = "n1@127.0.0.1:" + nodes.get(0).raftPort + ",n2@127.0.0.1:" + nodes.get(1).raftPort
         + ",n3@127.0.0.1:" + nodes.get(2).raftPort;
-    int raft4 = NodeProcess.freePort();
+    int raft4 = LoopbackPorts.free();
     NodeProcess n4 = new NodeProcess("n4", Path.of("..", "conf", "node1.conf"), members, raft4,
-        NodeProcess.freePort(), dir.resolve("n4"), logs, List.of("-Draft.node-id=n4"));
+        LoopbackPorts.free(), dir.resolve("n4"), logs, List.of("-Draft.node-id=n4"));
     nodes.add(n4);
     for (NodeProcess n : nodes) n.start();
     for (NodeProcess n : nodes) n.awaitServing(Duration.ofSeconds(60));
@@ -144,7 +145,7 @@ class MembershipProcessIT {
     long deadline = System.nanoTime() + timeout.toNanos();
     while (!value.equals(n.infoRaft().get(field))) {
       if (System.nanoTime() > deadline) {
-        throw new AssertionError(n.id + " " + field + " is not '" + value + "': " + n.infoRaft());
+        throw new AssertionError(n.id + " " + field + " is not '" + value + "': " + n.describe());
       }
       Thread.sleep(100);
     }

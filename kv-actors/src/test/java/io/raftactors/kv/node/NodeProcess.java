@@ -1,7 +1,7 @@
 package io.raftactors.kv.node;
 
+import io.raftactors.testkit.LoopbackPorts;
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -35,7 +35,7 @@ final class NodeProcess {
     this.id = id;
     this.raftPort = raftPort;
     this.respPort = respPort;
-    this.httpPort = freePort();
+    this.httpPort = LoopbackPorts.free();
     this.logDir = logDir;
     String java = ProcessHandle.current().info().command().orElse("java");
     command = new ArrayList<>(List.of(java, "-Xms64m", "-Xmx384m",
@@ -64,12 +64,12 @@ final class NodeProcess {
 
   /** {@link #threeNodes(Path, Path)} with more {@code -D} options for every node. */
   static List<NodeProcess> threeNodes(Path dataDir, Path logDir, List<String> options) throws IOException {
-    int[] raft = {freePort(), freePort(), freePort()};
+    int[] raft = {LoopbackPorts.free(), LoopbackPorts.free(), LoopbackPorts.free()};
     String members = "n1@127.0.0.1:" + raft[0] + ",n2@127.0.0.1:" + raft[1] + ",n3@127.0.0.1:" + raft[2];
     List<NodeProcess> nodes = new ArrayList<>();
     for (int i = 0; i < 3; i++) {
       nodes.add(new NodeProcess("n" + (i + 1), Path.of("..", "conf", "node" + (i + 1) + ".conf"), members, raft[i],
-          freePort(), dataDir.resolve("n" + (i + 1)), logDir, options));
+          LoopbackPorts.free(), dataDir.resolve("n" + (i + 1)), logDir, options));
     }
     return nodes;
   }
@@ -88,7 +88,10 @@ final class NodeProcess {
       }
       Thread.sleep(50);
     }
-    throw new AssertionError("no leader among " + candidates.stream().map(n -> n.id).toList() + " within " + timeout);
+    StringBuilder seen = new StringBuilder();
+    for (NodeProcess n : candidates) seen.append("\n").append(n.describe());
+    throw new AssertionError("no leader among " + candidates.stream().map(n -> n.id).toList() + " within " + timeout
+        + seen);
   }
 
   /** Waits until {@code n} applied everything the leader among {@code cluster} had committed when we started. */
@@ -109,14 +112,9 @@ final class NodeProcess {
       }
       Thread.sleep(100);
     }
-    throw new AssertionError(n.id + " did not catch up to " + target + ": " + n.infoRaft());
+    throw new AssertionError(n.id + " did not catch up to " + target + ": " + n.describe());
   }
 
-  static int freePort() throws IOException {
-    try (ServerSocket s = new ServerSocket(0)) {
-      return s.getLocalPort();
-    }
-  }
 
   void start() throws IOException {
     logName = id + "-" + STARTS.incrementAndGet() + ".log";
@@ -192,6 +190,22 @@ final class NodeProcess {
       Thread.sleep(100);
     }
     throw new AssertionError(id + " not serving RESP after " + timeout + ": " + last + "\n" + Files.readString(log()));
+  }
+
+  /**
+   * For a failed test's message: {@code INFO raft} (empty when the node does not answer), whether the
+   * process runs (or its exit code), and the end of its log.
+   */
+  String describe() {
+    String state = process == null ? "not started" : process.isAlive() ? "running" : "exited " + process.exitValue();
+    String tail;
+    try {
+      List<String> lines = Files.readAllLines(log());
+      tail = String.join("\n", lines.subList(Math.max(0, lines.size() - 40), lines.size()));
+    } catch (IOException | RuntimeException e) {
+      tail = "(no log: " + e + ")";
+    }
+    return id + " (" + state + ") INFO raft " + infoRaft() + "; the end of its log " + log() + ":\n" + tail;
   }
 
   /** {@code INFO raft} as a map, or an empty map when the node does not answer. */

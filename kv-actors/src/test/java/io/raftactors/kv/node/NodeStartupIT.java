@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
+import io.raftactors.testkit.LoopbackPorts;
 import java.net.URL;
 import java.net.URLClassLoader;
 import java.nio.file.Files;
@@ -67,8 +68,8 @@ class NodeStartupIT {
 
   @Test
   void aDataDirectoryOfAnotherNodeIsRefused() throws Exception {
-    int raft = NodeProcess.freePort();
-    int resp = NodeProcess.freePort();
+    int raft = LoopbackPorts.free();
+    int resp = LoopbackPorts.free();
     Path data = dir.resolve("data");
     NodeProcess n1 = new NodeProcess("n1", Path.of("..", "conf", "node1.conf"), "n1@127.0.0.1:" + raft, raft, resp,
         data, Path.of("target", "it-logs", "startup"), List.of());

@@ -93,7 +93,7 @@ class SnapshotInstallIT {
       if (applied != null && Long.parseLong(applied) >= index) return;
       Thread.sleep(100);
     }
-    throw new AssertionError(n.id + " did not apply up to " + index + ": " + n.infoRaft());
+    throw new AssertionError(n.id + " did not apply up to " + index + ": " + n.describe());
   }
 
   /** Every key, read from the node's own state (stale reads are served locally). */

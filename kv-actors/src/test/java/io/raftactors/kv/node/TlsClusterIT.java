@@ -3,6 +3,7 @@ package io.raftactors.kv.node;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.raftactors.testkit.LoopbackPorts;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -65,8 +66,8 @@ class TlsClusterIT {
     Path rogue = dir.resolve("rogue");
     makeKeys(keys, "n1", "n2", "n3");
     makeKeys(rogue, "n3"); // a certificate for "n3", signed by another CA
-    int[] raft = {NodeProcess.freePort(), NodeProcess.freePort(), NodeProcess.freePort()};
-    int[] resp = {NodeProcess.freePort(), NodeProcess.freePort(), NodeProcess.freePort()};
+    int[] raft = {LoopbackPorts.free(), LoopbackPorts.free(), LoopbackPorts.free()};
+    int[] resp = {LoopbackPorts.free(), LoopbackPorts.free(), LoopbackPorts.free()};
     String members = "n1@127.0.0.1:" + raft[0] + ",n2@127.0.0.1:" + raft[1] + ",n3@127.0.0.1:" + raft[2];
     Path trust = keys.resolve("truststore.p12");
     NodeProcess n1 = node("n1", members, raft[0], resp[0], keys.resolve("n1.p12"), trust);
