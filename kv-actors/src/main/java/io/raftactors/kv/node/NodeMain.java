@@ -38,6 +38,12 @@ public final class NodeMain {
       System.err.println("raft-kv: cannot read the configuration: " + e.getMessage());
       return 2;
     }
+    try {
+      ListenPorts.check(node);
+    } catch (ListenPorts.InUse e) {
+      System.err.println("raft-kv: node " + node.nodeId() + " cannot start: " + e.getMessage());
+      return 1;
+    }
     ActorSystem<SpawnProtocol.Command> system =
         ActorSystem.create(SpawnProtocol.create(), NodeConfig.SYSTEM, node.config());
     shutDownOnSigterm(system, node.nodeId());

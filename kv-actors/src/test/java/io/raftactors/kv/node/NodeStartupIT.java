@@ -1,11 +1,14 @@
 package io.raftactors.kv.node;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
 import io.raftactors.testkit.LoopbackPorts;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
 import java.net.URL;
 import java.net.URLClassLoader;
 import java.nio.file.Files;
@@ -92,5 +95,25 @@ class NodeStartupIT {
         "-Dkv.resp.port=" + resp, "-Dkv.http.port=0", "-Draft.data-dir=" + data.toAbsolutePath());
     assertEquals(1, wrong.code(), wrong.output());
     assertTrue(wrong.output().contains("belongs to node 'n1'"), wrong.output());
+  }
+
+  @Test
+  void aTakenPortStopsTheNodeBeforeItStartsAndNamesTheSetting() throws Exception {
+    String[] keys = {"akka.remote.artery.canonical.port", "kv.resp.port", "kv.http.port"};
+    for (int taken = 0; taken < keys.length; taken++) {
+      int[] ports = {LoopbackPorts.free(), LoopbackPorts.free(), LoopbackPorts.free()};
+      Path data = dir.resolve("taken-" + taken);
+      try (ServerSocket holder = new ServerSocket()) {
+        holder.bind(new InetSocketAddress("127.0.0.1", ports[taken]));
+        Exit exit = runJar(Duration.ofSeconds(60), "-Dconfig.file=" + Path.of("..", "conf", "node1.conf").toAbsolutePath(),
+            "-Draft.members=n1@127.0.0.1:" + ports[0], "-Dakka.remote.artery.canonical.port=" + ports[0],
+            "-Dkv.resp.port=" + ports[1], "-Dkv.http.port=" + ports[2], "-Draft.data-dir=" + data.toAbsolutePath());
+        assertEquals(1, exit.code(), exit.output());
+        assertTrue(exit.output().contains("raft-kv: node n1 cannot start: cannot listen on 127.0.0.1:" + ports[taken]
+            + " (" + keys[taken] + ")"), exit.output());
+        assertFalse(exit.output().contains("Exception"), "a message, not a stack trace:\n" + exit.output());
+        assertFalse(Files.exists(data), "nothing was started, nothing written");
+      }
+    }
   }
 }
