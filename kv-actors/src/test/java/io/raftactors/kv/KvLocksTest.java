@@ -32,7 +32,11 @@ import org.junit.jupiter.api.extension.ExtendWith;
 /** The ZooKeeper-style recipes of {@code io.raftactors.kv.lock} on a 3-node cluster. */
 @ExtendWith(RaftClusterExtension.class)
 class KvLocksTest {
-  static final LockSettings FAST = new LockSettings(Duration.ofSeconds(1), Duration.ofMillis(500));
+  /**
+   * Sessions end 3 s after their holder is cut off: short for the tests of that, long enough that a
+   * renewal or two delayed by a slow election on a loaded machine does not end a live one.
+   */
+  static final LockSettings FAST = new LockSettings(Duration.ofSeconds(3), Duration.ofMillis(500));
   final List<AutoCloseable> closing = new ArrayList<>();
   KvCluster c;
 

@@ -77,13 +77,23 @@ final class NodeProcess {
   /** A leader among {@code candidates}, with a term above {@code aboveTerm} if given. */
   static String awaitLeader(List<NodeProcess> candidates, Long aboveTerm, Duration timeout)
       throws InterruptedException {
+    return awaitLeaderInfo(candidates, aboveTerm, timeout).get("node_id");
+  }
+
+  /**
+   * The {@code INFO raft} of a leader among {@code candidates} (with a term above {@code aboveTerm}
+   * if given): its id and term come from one answer, so they belong together even if leadership
+   * moves on right after.
+   */
+  static Map<String, String> awaitLeaderInfo(List<NodeProcess> candidates, Long aboveTerm, Duration timeout)
+      throws InterruptedException {
     long deadline = System.nanoTime() + timeout.toNanos();
     while (System.nanoTime() < deadline) {
       for (NodeProcess n : candidates) {
         Map<String, String> info = n.infoRaft();
         if ("leader".equals(info.get("role"))
             && (aboveTerm == null || Long.parseLong(info.get("term")) > aboveTerm)) {
-          return n.id;
+          return info;
         }
       }
       Thread.sleep(50);
@@ -150,10 +160,14 @@ final class NodeProcess {
   }
 
   /** Kills every node still running (resuming a paused one first), as a test's clean-up. */
-  static void killAll(List<NodeProcess> nodes) throws IOException, InterruptedException {
+  static void killAll(List<NodeProcess> nodes) throws InterruptedException {
     for (NodeProcess n : nodes) {
       if (n.alive()) {
-        n.signal("CONT");
+        try {
+          n.signal("CONT");
+        } catch (IOException | RuntimeException e) {
+          // it exited meanwhile; kill() below is then a no-op
+        }
         n.kill();
       }
     }

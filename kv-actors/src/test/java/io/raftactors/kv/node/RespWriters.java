@@ -109,7 +109,7 @@ final class RespWriters implements AutoCloseable {
         List<String> keys = new ArrayList<>(acked.keySet());
         for (int from = 0; from < keys.size(); from += 500) {
           List<String> batch = keys.subList(from, Math.min(keys.size(), from + 500));
-          List<String> values = j.mget(batch.toArray(String[]::new));
+          List<String> values = retrying(() -> j.mget(batch.toArray(String[]::new)));
           for (int i = 0; i < batch.size(); i++) {
             assertEquals(batch.get(i), values.get(i), "acknowledged write lost, read through " + n.id);
           }
@@ -117,13 +117,30 @@ final class RespWriters implements AutoCloseable {
         List<String> notApplied = new ArrayList<>(refused);
         for (int from = 0; from < notApplied.size(); from += 500) {
           List<String> batch = notApplied.subList(from, Math.min(notApplied.size(), from + 500));
-          for (String v : j.mget(batch.toArray(String[]::new))) {
+          for (String v : retrying(() -> j.mget(batch.toArray(String[]::new)))) {
             assertEquals(null, v, "a write answered -TRYAGAIN was applied");
           }
         }
-        long counter = Long.parseLong(Optional.ofNullable(j.get(prefix + ":counter")).orElse("0"));
+        long counter = Long.parseLong(Optional.ofNullable(retrying(() -> j.get(prefix + ":counter"))).orElse("0"));
         assertTrue(counter >= incrAcked.get() && counter <= incrAttempted.get(),
             "counter " + counter + " outside [" + incrAcked.get() + ", " + incrAttempted.get() + "]");
+      }
+    }
+  }
+
+  /**
+   * A read, repeated while it answers -TRYAGAIN or -TIMEOUT (a node still replaying its journal or
+   * electing a leader after a restart); reads change nothing, so repeating one is safe.
+   */
+  private static <T> T retrying(java.util.function.Supplier<T> read) {
+    long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+    while (true) {
+      try {
+        return read.get();
+      } catch (JedisDataException e) {
+        boolean retryable = e.getMessage().startsWith("TRYAGAIN") || e.getMessage().startsWith("TIMEOUT");
+        if (!retryable || System.nanoTime() > deadline) throw e;
+        pause(200);
       }
     }
   }

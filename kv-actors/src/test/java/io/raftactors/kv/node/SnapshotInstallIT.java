@@ -16,6 +16,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import redis.clients.jedis.Jedis;
 import redis.clients.jedis.Pipeline;
+import redis.clients.jedis.exceptions.JedisDataException;
 
 /**
  * Snapshots across real processes: three node JVMs compacting every 50 entries; a follower is
@@ -76,12 +77,29 @@ class SnapshotInstallIT {
     return ("value-" + i + "-").repeat(40);
   }
 
-  private static void write(NodeProcess n, int from, int to) {
+  /**
+   * SETs keys {@code from..to-1} through {@code n}, 10 to a pipeline; a pipeline answered -TRYAGAIN
+   * or -TIMEOUT (an election: two of three voters on a shared machine may stall) is sent again,
+   * which changes nothing for the SETs that were applied.
+   */
+  private static void write(NodeProcess n, int from, int to) throws InterruptedException {
     try (Jedis j = n.client()) {
       for (int batch = from; batch < to; batch += 10) {
-        Pipeline p = j.pipelined();
-        for (int i = batch; i < Math.min(to, batch + 10); i++) p.set("key:" + i, value(i));
-        for (Object reply : p.syncAndReturnAll()) assertEquals("OK", reply);
+        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        while (true) {
+          Pipeline p = j.pipelined();
+          for (int i = batch; i < Math.min(to, batch + 10); i++) p.set("key:" + i, value(i));
+          List<Object> replies = p.syncAndReturnAll();
+          if (replies.stream().allMatch("OK"::equals)) break;
+          for (Object reply : replies) {
+            boolean retryable = reply instanceof JedisDataException e
+                && (e.getMessage().startsWith("TRYAGAIN") || e.getMessage().startsWith("TIMEOUT"));
+            if (!"OK".equals(reply) && (!retryable || System.nanoTime() > deadline)) {
+              throw new AssertionError("SET key:" + batch + "..: " + reply);
+            }
+          }
+          Thread.sleep(200);
+        }
       }
     }
   }

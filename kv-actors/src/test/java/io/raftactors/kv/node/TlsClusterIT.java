@@ -1,8 +1,10 @@
 package io.raftactors.kv.node;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.raftactors.kv.http.ConsoleClient;
 import io.raftactors.testkit.LoopbackPorts;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -76,12 +78,11 @@ class TlsClusterIT {
     n2.start();
     n1.awaitServing(Duration.ofSeconds(60));
     n2.awaitServing(Duration.ofSeconds(60));
-    String leader = NodeProcess.awaitLeader(List.of(n1, n2), null, Duration.ofSeconds(30));
+    NodeProcess.awaitLeader(List.of(n1, n2), null, Duration.ofSeconds(30));
     try (Jedis j1 = n1.client(); Jedis j2 = n2.client()) {
       assertEquals("OK", j1.set("tls:a", "1"));
       assertEquals("1", j2.get("tls:a"));
     }
-    String termBefore = (leader.equals("n1") ? n1 : n2).infoRaft().get("term");
 
     // The intruder trusts our CA, but its own certificate is not from it.
     NodeProcess intruder = node("n3", members, raft[2], resp[2], rogue.resolve("n3.p12"), trust);
@@ -95,9 +96,15 @@ class TlsClusterIT {
     assertEquals("", seen.get("leader_id"), "the intruder heard from the leader: " + seen);
     assertEquals("0", seen.get("commit_index"), "the intruder received entries: " + seen);
     assertEquals("0", seen.get("term"), "a pre-vote of the intruder was answered: " + seen);
-    Map<String, String> leaderView = (leader.equals("n1") ? n1 : n2).infoRaft();
-    assertEquals("leader", leaderView.get("role"));
-    assertEquals(termBefore, leaderView.get("term"), "the intruder disturbed the cluster");
+    // Not one of its Raft messages reached a member (not their term, which a stalled moment of two
+    // voters on this shared machine may move on its own).
+    for (NodeProcess member : List.of(n1, n2)) {
+      String metrics = new ConsoleClient("http://127.0.0.1:" + member.httpPort + "/", null).get("metrics").body();
+      assertTrue(metrics.contains("raft_messages_received_total{node=\"" + member.id + "\",peer=\""
+          + (member == n1 ? "n2" : "n1") + "\"}"), "the metric is there at all:\n" + metrics);
+      assertFalse(metrics.contains("raft_messages_received_total{node=\"" + member.id + "\",peer=\"n3\"}"),
+          "a Raft message of the intruder reached " + member.id + ":\n" + metrics);
+    }
     // The evidence is in the log of whichever side started the connection: the intruder is told
     // its certificate is refused (certificate_unknown), or a member fails to verify the intruder's.
     String memberLogs = Files.readString(n1.log()) + Files.readString(n2.log());
@@ -117,7 +124,7 @@ class TlsClusterIT {
       if (!joined.getOrDefault("leader_id", "").isEmpty() && Long.parseLong(joined.get("last_applied")) >= 3) break;
       Thread.sleep(100);
     }
-    assertEquals(leader, joined.get("leader_id"), "n3 joined: " + joined);
+    assertTrue(List.of("n1", "n2").contains(joined.get("leader_id")), "n3 joined: " + joined);
     try (Jedis j3 = n3.client()) {
       j3.sendCommand(() -> "READCONSISTENCY".getBytes(), "stale");
       assertEquals("2", j3.get("tls:b"), "n3's own state has the writes made before it joined");
