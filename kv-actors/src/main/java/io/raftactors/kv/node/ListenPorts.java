@@ -3,8 +3,11 @@ package io.raftactors.kv.node;
 import com.typesafe.config.Config;
 import io.raftactors.kv.http.HttpSettings;
 import java.io.IOException;
+import java.net.BindException;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
+import java.net.UnknownHostException;
 
 /**
  * Before a node starts anything: every address it will listen on (Artery, RESP, the console) can
@@ -22,20 +25,45 @@ final class ListenPorts {
     }
   }
 
+  /**
+   * Throws {@link InUse} for an address that cannot be bound, and IllegalArgumentException for a
+   * setting that is malformed ({@code kv.http.*}, {@code akka.remote.artery.bind.port}).
+   */
   static void check(NodeConfig node) throws InUse {
     Config c = node.config();
-    String arteryHost = bindOr(c, "hostname", c.getString("akka.remote.artery.canonical.hostname"));
-    String arteryPort = bindOr(c, "port", c.getString("akka.remote.artery.canonical.port"));
-    free("akka.remote.artery.canonical.port", arteryHost, Integer.parseInt(arteryPort));
+    String bindHost = c.getString("akka.remote.artery.bind.hostname");
+    String bindPort = c.getString("akka.remote.artery.bind.port");
+    String host = bindHost.isBlank() ? c.getString("akka.remote.artery.canonical.hostname") : bindHost;
+    if (bindPort.isBlank()) {
+      free("akka.remote.artery.canonical.port", artery(host), c.getInt("akka.remote.artery.canonical.port"));
+    } else {
+      free("akka.remote.artery.bind.port", artery(host), port("akka.remote.artery.bind.port", bindPort));
+    }
     free("kv.resp.port", node.resp().host(), node.resp().port());
     HttpSettings http = HttpSettings.fromRoot(c);
     if (http.enabled()) free("kv.http.port", http.host(), http.port());
   }
 
-  /** Artery binds to {@code bind.<key>} when set, else to the canonical address. */
-  private static String bindOr(Config c, String key, String canonical) {
-    String bind = c.hasPath("akka.remote.artery.bind." + key) ? c.getString("akka.remote.artery.bind." + key) : "";
-    return bind.isBlank() ? canonical : bind;
+  /** Artery's host names, with the two placeholders it accepts resolved as it resolves them. */
+  private static String artery(String host) {
+    if (!host.equals("<getHostAddress>") && !host.equals("<getHostName>")) return host;
+    try {
+      return InetAddress.getLocalHost().getHostAddress();
+    } catch (UnknownHostException e) {
+      throw new IllegalArgumentException("invalid configuration: akka.remote.artery " + host
+          + " cannot be resolved: " + e.getMessage());
+    }
+  }
+
+  private static int port(String key, String value) {
+    try {
+      int port = Integer.parseInt(value.trim());
+      if (port >= 0 && port <= 65535) return port;
+    } catch (NumberFormatException e) {
+      // below
+    }
+    throw new IllegalArgumentException("invalid configuration: " + key + " must be a port in [0, 65535], not '"
+        + value + "'");
   }
 
   private static void free(String key, String host, int port) throws InUse {
@@ -43,9 +71,12 @@ final class ListenPorts {
     try (ServerSocket s = new ServerSocket()) {
       s.setReuseAddress(true); // as the listeners themselves: a port in TIME_WAIT is not taken
       s.bind(new InetSocketAddress(host, port));
-    } catch (IOException e) {
+    } catch (BindException e) {
+      boolean taken = String.valueOf(e.getMessage()).contains("in use");
       throw new InUse("cannot listen on " + host + ":" + port + " (" + key + "): " + e.getMessage()
-          + "; is another node or program using it?");
+          + (taken ? "; is another node or program using it?" : ""));
+    } catch (IOException e) {
+      throw new InUse("cannot listen on " + host + ":" + port + " (" + key + "): " + e);
     }
   }
 }

@@ -31,17 +31,15 @@ public final class NodeMain {
       Config config = NodeConfig.loadConfig();
       node = NodeConfig.from(config);
       for (String address : node.members().values()) resolvable(address);
+      ListenPorts.check(node);
     } catch (IllegalArgumentException e) {
       System.err.println("raft-kv: " + e.getMessage());
       return 2;
     } catch (com.typesafe.config.ConfigException e) {
       System.err.println("raft-kv: cannot read the configuration: " + e.getMessage());
       return 2;
-    }
-    try {
-      ListenPorts.check(node);
     } catch (ListenPorts.InUse e) {
-      System.err.println("raft-kv: node " + node.nodeId() + " cannot start: " + e.getMessage());
+      System.err.println("raft-kv: cannot start: " + e.getMessage());
       return 1;
     }
     ActorSystem<SpawnProtocol.Command> system =

@@ -39,14 +39,15 @@ class ConsoleTest {
       // A view is built from the members' answers as they come: wait for one with all of them.
       JsonNode view = n1.awaitView("3 members up, one of them the leader, with its view of both followers' lag",
           v -> {
-            List<String> leaders = new ArrayList<>();
+            List<JsonNode> leaders = new ArrayList<>();
             int up = 0;
             for (JsonNode m : v.get("members")) {
               if (m.get("up").asBoolean()) up++;
-              if ("LEADER".equals(m.path("role").asText()) && m.get("lag").size() == 2) leaders.add(m.get("id").asText());
+              if ("LEADER".equals(m.path("role").asText())) leaders.add(m);
             }
             return v.get("members").size() == 3 && up == 3 && leaders.size() == 1
-                && leaders.get(0).equals(v.get("leader").asText());
+                && leaders.get(0).get("lag").size() == 2
+                && leaders.get(0).get("id").asText().equals(v.get("leader").asText());
           });
       String leader = view.get("leader").asText();
       assertEquals("n1", view.get("self").asText());

@@ -65,6 +65,11 @@ class NodeStartupIT {
         "-Dkv.resp.port=seven");
     assertEquals(2, badPort.code(), badPort.output());
     assertTrue(badPort.output().contains("kv.resp.port"), badPort.output());
+    Exit badConsolePort = runJar(Duration.ofSeconds(60),
+        "-Dconfig.file=" + Path.of("..", "conf", "node1.conf").toAbsolutePath(), "-Dkv.http.port=70000");
+    assertEquals(2, badConsolePort.code(), badConsolePort.output());
+    assertTrue(badConsolePort.output().contains("kv.http.port"), badConsolePort.output());
+    assertFalse(badConsolePort.output().contains("Exception"), badConsolePort.output());
     Exit missingFile = runJar(Duration.ofSeconds(60), "-Dconfig.file=" + dir.resolve("nope.conf"));
     assertEquals(2, missingFile.code(), missingFile.output());
   }
@@ -109,7 +114,7 @@ class NodeStartupIT {
             "-Draft.members=n1@127.0.0.1:" + ports[0], "-Dakka.remote.artery.canonical.port=" + ports[0],
             "-Dkv.resp.port=" + ports[1], "-Dkv.http.port=" + ports[2], "-Draft.data-dir=" + data.toAbsolutePath());
         assertEquals(1, exit.code(), exit.output());
-        assertTrue(exit.output().contains("raft-kv: node n1 cannot start: cannot listen on 127.0.0.1:" + ports[taken]
+        assertTrue(exit.output().contains("raft-kv: cannot start: cannot listen on 127.0.0.1:" + ports[taken]
             + " (" + keys[taken] + ")"), exit.output());
         assertFalse(exit.output().contains("Exception"), "a message, not a stack trace:\n" + exit.output());
         assertFalse(Files.exists(data), "nothing was started, nothing written");
